@@ -1,0 +1,143 @@
+"""Uploaded evidence, the plan's welcome packets, their delivery and every download."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onboarding.models import Application, ApplicationStep, EvidenceRequirement
+
+
+def document_key(instance: models.Model, filename: str) -> str:
+    """A unique storage key that never contains the uploader's file name."""
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}"  # type: ignore[attr-defined]
+
+
+def packet_item_key(instance: models.Model, filename: str) -> str:
+    return f"welcome-packets/{uuid.uuid4().hex}"
+
+
+class StoredFile(models.Model):
+    """What every stored file records about itself."""
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+
+class Document(StoredFile):
+    """A file an applicant attached to one step of its application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    step_kind = models.CharField(max_length=16, choices=ApplicationStep.Kind.choices)
+    requirement = models.CharField(_("what this document is"), max_length=200)
+    evidence_requirement = models.ForeignKey(
+        EvidenceRequirement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The entity-type evidence item this document satisfies, if any."),
+    )
+    file = models.FileField(upload_to=document_key, max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["step_kind", "requirement", "uploaded_at"]
+        indexes = [models.Index(fields=["application", "step_kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.requirement}: {self.original_name}"
+
+
+class WelcomePacket(models.Model):
+    """A published version of the plan's welcome packet; exactly one is current."""
+
+    version = models.PositiveIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    is_current = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=models.Q(is_current=True),
+                name="one_current_welcome_packet",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+
+class WelcomePacketItem(StoredFile):
+    """One document of a welcome packet."""
+
+    packet = models.ForeignKey(WelcomePacket, on_delete=models.PROTECT, related_name="items")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=packet_item_key, max_length=255)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["packet", "sort_order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PacketDelivery(models.Model):
+    """The welcome packet version delivered to an approved application, and its acknowledgement."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="packet_delivery"
+    )
+    packet = models.ForeignKey(WelcomePacket, on_delete=models.PROTECT, related_name="deliveries")
+    delivered_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = _("packet deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.packet} → {self.application}"
+
+
+class DownloadRecord(models.Model):
+    """Who downloaded which file, when and from where. Rows are only ever added."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="downloads"
+    )
+    packet_item = models.ForeignKey(
+        WelcomePacketItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="downloads",
+    )
+    delivery = models.ForeignKey(
+        PacketDelivery, on_delete=models.PROTECT, null=True, blank=True, related_name="downloads"
+    )
+    downloaded_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-downloaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.downloaded_at:%Y-%m-%d %H:%M}"

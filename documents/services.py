@@ -1,0 +1,152 @@
+"""Storing uploads, publishing and delivering welcome packets, and recording downloads."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from documents.models import (
+    Document,
+    DownloadRecord,
+    PacketDelivery,
+    WelcomePacket,
+    WelcomePacketItem,
+)
+from documents.selectors import current_welcome_packet
+from documents.validators import check_upload
+from onboarding import notifications
+from onboarding.exceptions import OnboardingError
+from onboarding.models import Application, ApplicationEvent, EvidenceRequirement
+from onboarding.services.access import editable_step
+from onboarding.services.events import event_record
+from portal.audit import audit_record
+from portal.models import AuditEvent, User
+
+
+def document_upload(
+    *,
+    application: Application,
+    step_kind: str,
+    user: User,
+    upload: UploadedFile,
+    requirement: str = "",
+    evidence_requirement: EvidenceRequirement | None = None,
+) -> Document:
+    """Check and store a file attached to a step. A refused file leaves nothing behind."""
+    editable_step(application, step_kind, user)
+    try:
+        checked = check_upload(upload)
+    except ValidationError as error:
+        raise OnboardingError(error.messages[0]) from error
+    label = evidence_requirement.title if evidence_requirement else requirement.strip()
+    if not label:
+        raise OnboardingError(_("Say what this document is."))
+    duplicate = application.documents.filter(
+        step_kind=step_kind, requirement=label, sha256=checked.sha256
+    )
+    if duplicate.exists():
+        raise OnboardingError(
+            _("You have already uploaded this exact file for “%(label)s”.") % {"label": label}
+        )
+    document = Document(
+        application=application,
+        step_kind=step_kind,
+        requirement=label,
+        evidence_requirement=evidence_requirement,
+        uploaded_by=user,
+        original_name=checked.display_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+    )
+    document.file.save(checked.display_name, upload, save=False)
+    try:
+        with transaction.atomic():
+            document.full_clean()
+            document.save()
+            event_record(
+                application=application,
+                kind=ApplicationEvent.Kind.DOCUMENT_UPLOADED,
+                actor=user,
+                detail=label,
+            )
+    except Exception:
+        document.file.delete(save=False)  # nothing half-saved: the stored file goes too
+        raise
+    return document
+
+
+def document_remove(*, document: Document, user: User) -> None:
+    """Remove an uploaded file while its step can still be changed."""
+    editable_step(document.application, document.step_kind, user)
+    with transaction.atomic():
+        event_record(
+            application=document.application,
+            kind=ApplicationEvent.Kind.DOCUMENT_REMOVED,
+            actor=user,
+            detail=document.requirement,
+        )
+        name = document.file.name
+        storage = document.file.storage
+        document.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def packet_publish(*, packet: WelcomePacket) -> WelcomePacket:
+    """Make ``packet`` the current welcome packet version."""
+    if not packet.items.exists():
+        raise OnboardingError(_("Add at least one document before publishing a packet."))
+    WelcomePacket.objects.filter(is_current=True).exclude(pk=packet.pk).update(is_current=False)
+    packet.is_current = True
+    packet.published_at = packet.published_at or timezone.now()
+    packet.save()
+    return packet
+
+
+def packet_deliver(*, application: Application) -> PacketDelivery:
+    """Deliver the current welcome packet to a finally approved application (and email it)."""
+    packet = current_welcome_packet()
+    if packet is None:
+        raise OnboardingError(_("No welcome packet is published."))
+    delivery = PacketDelivery.objects.create(application=application, packet=packet)
+    event_record(
+        application=application,
+        kind=ApplicationEvent.Kind.PACKET_DELIVERED,
+        actor=None,
+        detail=str(packet),
+    )
+    notifications.packet_delivered(application, delivery)
+    return delivery
+
+
+def download_record(
+    *,
+    user: User,
+    ip_address: str | None,
+    document: Document | None = None,
+    delivery: PacketDelivery | None = None,
+    packet_item: WelcomePacketItem | None = None,
+) -> DownloadRecord:
+    audit_record(
+        action=AuditEvent.Action.DOCUMENT_DOWNLOAD,
+        actor=user,
+        target=document or packet_item,
+        summary=str(document or packet_item),
+    )
+    record = DownloadRecord.objects.create(
+        user=user,
+        ip_address=ip_address,
+        document=document,
+        delivery=delivery,
+        packet_item=packet_item,
+    )
+    if delivery is not None and packet_item is not None:
+        event_record(
+            application=delivery.application,
+            kind=ApplicationEvent.Kind.PACKET_DOWNLOADED,
+            actor=user,
+            detail=packet_item.title,
+        )
+    return record

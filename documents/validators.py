@@ -1,0 +1,104 @@
+"""Checks every upload passes before anything is stored."""
+
+import hashlib
+import os
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# Accepted kinds of file, recognised by their first bytes rather than their name.
+PDF, PNG, JPEG, CSV = "application/pdf", "image/png", "image/jpeg", "text/csv"
+OFFICE_TYPES = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ACCEPTED_DESCRIPTION = _("PDF, PNG, JPEG, Word (.docx), Excel (.xlsx) or CSV")
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    display_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def sniff_content_type(upload: UploadedFile) -> str | None:
+    """The file's real type from its content, or None when it is not one we accept."""
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        return _office_type(upload)
+    if head and _looks_like_text(head):
+        return CSV if b"," in head or b"\t" in head else None
+    return None
+
+
+def _office_type(upload: UploadedFile) -> str | None:
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile:
+        return None
+    finally:
+        upload.seek(0)
+    for prefix, content_type in OFFICE_TYPES.items():
+        if "[Content_Types].xml" in names and any(n.startswith(prefix) for n in names):
+            return content_type
+    return None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head
+
+
+def display_name(name: str) -> str:
+    """A safe name to show: no folders, no control characters, at most 120 characters."""
+    name = unicodedata.normalize("NFKC", os.path.basename(name.replace("\\", "/")))
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    return name.strip(" .")[-120:] or "document"
+
+
+def check_upload(upload: UploadedFile) -> CheckedUpload:
+    """Refuse an empty, oversized or unrecognised file with a message a person can act on."""
+    limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
+    if not upload.size:
+        raise ValidationError(_("The file is empty. Please choose the right file and try again."))
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s. Please upload a smaller file.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+        )
+    content_type = sniff_content_type(upload)
+    if content_type is None:
+        raise ValidationError(
+            _("We could not recognise this file. Please upload a %(kinds)s file.")
+            % {"kinds": ACCEPTED_DESCRIPTION}
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedUpload(
+        display_name=display_name(upload.name or ""),
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )

@@ -1,0 +1,43 @@
+"""Plan administrators edit entity types and their evidence rules here."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from onboarding.models import Application, EntityType, EvidenceRequirement
+
+
+class EvidenceRequirementInline(admin.TabularInline):
+    model = EvidenceRequirement
+    extra = 1
+
+
+@admin.register(EntityType)
+class EntityTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "requires_justification", "is_active", "sort_order"]
+    list_editable = ["is_active", "sort_order"]
+    search_fields = ["name", "code"]
+    inlines = [EvidenceRequirementInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # deactivate instead: past applications refer to the type
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only: applications change only through the workflow."""
+
+    list_display = ["reference", "organization", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["organization__legal_name"]
+    list_select_related = ["organization"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

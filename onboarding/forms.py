@@ -1,0 +1,344 @@
+"""Forms of the applicant and reviewer pages. They validate input; services do the writing."""
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from onboarding.models import (
+    CareTeamMember,
+    DataSharingProfile,
+    Deficiency,
+    EntityProfile,
+    EntityType,
+    PopulationCapacity,
+    ReviewDecision,
+)
+from onboarding.reference import CareTeamRole, County, QualificationCriterion
+from onboarding.requirements import NARRATIVE_MIN_LENGTH
+from onboarding.screening.identifiers import digits_only, validate_npi, validate_tin
+
+
+class DeficiencyNotesMixin:
+    """Puts each open deficiency next to the field it concerns."""
+
+    fields: dict[str, forms.Field]
+
+    def show_deficiencies(self, deficiencies: list[Deficiency]) -> None:
+        for item in deficiencies:
+            field = self.fields.get(item.requirement)
+            if field is not None:
+                note = format_html(
+                    '<span class="d-block text-danger fw-semibold deficiency">{}: {}{}</span>',
+                    _("Returned"),
+                    item.reason,
+                    f" — {item.comment}" if item.comment else "",
+                )
+                field.help_text = format_html("{}{}", note, field.help_text or "")
+
+
+class PortalForm(DeficiencyNotesMixin, forms.Form):
+    """Crispy rendering without its own <form> tag: pages place their own buttons."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class PortalModelForm(DeficiencyNotesMixin, forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class OrganizationForm(PortalForm):
+    legal_name = forms.CharField(label=_("Organization's legal name"), max_length=200)
+    title = forms.CharField(
+        label=_("Your job title"),
+        max_length=120,
+        help_text=_("You will be the organization's authorized official: the person who signs."),
+    )
+
+
+class InvitationForm(PortalForm):
+    email = forms.EmailField(label=_("Email address of the person to invite"))
+
+
+class EntityProfileForm(PortalModelForm):
+    entity_types = forms.ModelMultipleChoiceField(
+        queryset=EntityType.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Entity type(s)"),
+    )
+    tin = forms.CharField(
+        label=_("TIN / EIN"),
+        max_length=20,
+        required=False,
+        help_text=_("9 digits, e.g. 12-3456789."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    npi = forms.CharField(
+        label=_("Organizational NPI"),
+        max_length=20,
+        required=False,
+        help_text=_("Your organization's Type 2 NPI: 10 digits."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    counties = forms.MultipleChoiceField(
+        choices=County.choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        label=_("Counties served"),
+        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+    )
+
+    class Meta:
+        model = EntityProfile
+        fields = [
+            "legal_name",
+            "dba_name",
+            "entity_types",
+            "other_justification",
+            "tin",
+            "npi",
+            "medi_cal_provider_number",
+            "sos_entity_number",
+            "service_address",
+            "mailing_address",
+            "counties",
+            "official_name",
+            "official_title",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        widgets = {"other_justification": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["counties"] = self.instance.county_codes
+
+    def clean_tin(self) -> str:
+        value = digits_only(self.cleaned_data["tin"])
+        if value:
+            validate_tin(value)
+        return value
+
+    def clean_npi(self) -> str:
+        raw = self.cleaned_data["npi"].strip()
+        value = digits_only(raw)
+        if raw and len(value) != len(raw.replace(" ", "").replace("-", "")):
+            raise ValidationError(_("An NPI contains digits only."))
+        if value:
+            validate_npi(value)
+        return value
+
+
+class CriteriaForm(PortalForm):
+    """The seven qualification criteria: attest each and describe how the organization meets it."""
+
+    languages_offered = forms.CharField(
+        label=_("Languages offered"),
+        max_length=300,
+        required=False,
+        help_text=_("Separate languages with commas, e.g. English, Spanish, Korean."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for criterion in QualificationCriterion:
+            n = criterion.value
+            self.fields[f"criterion_{n}"] = forms.BooleanField(
+                label=_("We attest to criterion %(n)d: %(text)s")
+                % {"n": n, "text": criterion.label},
+                required=False,
+            )
+            self.fields[f"narrative_{n}"] = forms.CharField(
+                label=_("How your organization meets criterion %(n)d") % {"n": n},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "maxlength": 5000}),
+                help_text=_("At least %(min)d characters.") % {"min": NARRATIVE_MIN_LENGTH},
+                max_length=5000,
+            )
+
+    def criteria(self) -> dict[int, dict[str, Any]]:
+        return {
+            c.value: {
+                "attested": self.cleaned_data[f"criterion_{c.value}"],
+                "narrative": self.cleaned_data[f"narrative_{c.value}"].strip(),
+            }
+            for c in QualificationCriterion
+        }
+
+
+class CareTeamMemberForm(PortalModelForm):
+    class Meta:
+        model = CareTeamMember
+        fields = [
+            "role",
+            "full_name",
+            "email",
+            "license_type",
+            "license_number",
+            "license_state",
+            "license_expires_on",
+            "fte",
+        ]
+        widgets = {"license_expires_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == CareTeamRole.CLINICAL_CONSULTANT:
+            for field in ("license_type", "license_number", "license_state", "license_expires_on"):
+                if not data.get(field):
+                    self.add_error(field, _("Required for an ECM Clinical Consultant."))
+        expires = data.get("license_expires_on")
+        if expires and expires <= timezone.localdate():
+            self.add_error("license_expires_on", _("This license has expired."))
+        fte = data.get("fte")
+        if fte is not None and not (0 < fte <= 1):
+            self.add_error("fte", _("FTE is between 0.01 and 1.00."))
+        return data
+
+
+class CapacityForm(PortalModelForm):
+    class Meta:
+        model = PopulationCapacity
+        fields = ["population", "county", "years_experience", "member_capacity"]
+
+    def __init__(self, *args: Any, application: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.application = application
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            self.application is not None
+            and self.application.capacities.filter(
+                population=data.get("population"), county=data.get("county")
+            )
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _("You already entered a capacity for this population and county.")
+            )
+        return data
+
+    def validate_unique(self) -> None:
+        """Uniqueness is checked in clean(), with a message people understand."""
+
+
+class DataSharingForm(PortalModelForm):
+    class Meta:
+        model = DataSharingProfile
+        fields = [
+            "documentation_system",
+            "documentation_vendor",
+            "is_certified_ehr",
+            "mif_receipt_method",
+            "rtf_return_method",
+            "has_secure_email",
+            "dxf_status",
+            "dxf_signed_on",
+            "adt_source",
+            "privacy_officer_name",
+            "privacy_officer_email",
+            "security_officer_name",
+            "security_officer_email",
+            "has_signed_baa",
+            "claims_path",
+        ]
+        widgets = {"dxf_signed_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class SignatureForm(PortalForm):
+    ATTESTATION_TEXT = _(
+        "I am authorized to sign for this organization. I attest that the information in this "
+        "section is true, complete and accurate, and I understand the plan relies on it to "
+        "contract for Enhanced Care Management."
+    )
+
+    full_name = forms.CharField(label=_("Your full name (typed signature)"), max_length=200)
+    title = forms.CharField(label=_("Your title"), max_length=120)
+    confirm = forms.BooleanField(label=ATTESTATION_TEXT)
+
+
+class DocumentUploadForm(PortalForm):
+    requirement = forms.CharField(
+        label=_("What is this document?"),
+        max_length=200,
+        widget=forms.Select(),
+        help_text=_("PDF, image, Word, Excel or CSV; 25 MB at most."),
+    )
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].widget.choices = choices
+
+
+class WithdrawForm(PortalForm):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that withdrawing ends this application and cannot be undone.")
+    )
+
+
+class ReviewDecisionForm(PortalForm):
+    outcome = forms.ChoiceField(
+        choices=ReviewDecision.Outcome.choices, widget=forms.RadioSelect, label=_("Decision")
+    )
+    reason = forms.CharField(
+        label=_("Reason (required for a denial; the applicant sees it)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, final: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if final:
+            self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+                c for c in ReviewDecision.Outcome.choices if c[0] != ReviewDecision.Outcome.RETURN
+            ]
+
+
+class DeficiencyForm(forms.Form):
+    requirement = forms.ChoiceField(label=_("Requirement"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    comment = forms.CharField(label=_("Comment for the applicant"), max_length=1000, required=False)
+
+    def __init__(self, *args: Any, requirements: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].choices = [("", "—"), *requirements]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("requirement") and not data.get("reason"):
+            self.add_error("reason", _("Say what is wrong with this item."))
+        if data.get("reason") and not data.get("requirement"):
+            self.add_error("requirement", _("Choose the item this concerns."))
+        return data
+
+
+DeficiencyFormSet = forms.formset_factory(DeficiencyForm, extra=3, max_num=20)
+
+
+class AcknowledgeForm(PortalForm):
+    confirm = forms.BooleanField(
+        label=_("We have received and downloaded the welcome packet and onboarding documents.")
+    )

@@ -1,0 +1,96 @@
+"""Applicant organizations and the people who act for them."""
+
+import secrets
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+
+class Organization(models.Model):
+    """A prospective (or approved) ECM provider; everything an applicant sees hangs off one."""
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+        verbose_name = _("organization")
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    @property
+    def authorized_official(self) -> "User | None":
+        membership = self.memberships.filter(role=Membership.Role.AUTHORIZED_OFFICIAL).first()
+        return membership.user if membership else None
+
+
+class Membership(models.Model):
+    """A person's place in an organization. A person belongs to one organization."""
+
+    class Role(models.TextChoices):
+        AUTHORIZED_OFFICIAL = "authorized_official", _("Authorized official")
+        PREPARER = "preparer", _("Preparer")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(role="authorized_official"),
+                name="one_authorized_official_per_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organization})"
+
+    @property
+    def is_authorized_official(self) -> bool:
+        return self.role == self.Role.AUTHORIZED_OFFICIAL
+
+
+def _new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An invitation, sent by email, to join an organization as a preparer."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    token = models.CharField(max_length=64, unique=True, default=_new_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None

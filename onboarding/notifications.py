@@ -1,0 +1,83 @@
+"""Emails to the people of an organization (and the plan) when something happens to them.
+
+Messages are rendered here and sent by a background job once the transaction that caused them has
+committed, so nobody is told about a change that was rolled back.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from onboarding.models import Application, ApplicationStep, Invitation, ReviewDecision
+from onboarding.tasks import send_notification
+
+if TYPE_CHECKING:
+    from documents.models import PacketDelivery
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def organization_recipients(application: Application) -> list[str]:
+    """The authorized official and every preparer of the applying organization."""
+    return sorted(application.organization.memberships.values_list("user__email", flat=True))
+
+
+def _send(recipients: list[str], template: str, context: dict[str, Any]) -> None:
+    if not recipients:
+        return
+    context = {
+        "plan_name": settings.PLAN_NAME,
+        "contact_email": settings.PLAN_CONTACT_EMAIL,
+        **context,
+    }
+    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    body = render_to_string(f"emails/{template}.txt", context)
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
+    transaction.on_commit(lambda: send_notification.delay(recipients, subject, body))
+
+
+def _application_context(application: Application) -> dict[str, Any]:
+    return {
+        "application": application,
+        "organization": application.organization,
+        "url": absolute_url(application.get_absolute_url()),
+    }
+
+
+def invitation_sent(invitation: Invitation) -> None:
+    path = reverse("onboarding:invitation_accept", kwargs={"token": invitation.token})
+    _send([invitation.email], "invitation", {"invitation": invitation, "url": absolute_url(path)})
+
+
+def step_submitted(application: Application, step: ApplicationStep) -> None:
+    _send(
+        organization_recipients(application),
+        "step_submitted",
+        {**_application_context(application), "step": step},
+    )
+
+
+def application_status_changed(
+    application: Application, decision: ReviewDecision | None = None
+) -> None:
+    context = {**_application_context(application), "decision": decision}
+    if decision is not None:
+        context["deficiencies"] = list(decision.deficiencies.all())
+    _send(organization_recipients(application), "status_changed", context)
+
+
+def packet_delivered(application: Application, delivery: "PacketDelivery") -> None:
+    _send(
+        organization_recipients(application),
+        "packet_delivered",
+        {
+            **_application_context(application),
+            "delivery": delivery,
+            "url": absolute_url(reverse("documents:packet", kwargs={"pk": delivery.pk})),
+        },
+    )

@@ -1,0 +1,152 @@
+"""What each step needs before it can be submitted: drafts may be incomplete, submissions not."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onboarding.exceptions import Problem
+from onboarding.models import Application, ApplicationStep
+from onboarding.reference import CareTeamRole, QualificationCriterion
+from onboarding.screening.identifiers import validate_npi, validate_tin
+
+NARRATIVE_MIN_LENGTH = 50
+
+
+def entity_problems(application: Application) -> list[Problem]:
+    profile = application.entity_profile
+    problems: list[Problem] = []
+    required = {
+        "legal_name": _("Enter the organization's legal name."),
+        "tin": _("Enter the organization's TIN/EIN."),
+        "npi": _("Enter the organization's NPI."),
+        "service_address": _("Enter the service address."),
+        "official_name": _("Enter the authorized official's name."),
+        "official_title": _("Enter the authorized official's title."),
+        "contact_name": _("Enter the primary contact's name."),
+        "contact_email": _("Enter the primary contact's email."),
+    }
+    for field, message in required.items():
+        if not getattr(profile, field):
+            problems.append(Problem(field, message))
+    for field, validator in (("npi", validate_npi), ("tin", validate_tin)):
+        value = getattr(profile, field)
+        if value:
+            try:
+                validator(value)
+            except ValidationError as error:
+                problems.append(Problem(field, error.messages[0]))
+    entity_types = list(profile.entity_types.prefetch_related("evidence_requirements"))
+    if not entity_types:
+        problems.append(Problem("entity_types", _("Choose at least one entity type.")))
+    if not profile.counties.exists():
+        problems.append(Problem("counties", _("Choose at least one county you serve.")))
+    if any(t.requires_justification for t in entity_types) and not profile.other_justification:
+        problems.append(
+            Problem("other_justification", _("Explain in writing why your organization qualifies."))
+        )
+    uploaded = set(
+        application.documents.filter(evidence_requirement__isnull=False).values_list(
+            "evidence_requirement_id", flat=True
+        )
+    )
+    for entity_type in entity_types:
+        for requirement in entity_type.evidence_requirements.all():
+            if requirement.is_required and requirement.pk not in uploaded:
+                problems.append(
+                    Problem("evidence", _("Upload: %(title)s.") % {"title": requirement.title})
+                )
+    return problems
+
+
+def attestation_problems(application: Application) -> list[Problem]:
+    problems: list[Problem] = []
+    criteria = {row.criterion: row for row in application.criterion_attestations.all()}
+    for criterion in QualificationCriterion:
+        row = criteria.get(criterion.value)
+        field = f"criterion_{criterion.value}"
+        if row is None or not row.attested:
+            problems.append(
+                Problem(field, _("Attest to criterion %(n)d.") % {"n": criterion.value})
+            )
+        elif len(row.narrative.strip()) < NARRATIVE_MIN_LENGTH:
+            problems.append(
+                Problem(
+                    field,
+                    _("Describe how you meet criterion %(n)d in at least %(min)d characters.")
+                    % {"n": criterion.value, "min": NARRATIVE_MIN_LENGTH},
+                )
+            )
+    team = list(application.care_team.all())
+    today = timezone.localdate()
+    count = {role: sum(1 for m in team if m.role == role) for role in CareTeamRole}
+    if count[CareTeamRole.LEAD_CARE_MANAGER] < 1:
+        problems.append(Problem("care_team", _("Add at least one Lead Care Manager.")))
+    if count[CareTeamRole.ECM_DIRECTOR] != 1:
+        problems.append(
+            Problem(
+                "care_team",
+                _("Name exactly one ECM Director (you have %(n)d).")
+                % {"n": count[CareTeamRole.ECM_DIRECTOR]},
+            )
+        )
+    licensed = [
+        m
+        for m in team
+        if m.role == CareTeamRole.CLINICAL_CONSULTANT
+        and m.license_number
+        and m.license_expires_on
+        and m.license_expires_on > today
+    ]
+    if not licensed:
+        problems.append(
+            Problem(
+                "care_team",
+                _("Add at least one ECM Clinical Consultant with an unexpired license."),
+            )
+        )
+    if not application.capacities.exists():
+        problems.append(
+            Problem(
+                "capacity", _("Add the member capacity for at least one population and county.")
+            )
+        )
+    return problems
+
+
+def data_sharing_problems(application: Application) -> list[Problem]:
+    profile = application.data_sharing
+    required = {
+        "documentation_system": _("Name your care-management documentation system."),
+        "mif_receipt_method": _("Choose how you will receive the Member Information File."),
+        "rtf_return_method": _("Choose how you will return the RTF and OTF."),
+        "dxf_status": _("Give the status of your Data Exchange Framework agreement."),
+        "privacy_officer_name": _("Name your HIPAA privacy officer."),
+        "privacy_officer_email": _("Give your privacy officer's email."),
+        "security_officer_name": _("Name your HIPAA security officer."),
+        "security_officer_email": _("Give your security officer's email."),
+        "claims_path": _("Choose how you will bill for ECM."),
+    }
+    problems = [Problem(f, m) for f, m in required.items() if not getattr(profile, f)]
+    if profile.dxf_status == "signed" and not profile.dxf_signed_on:
+        problems.append(Problem("dxf_signed_on", _("Give the date your DxF agreement was signed.")))
+    if not profile.has_signed_baa:
+        problems.append(
+            Problem(
+                "has_signed_baa",
+                _("Confirm you will sign the plan's business associate agreement."),
+            )
+        )
+    return problems
+
+
+PROBLEMS_BY_STEP: dict[str, Callable[[Application], list[Problem]]] = {
+    ApplicationStep.Kind.ENTITY: entity_problems,
+    ApplicationStep.Kind.ATTESTATIONS: attestation_problems,
+    ApplicationStep.Kind.DATA_SHARING: data_sharing_problems,
+}
+
+
+def step_problems(step: ApplicationStep) -> list[Problem]:
+    return PROBLEMS_BY_STEP[step.kind](step.application)

@@ -1,0 +1,1 @@
+"""Identifier checks and exclusion screening (reference/screening.md)."""

@@ -1,0 +1,60 @@
+"""Validators for the identifiers an applicant gives: NPI and TIN/EIN."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+NPI_PREFIX_CONSTANT = 24  # what the card-issuer prefix 80840 contributes to the Luhn sum
+
+
+def npi_check_digit(first_nine: str) -> int:
+    """The Luhn check digit of an NPI's first nine digits (CMS: double from the rightmost digit)."""
+    total = NPI_PREFIX_CONSTANT
+    for position, char in enumerate(reversed(first_nine)):
+        digit = int(char)
+        if position % 2 == 0:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10
+
+
+ASCII_DIGITS = frozenset("0123456789")
+
+
+def is_ascii_digits(value: str) -> bool:
+    """True for a non-empty string of 0-9 only (``str.isdigit`` also accepts '³' and '٢')."""
+    return bool(value) and set(value) <= ASCII_DIGITS
+
+
+def digits_only(value: str) -> str:
+    return "".join(ch for ch in value if ch in ASCII_DIGITS)
+
+
+def validate_npi(value: str) -> None:
+    """Refuse anything but a 10-digit NPI starting with 1 or 2 whose check digit is right."""
+    if not is_ascii_digits(value) or len(value) != 10:
+        raise ValidationError(
+            _("An NPI has exactly 10 digits (you entered %(count)d).")
+            % {"count": len(digits_only(value))},
+            code="npi_length",
+        )
+    if value[0] not in "12":
+        raise ValidationError(_("An NPI starts with 1 or 2."), code="npi_prefix")
+    expected = npi_check_digit(value[:9])
+    if int(value[9]) != expected:
+        raise ValidationError(
+            _(
+                "The NPI's last digit should be %(digit)d for %(first_nine)s_. "
+                "Please check the number."
+            )
+            % {"digit": expected, "first_nine": value[:9]},
+            code="npi_check_digit",
+        )
+
+
+def validate_tin(value: str) -> None:
+    if not is_ascii_digits(value) or len(value) != 9:
+        raise ValidationError(
+            _("A TIN/EIN has exactly 9 digits, for example 12-3456789."), code="tin_length"
+        )

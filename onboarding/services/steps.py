@@ -1,0 +1,266 @@
+"""Saving drafts of the applicant steps and submitting them for review."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onboarding import notifications
+from onboarding.exceptions import OnboardingError, Problem, StepIncomplete
+from onboarding.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStep,
+    CareTeamMember,
+    PopulationCapacity,
+    ServiceCounty,
+)
+from onboarding.requirements import step_problems
+from onboarding.services.access import editable_step, require_authorized_official
+from onboarding.services.applications import application_refresh_status
+from onboarding.services.events import event_record
+from onboarding.services.workflow import APPLICANT_NODES, complete, locked_activation, open_task
+from portal.models import User
+
+Kind = ApplicationStep.Kind
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The authorized official's typed signature on a submitted step."""
+
+    full_name: str
+    title: str
+
+
+def _assign(instance: Model, data: dict[str, Any], fields: list[str]) -> None:
+    for field in fields:
+        if field in data:
+            setattr(instance, field, data[field])
+    instance.full_clean()
+    instance.save()
+
+
+def _draft_saved(application: Application, kind: str, user: User, what: str) -> None:
+    if kind == Kind.ATTESTATIONS:
+        _void_signature(application)
+    event_record(
+        application=application, kind=ApplicationEvent.Kind.DRAFT_SAVED, actor=user, detail=what
+    )
+
+
+def _void_signature(application: Application) -> None:
+    """Any change to signed content voids the signature: it must be signed again."""
+    attestation = application.capability_attestation
+    if attestation.signed_at:
+        attestation.signed_at = None
+        attestation.signed_by = None
+        attestation.save(update_fields=["signed_at", "signed_by", "updated_at"])
+
+
+ENTITY_FIELDS = [
+    "legal_name",
+    "dba_name",
+    "other_justification",
+    "tin",
+    "npi",
+    "medi_cal_provider_number",
+    "sos_entity_number",
+    "service_address",
+    "mailing_address",
+    "official_name",
+    "official_title",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+]
+
+
+@transaction.atomic
+def entity_profile_save(*, application: Application, user: User, data: dict[str, Any]) -> None:
+    """Save the entity step's draft answers (any subset of them; nothing is required yet)."""
+    editable_step(application, Kind.ENTITY, user)
+    profile = application.entity_profile
+    _assign(profile, data, ENTITY_FIELDS)
+    if "entity_types" in data:
+        profile.entity_types.set(data["entity_types"])
+    if "counties" in data:
+        chosen = set(data["counties"])
+        profile.counties.exclude(county__in=chosen).delete()
+        ServiceCounty.objects.bulk_create(
+            ServiceCounty(profile=profile, county=code)
+            for code in sorted(chosen - set(profile.county_codes))
+        )
+    _draft_saved(application, Kind.ENTITY, user, _("Entity details"))
+
+
+@transaction.atomic
+def attestations_save(
+    *,
+    application: Application,
+    user: User,
+    criteria: dict[int, dict[str, Any]],
+    languages_offered: str,
+) -> None:
+    """Save the seven criteria attestations and the languages offered."""
+    editable_step(application, Kind.ATTESTATIONS, user)
+    for row in application.criterion_attestations.all():
+        if row.criterion in criteria:
+            _assign(row, criteria[row.criterion], ["attested", "narrative"])
+    attestation = application.capability_attestation
+    _assign(attestation, {"languages_offered": languages_offered}, ["languages_offered"])
+    _draft_saved(application, Kind.ATTESTATIONS, user, _("Qualification criteria"))
+
+
+CARE_TEAM_FIELDS = [
+    "role",
+    "full_name",
+    "email",
+    "license_type",
+    "license_number",
+    "license_state",
+    "license_expires_on",
+    "fte",
+]
+
+
+@transaction.atomic
+def care_team_member_save(
+    *,
+    application: Application,
+    user: User,
+    data: dict[str, Any],
+    member: CareTeamMember | None = None,
+) -> CareTeamMember:
+    editable_step(application, Kind.ATTESTATIONS, user)
+    member = member or CareTeamMember(application=application)
+    _assign(member, data, CARE_TEAM_FIELDS)
+    _draft_saved(
+        application, Kind.ATTESTATIONS, user, _("Care team: %(name)s") % {"name": member.full_name}
+    )
+    return member
+
+
+@transaction.atomic
+def care_team_member_remove(*, member: CareTeamMember, user: User) -> None:
+    editable_step(member.application, Kind.ATTESTATIONS, user)
+    member.delete()
+    _draft_saved(member.application, Kind.ATTESTATIONS, user, _("Care team member removed"))
+
+
+@transaction.atomic
+def capacity_save(
+    *,
+    application: Application,
+    user: User,
+    data: dict[str, Any],
+    capacity: PopulationCapacity | None = None,
+) -> PopulationCapacity:
+    editable_step(application, Kind.ATTESTATIONS, user)
+    capacity = capacity or PopulationCapacity(application=application)
+    _assign(capacity, data, ["population", "county", "years_experience", "member_capacity"])
+    _draft_saved(application, Kind.ATTESTATIONS, user, _("Population capacity"))
+    return capacity
+
+
+@transaction.atomic
+def capacity_remove(*, capacity: PopulationCapacity, user: User) -> None:
+    editable_step(capacity.application, Kind.ATTESTATIONS, user)
+    capacity.delete()
+    _draft_saved(capacity.application, Kind.ATTESTATIONS, user, _("Population capacity removed"))
+
+
+DATA_SHARING_FIELDS = [
+    "documentation_system",
+    "documentation_vendor",
+    "is_certified_ehr",
+    "mif_receipt_method",
+    "rtf_return_method",
+    "has_secure_email",
+    "dxf_status",
+    "dxf_signed_on",
+    "adt_source",
+    "privacy_officer_name",
+    "privacy_officer_email",
+    "security_officer_name",
+    "security_officer_email",
+    "has_signed_baa",
+    "claims_path",
+]
+
+
+@transaction.atomic
+def data_sharing_save(*, application: Application, user: User, data: dict[str, Any]) -> None:
+    editable_step(application, Kind.DATA_SHARING, user)
+    _assign(application.data_sharing, data, DATA_SHARING_FIELDS)
+    _draft_saved(application, Kind.DATA_SHARING, user, _("Data-sharing answers"))
+
+
+def step_submit(
+    *, application: Application, kind: str, user: User, signature: Signature | None = None
+) -> ApplicationStep:
+    """Submit a complete step for review; only the authorized official may do this.
+
+    Runs under the flow's lock: a second, simultaneous submission (a double click) finds the task
+    already done and is refused with a message, never submitted twice.
+    """
+    step = editable_step(application, kind, user)
+    require_authorized_official(
+        application.organization,
+        user,
+        _(
+            "Only your organization's authorized official can submit this section. "
+            "Your draft is saved; ask them to review and submit it."
+        ),
+    )
+    if kind == Kind.ATTESTATIONS and (
+        signature is None or not signature.full_name.strip() or not signature.title.strip()
+    ):
+        raise StepIncomplete(
+            [Problem("signature", _("Type your full name and title to sign the attestation."))]
+        )
+    problems = step_problems(step)
+    if problems:
+        raise StepIncomplete(problems)
+    task = open_task(application, APPLICANT_NODES[Kind(kind)])
+    if task is None:
+        raise OnboardingError(
+            _(
+                "You can submit this section once your entity verification is approved. "
+                "Your draft is saved."
+            )
+        )
+    with locked_activation(task) as activation:
+        step = ApplicationStep.objects.select_for_update().get(pk=step.pk)
+        if step.status not in ApplicationStep.EDITABLE_STATUSES:
+            raise OnboardingError(_("This section has already been submitted."))
+        now = timezone.now()
+        if signature is not None:
+            attestation = application.capability_attestation
+            attestation.signer_name = signature.full_name.strip()
+            attestation.signer_title = signature.title.strip()
+            attestation.signed_by = user
+            attestation.signed_at = now
+            attestation.save()
+        step.deficiencies.filter(resolved_at__isnull=True).update(resolved_at=now)
+        step.status = ApplicationStep.Status.SUBMITTED
+        step.revision += 1
+        step.submitted_at = now
+        step.submitted_by = user
+        step.save()
+        if application.submitted_at is None:
+            application.submitted_at = now
+            application.save(update_fields=["submitted_at", "updated_at"])
+        event_record(
+            application=application,
+            kind=ApplicationEvent.Kind.STEP_SUBMITTED,
+            actor=user,
+            detail=step.get_kind_display(),
+        )
+        complete(activation)
+        application_refresh_status(application)
+        notifications.step_submitted(application, step)
+    return step

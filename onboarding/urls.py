@@ -1,0 +1,56 @@
+from django.urls import path
+
+from onboarding.views import applicant, reviewer, steps
+
+app_name = "onboarding"
+
+urlpatterns = [
+    # Applicants
+    path("dashboard/", applicant.dashboard, name="dashboard"),
+    path("organization/new/", applicant.organization_create_view, name="organization_create"),
+    path("organization/team/", applicant.team, name="team"),
+    path("invitations/<str:token>/", applicant.invitation_accept_view, name="invitation_accept"),
+    path("applications/new/", applicant.application_start_view, name="application_start"),
+    path("applications/<int:pk>/", applicant.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/withdraw/",
+        applicant.application_withdraw_view,
+        name="application_withdraw",
+    ),
+    path("applications/<int:pk>/care-team/add/", steps.care_team_member_view, name="care_team_add"),
+    path(
+        "applications/<int:pk>/care-team/<int:member_pk>/",
+        steps.care_team_member_view,
+        name="care_team_edit",
+    ),
+    path(
+        "applications/<int:pk>/care-team/<int:member_pk>/remove/",
+        steps.care_team_member_remove_view,
+        name="care_team_remove",
+    ),
+    path("applications/<int:pk>/capacity/add/", steps.capacity_view, name="capacity_add"),
+    path(
+        "applications/<int:pk>/capacity/<int:capacity_pk>/remove/",
+        steps.capacity_remove_view,
+        name="capacity_remove",
+    ),
+    path(
+        "applications/<int:pk>/documents/<int:document_pk>/remove/",
+        steps.document_remove_view,
+        name="document_remove",
+    ),
+    path("applications/<int:pk>/<slug:step>/", steps.step_page, name="step"),
+    path(
+        "applications/<int:pk>/<slug:step>/documents/",
+        steps.document_upload_view,
+        name="document_upload",
+    ),
+    # Plan staff
+    path("review/", reviewer.queue, name="review_queue"),
+    path("review/mine/", reviewer.my_tasks, name="my_tasks"),
+    path("review/applications/", reviewer.application_list, name="review_applications"),
+    path("review/applications/<int:pk>/", reviewer.application_page, name="review_application"),
+    path("review/tasks/<int:task_pk>/", reviewer.decide, name="review_decide"),
+    path("review/tasks/<int:task_pk>/claim/", reviewer.claim, name="review_claim"),
+    path("review/tasks/<int:task_pk>/release/", reviewer.release, name="review_release"),
+]

@@ -1,0 +1,166 @@
+"""The applicant's home: organization, team, applications and their overview pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onboarding.exceptions import NotAllowed, OnboardingError
+from onboarding.forms import InvitationForm, OrganizationForm, WithdrawForm
+from onboarding.models import Invitation
+from onboarding.selectors import application_for_applicant, applications_of, open_deficiencies
+from onboarding.services.applications import application_start, application_withdraw
+from onboarding.services.organizations import (
+    invitation_accept,
+    invitation_create,
+    organization_create,
+)
+from onboarding.views.progress import progress_of
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request.user, "membership", None)
+    if membership is None:
+        return redirect("onboarding:organization_create")
+    applications = list(applications_of(request.user))  # type: ignore[arg-type]
+    return render(
+        request,
+        "onboarding/dashboard.html",
+        {
+            "organization": membership.organization,
+            "membership": membership,
+            "rows": [(application, progress_of(application)) for application in applications],
+            "can_start": not any(a.status not in a.CLOSED_STATUSES for a in applications),
+        },
+    )
+
+
+@login_required
+def organization_create_view(request: HttpRequest) -> HttpResponse:
+    if hasattr(request.user, "membership"):
+        return redirect("onboarding:dashboard")
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization_create(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Your organization is set up. You can now start an application.")
+            )
+            return redirect("onboarding:dashboard")
+    return render(request, "onboarding/organization_form.html", {"form": form})
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request.user, "membership", None)
+    if membership is None:
+        return redirect("onboarding:organization_create")
+    organization = membership.organization
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_create(
+                organization=organization,
+                invited_by=request.user,  # type: ignore[arg-type]
+                email=form.cleaned_data["email"],
+            )
+        except NotAllowed as error:
+            messages.error(request, error.message)
+        except OnboardingError as error:
+            form.add_error("email", error.message)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+            return redirect("onboarding:team")
+    return render(
+        request,
+        "onboarding/team.html",
+        {
+            "organization": organization,
+            "membership": membership,
+            "members": organization.memberships.select_related("user").order_by(
+                "role", "user__email"
+            ),
+            "invitations": organization.invitations.filter(accepted_at__isnull=True),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("organization"), token=token)
+    if request.method == "POST":
+        try:
+            invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+        except OnboardingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("You have joined %(org)s.") % {"org": invitation.organization}
+            )
+            return redirect("onboarding:dashboard")
+    return render(request, "onboarding/invitation_accept.html", {"invitation": invitation})
+
+
+@login_required
+@require_POST
+def application_start_view(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request.user, "membership", None)
+    if membership is None:
+        return redirect("onboarding:organization_create")
+    try:
+        application = application_start(
+            organization=membership.organization,
+            user=request.user,  # type: ignore[arg-type]
+        )
+    except OnboardingError as error:
+        messages.error(request, error.message)
+        return redirect("onboarding:dashboard")
+    messages.success(request, _("Application %(ref)s started.") % {"ref": application.reference})
+    return redirect("onboarding:step", pk=application.pk, step="entity")
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_for_applicant(request.user, pk)  # type: ignore[arg-type]
+    return render(
+        request,
+        "onboarding/application_detail.html",
+        {
+            "application": application,
+            "progress": progress_of(application),
+            "deficiencies": open_deficiencies(application),
+            "decisions": application.decisions.exclude(reason="").order_by("-decided_at"),
+            "events": application.events.select_related("actor")[:50],
+            "delivery": getattr(application, "packet_delivery", None),
+            "is_official": request.user.membership.is_authorized_official,  # type: ignore[union-attr]
+        },
+    )
+
+
+@login_required
+def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_for_applicant(request.user, pk)  # type: ignore[arg-type]
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_withdraw(
+                application=application,
+                user=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Application %(ref)s has been withdrawn.") % {"ref": application.reference},
+            )
+            return redirect("onboarding:application_detail", pk=application.pk)
+    return render(request, "onboarding/withdraw.html", {"application": application, "form": form})

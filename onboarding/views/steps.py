@@ -1,0 +1,334 @@
+"""The applicant's step pages: fill in, save a draft, attach documents, submit."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from documents.services import document_remove, document_upload
+from onboarding.exceptions import OnboardingError, StepIncomplete
+from onboarding.forms import (
+    CapacityForm,
+    CareTeamMemberForm,
+    CriteriaForm,
+    DataSharingForm,
+    DeficiencyNotesMixin,
+    DocumentUploadForm,
+    EntityProfileForm,
+    SignatureForm,
+)
+from onboarding.models import Application, ApplicationStep, EvidenceRequirement
+from onboarding.reference import QualificationCriterion
+from onboarding.requirements import step_problems
+from onboarding.selectors import application_for_applicant, open_deficiencies
+from onboarding.services import steps as step_services
+from onboarding.services.workflow import APPLICANT_NODES, open_task
+from portal.models import User
+
+Kind = ApplicationStep.Kind
+STEP_SLUGS = {
+    "entity": Kind.ENTITY,
+    "attestations": Kind.ATTESTATIONS,
+    "data-sharing": Kind.DATA_SHARING,
+}
+
+
+def _kind(step: str) -> Kind:
+    try:
+        return STEP_SLUGS[step]
+    except KeyError:
+        raise Http404 from None
+
+
+def document_choices(application: Application, kind: str) -> list[tuple[str, str]]:
+    """What an applicant may say a document is, for the step's upload form."""
+    if kind == Kind.ENTITY:
+        requirements = EvidenceRequirement.objects.filter(
+            entity_type__in=application.entity_profile.entity_types.all()
+        ).select_related("entity_type")
+        choices = [
+            (f"evidence:{r.pk}", f"{r.title}{'' if r.is_required else _(' (optional)')}")
+            for r in requirements
+        ]
+        return [*choices, ("Other supporting document", _("Other supporting document"))]
+    if kind == Kind.ATTESTATIONS:
+        return [
+            *(
+                (
+                    f"Criterion {c.value} evidence",
+                    _("Evidence for criterion %(n)d") % {"n": c.value},
+                )
+                for c in QualificationCriterion
+            ),
+            ("Partner agreement", _("Partner agreement (MOU, contract)")),
+        ]
+    return [
+        ("Business associate agreement", _("Signed business associate agreement")),
+        ("Data Exchange Framework agreement", _("Data Exchange Framework agreement")),
+        ("Other supporting document", _("Other supporting document")),
+    ]
+
+
+def _main_form(application: Application, kind: str, data: Any = None) -> BaseForm:
+    if kind == Kind.ENTITY:
+        return EntityProfileForm(data, instance=application.entity_profile)
+    if kind == Kind.DATA_SHARING:
+        return DataSharingForm(data, instance=application.data_sharing)
+    rows = {row.criterion: row for row in application.criterion_attestations.all()}
+    initial: dict[str, Any] = {
+        "languages_offered": application.capability_attestation.languages_offered
+    }
+    for n, row in rows.items():
+        initial[f"criterion_{n}"] = row.attested
+        initial[f"narrative_{n}"] = row.narrative
+    return CriteriaForm(data, initial=initial)
+
+
+def _save_draft(application: Application, kind: str, user: User, form: BaseForm) -> None:
+    if kind == Kind.ENTITY:
+        step_services.entity_profile_save(
+            application=application, user=user, data=form.cleaned_data
+        )
+    elif kind == Kind.DATA_SHARING:
+        step_services.data_sharing_save(application=application, user=user, data=form.cleaned_data)
+    elif isinstance(form, CriteriaForm):
+        step_services.attestations_save(
+            application=application,
+            user=user,
+            criteria=form.criteria(),
+            languages_offered=form.cleaned_data["languages_offered"],
+        )
+
+
+@login_required
+def step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    kind = _kind(step)
+    step_record = application.step(kind)
+    is_official = bool(user.membership.is_authorized_official)
+    form = _main_form(application, kind, request.POST if request.method == "POST" else None)
+    signature = SignatureForm(
+        request.POST
+        if request.method == "POST" and request.POST.get("action") == "submit"
+        else None,
+        prefix="signature",
+        initial={"full_name": user.display_name, "title": user.membership.title},
+    )
+    problems: list[Any] = []
+    if request.method == "POST" and step_record.is_editable:
+        action = request.POST.get("action", "save")
+        signing = kind == Kind.ATTESTATIONS and action == "submit"
+        if form.is_valid():
+            try:
+                _save_draft(application, kind, user, form)
+                if action == "submit":
+                    if signing and not signature.is_valid():
+                        raise StepIncomplete([])
+                    step_services.step_submit(
+                        application=application,
+                        kind=kind,
+                        user=user,
+                        signature=step_services.Signature(
+                            signature.cleaned_data["full_name"], signature.cleaned_data["title"]
+                        )
+                        if signing
+                        else None,
+                    )
+                    messages.success(
+                        request,
+                        _("Submitted for review. We will email you when it has been reviewed."),
+                    )
+                    return redirect("onboarding:application_detail", pk=application.pk)
+                messages.success(request, _("Draft saved. You can come back to it at any time."))
+                return redirect("onboarding:step", pk=application.pk, step=step)
+            except StepIncomplete as error:
+                problems = error.problems
+                messages.error(
+                    request,
+                    _(
+                        "Your draft is saved, but the section is not ready to submit. "
+                        "Please fix the items listed below."
+                    ),
+                )
+                _attach_problems(form, problems)
+            except OnboardingError as error:
+                form.add_error(None, error.message)
+    elif request.method == "POST":
+        messages.error(request, _("This section can no longer be changed."))
+        return redirect("onboarding:step", pk=application.pk, step=step)
+    if isinstance(form, DeficiencyNotesMixin):
+        form.show_deficiencies(open_deficiencies(application)[kind])
+    return render(
+        request,
+        f"onboarding/step_{kind}.html",
+        {
+            **_step_context(application, kind, step_record),
+            "form": form,
+            "signature_form": signature,
+            "problems": problems,
+            "is_official": is_official,
+        },
+    )
+
+
+def _attach_problems(form: BaseForm, problems: list[Any]) -> None:
+    for problem in problems:
+        if problem.field in form.fields:
+            form.add_error(problem.field, problem.message)
+
+
+def _step_context(
+    application: Application, kind: str, step_record: ApplicationStep
+) -> dict[str, Any]:
+    task_open = open_task(application, APPLICANT_NODES[Kind(kind)]) is not None
+    return {
+        "application": application,
+        "step": step_record,
+        "slug": step_record.slug,
+        "deficiencies": open_deficiencies(application)[kind],
+        "documents": application.documents.filter(step_kind=kind),
+        "upload_form": DocumentUploadForm(choices=document_choices(application, kind)),
+        "can_submit_now": task_open,
+        "remaining": step_problems(step_record) if step_record.is_editable else [],
+        "care_team": application.care_team.all(),
+        "capacities": application.capacities.all(),
+        "member_form": CareTeamMemberForm(prefix="member"),
+        "capacity_form": CapacityForm(prefix="capacity"),
+        "entity_profile": application.entity_profile,
+        "data_sharing": application.data_sharing,
+        "attestation": application.capability_attestation,
+        "criteria": application.criterion_attestations.all(),
+    }
+
+
+@login_required
+@require_POST
+def document_upload_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    kind = _kind(step)
+    form = DocumentUploadForm(
+        request.POST, request.FILES, choices=document_choices(application, kind)
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("onboarding:step", pk=pk, step=step)
+    requirement: str = form.cleaned_data["requirement"]
+    if requirement not in dict(document_choices(application, kind)):
+        messages.error(request, _("Choose what this document is from the list."))
+        return redirect("onboarding:step", pk=pk, step=step)
+    evidence = None
+    if requirement.startswith("evidence:"):
+        evidence = get_object_or_404(EvidenceRequirement, pk=requirement.removeprefix("evidence:"))
+    try:
+        document_upload(
+            application=application,
+            step_kind=kind,
+            user=user,
+            upload=form.cleaned_data["file"],
+            requirement=requirement,
+            evidence_requirement=evidence,
+        )
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Document uploaded."))
+    return redirect("onboarding:step", pk=pk, step=step)
+
+
+@login_required
+@require_POST
+def document_remove_view(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    document = get_object_or_404(application.documents, pk=document_pk)
+    try:
+        document_remove(document=document, user=user)
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Document removed."))
+    return redirect("onboarding:step", pk=pk, step=ApplicationStep(kind=document.step_kind).slug)
+
+
+@login_required
+def care_team_member_view(
+    request: HttpRequest, pk: int, member_pk: int | None = None
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    member = get_object_or_404(application.care_team, pk=member_pk) if member_pk else None
+    form = CareTeamMemberForm(request.POST or None, instance=member, prefix="member")
+    if request.method == "POST" and form.is_valid():
+        try:
+            step_services.care_team_member_save(
+                application=application, user=user, data=form.cleaned_data, member=member
+            )
+        except OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Care team updated."))
+            return redirect("onboarding:step", pk=pk, step="attestations")
+    return render(
+        request,
+        "onboarding/care_team_member_form.html",
+        {"application": application, "form": form, "member": member},
+    )
+
+
+@login_required
+@require_POST
+def care_team_member_remove_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    member = get_object_or_404(application.care_team, pk=member_pk)
+    try:
+        step_services.care_team_member_remove(member=member, user=user)
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(name)s removed from the care team.") % {"name": member.full_name}
+        )
+    return redirect("onboarding:step", pk=pk, step="attestations")
+
+
+@login_required
+def capacity_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    form = CapacityForm(request.POST or None, prefix="capacity", application=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step_services.capacity_save(application=application, user=user, data=form.cleaned_data)
+        except OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Capacity added."))
+            return redirect("onboarding:step", pk=pk, step="attestations")
+    return render(
+        request, "onboarding/capacity_form.html", {"application": application, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def capacity_remove_view(request: HttpRequest, pk: int, capacity_pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    capacity = get_object_or_404(application.capacities, pk=capacity_pk)
+    try:
+        step_services.capacity_remove(capacity=capacity, user=user)
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Capacity removed."))
+    return redirect("onboarding:step", pk=pk, step="attestations")

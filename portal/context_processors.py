@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from portal.roles import is_network_manager, is_plan_staff
+
+
+def roles(request: HttpRequest) -> dict[str, object]:
+    """What the navigation needs to know about the signed-in person."""
+    user = request.user
+    return {
+        "is_plan_staff": is_plan_staff(user),
+        "is_network_manager": is_network_manager(user),
+        "plan_name": settings.PLAN_NAME,
+        "plan_contact_email": settings.PLAN_CONTACT_EMAIL,
+    }

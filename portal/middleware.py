@@ -1,0 +1,49 @@
+"""Extra protection for the plan's staff: two-factor sign-in and an idle timeout."""
+
+import time
+from collections.abc import Callable
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from portal.roles import is_staff_member
+
+# Pages a staff member must reach to sign in, sign out and set up two-factor authentication.
+OPEN_PREFIXES = ("/accounts/", "/static/")
+LAST_SEEN = "portal_last_seen"
+
+
+class StaffSecurityMiddleware:
+    """Staff pages need an enrolled second factor; idle staff sessions end.
+
+    Applicants are not affected. Runs after authentication and messages middleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and is_staff_member(user):
+            now = time.time()
+            last_seen = request.session.get(LAST_SEEN)
+            if last_seen is not None and now - last_seen > settings.STAFF_IDLE_TIMEOUT_SECONDS:
+                logout(request)
+                messages.info(request, _("You were signed out after a period of inactivity."))
+                return redirect(settings.LOGIN_URL)
+            request.session[LAST_SEEN] = now
+            if not request.path.startswith(OPEN_PREFIXES) and not is_mfa_enabled(user):
+                messages.info(
+                    request,
+                    _(
+                        "Plan staff must use two-factor authentication. Set up an authenticator "
+                        "app to continue."
+                    ),
+                )
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)

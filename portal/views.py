@@ -1,0 +1,101 @@
+import csv
+from collections.abc import Iterator
+from datetime import datetime, time
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from portal.audit import audit_record
+from portal.models import AuditEvent
+from portal.roles import is_plan_staff
+
+AUDIT_PERMISSION = "portal.view_audit_trail"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to where their work is: plan staff to the review queue, applicants home."""
+    if is_plan_staff(request.user):
+        return redirect("onboarding:review_queue")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return redirect("onboarding:dashboard")
+
+
+def _filtered_audit(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, str]]:
+    filters = {key: request.GET.get(key, "").strip() for key in ("who", "action", "since", "until")}
+    events = AuditEvent.objects.all()
+    if filters["who"]:
+        events = events.filter(actor_email__icontains=filters["who"])
+    if filters["action"] in AuditEvent.Action.values:
+        events = events.filter(action=filters["action"])
+    tz = timezone.get_current_timezone()
+    if since := parse_date(filters["since"]):
+        events = events.filter(occurred_at__gte=datetime.combine(since, time.min, tz))
+    if until := parse_date(filters["until"]):
+        events = events.filter(occurred_at__lte=datetime.combine(until, time.max, tz))
+    return events, filters
+
+
+@login_required
+@permission_required(AUDIT_PERMISSION, raise_exception=True)
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    events, filters = _filtered_audit(request)
+    page = Paginator(events.select_related("actor"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/audit_trail.html",
+        {
+            "page": page,
+            "filters": filters,
+            "actions": AuditEvent.Action.choices,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _neutralised(value: object) -> str:
+    """Spreadsheet programs run cells starting with = + - @ as formulas; keep them as text."""
+    text = str(value)
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@permission_required(AUDIT_PERMISSION, raise_exception=True)
+def audit_trail_export(request: HttpRequest) -> StreamingHttpResponse:
+    events, filters = _filtered_audit(request)
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        actor=request.user,
+        summary=f"Audit trail export {filters}",
+    )
+    writer = csv.writer(_Echo())
+    header = [
+        "occurred_at",
+        "actor_email",
+        "action",
+        "object_type",
+        "object_id",
+        "summary",
+        "ip_address",
+        "user_agent",
+    ]
+
+    def rows() -> Iterator[str]:
+        yield writer.writerow(header)
+        for event in events.iterator(chunk_size=2000):
+            yield writer.writerow([_neutralised(getattr(event, column)) for column in header])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+    return response

@@ -1,0 +1,137 @@
+"""Fixtures shared by every test: isolated file storage, the people of an application, a packet."""
+
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from pytest_django.fixtures import Settings
+
+from documents.models import WelcomePacket
+from documents.services import packet_publish
+from onboarding.models import Application, Membership, Organization
+from onboarding.services.applications import application_start
+from onboarding.services.organizations import organization_create
+from portal.models import User
+from portal.roles import ROLE_PERMISSIONS, Role
+from tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    WelcomePacketFactory,
+    organization_of,
+    packet_item_add,
+    refetch,
+)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Settings, tmp_path: Path) -> Path:
+    """Store every file under the test's own folder, never in the repository's var/.
+
+    The default storage is pointed at the folder as well, so that an environment configuring
+    another backend (S3) or an explicit location cannot send test files elsewhere.
+    """
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
+    return root
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request: pytest.FixtureRequest) -> None:
+    """Bring back the rows the data migrations seed (entity types, roles) in transactional tests.
+
+    A transactional test (live server, concurrency, worker process) empties every table when it
+    ends, so the next one would start without them. The migrations' own functions re-seed what is
+    missing; they are idempotent.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import_module("onboarding.migrations.0002_entity_types").seed_entity_types(apps, None)
+    # Permissions come back with the flush's post_migrate signal; the groups do not.
+    for role, permissions in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        for app_label, codename in permissions:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    audit = Permission.objects.get(content_type__app_label="portal", codename="view_audit_trail")
+    for group in Group.objects.filter(name__in=[Role.NETWORK_MANAGER.value, Role.PLAN_ADMIN.value]):
+        group.permissions.add(audit)
+
+
+@pytest.fixture
+def authorized_official(db: None) -> User:
+    """The person who created the applying organization, and so is its authorized official."""
+    user = UserFactory.create(full_name="Ana Official", email="ana@sunrise.example")
+    organization_create(
+        user=user, legal_name="Sunrise Community Services", title="Executive Director"
+    )
+    return refetch(user)
+
+
+@pytest.fixture
+def organization(authorized_official: User) -> Organization:
+    return organization_of(authorized_official)
+
+
+@pytest.fixture
+def preparer(organization: Organization) -> User:
+    membership = MembershipFactory.create(
+        organization=organization,
+        role=Membership.Role.PREPARER,
+        user__full_name="Pia Preparer",
+        user__email="pia@sunrise.example",
+    )
+    return refetch(membership.user)
+
+
+@pytest.fixture
+def application(authorized_official: User, organization: Organization) -> Application:
+    return application_start(organization=organization, user=authorized_official)
+
+
+@pytest.fixture
+def reviewer(db: None) -> User:
+    return UserFactory.create(groups=[Role.REVIEWER.value], full_name="Rita Reviewer")
+
+
+@pytest.fixture
+def reviewer2(db: None) -> User:
+    return UserFactory.create(groups=[Role.REVIEWER.value], full_name="Rob Reviewer")
+
+
+@pytest.fixture
+def manager(db: None) -> User:
+    return UserFactory.create(groups=[Role.NETWORK_MANAGER.value], full_name="Mona Manager")
+
+
+@pytest.fixture
+def manager2(db: None) -> User:
+    return UserFactory.create(groups=[Role.NETWORK_MANAGER.value], full_name="Max Manager")
+
+
+@pytest.fixture
+def plan_admin(db: None) -> User:
+    return UserFactory.create(groups=[Role.PLAN_ADMIN.value], full_name="Ada Admin")
+
+
+@pytest.fixture
+def welcome_packet(db: None) -> WelcomePacket:
+    """The current, published welcome packet, with one small PDF in it."""
+    packet = WelcomePacketFactory.create()
+    packet_item_add(packet)
+    return packet_publish(packet=packet)

@@ -1,0 +1,127 @@
+"""Keyboard use, announced errors and small screens, in a real browser."""
+
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from playwright.sync_api import Page, ViewportSize, expect
+
+from onboarding.models import Application, EntityType
+from onboarding.services.applications import application_start
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE: ViewportSize = {"width": 375, "height": 812}
+
+
+@pytest.fixture
+def signed_in_applicant(page: Page, live_server: Any, authorized_official: Any) -> Application:
+    EmailAddress.objects.create(
+        user=authorized_official, email=authorized_official.email, verified=True, primary=True
+    )
+    application = application_start(
+        organization=authorized_official.membership.organization, user=authorized_official
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_login").fill(authorized_official.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(f"{live_server.url}/dashboard/")
+    return application
+
+
+def tab_to(page: Page, selector: str, limit: int = 250) -> None:
+    """Press Tab until the element matching ``selector`` has the focus, checking it shows."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            visible = page.evaluate(
+                """() => { const s = getComputedStyle(document.activeElement);
+                           return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; }"""
+            )
+            assert visible, f"focus on {selector} is not visible"
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_the_entity_step_can_be_completed_with_the_keyboard_alone(
+    page: Page, live_server: Any, signed_in_applicant: Application, screenshot: Any
+):
+    application = signed_in_applicant
+    fqhc = EntityType.objects.get(code="fqhc")
+    page.goto(f"{live_server.url}/applications/{application.pk}/entity/")
+    for selector, text in (
+        ("#id_legal_name", "Sunrise Community Services"),
+        ("#id_tin", "12-3456789"),
+        ("#id_npi", "1234567893"),
+        ("#id_service_address", "100 Main St, Los Angeles, CA 90012"),
+        ("#id_official_name", "Ana Official"),
+    ):
+        tab_to(page, selector)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
+    page.locator("body").focus()
+    tab_to(page, f'input[name="entity_types"][value="{fqhc.pk}"]')
+    page.keyboard.press("Space")
+    tab_to(page, "#id_counties")
+    page.keyboard.type("Los Angeles")
+    screenshot("keyboard-filled")
+    tab_to(page, 'button[value="save"]')
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert").first).to_contain_text("Draft saved")
+    profile = Application.objects.get(pk=application.pk).entity_profile
+    assert (profile.npi, profile.tin, profile.official_name) == (
+        "1234567893",
+        "123456789",
+        "Ana Official",
+    )
+    assert list(profile.entity_types.all()) == [fqhc]
+    assert profile.county_codes == ["los_angeles"]
+
+
+def test_form_errors_are_listed_at_the_top_announced_and_linked_to_their_fields(
+    page: Page, live_server: Any, signed_in_applicant: Application, screenshot: Any
+):
+    page.goto(f"{live_server.url}/applications/{signed_in_applicant.pk}/entity/")
+    page.locator("#id_npi").fill("1234567890")
+    page.locator("#id_tin").fill("12-34")
+    page.get_by_role("button", name="Save draft").click()
+    summary = page.locator("#form-errors")
+    expect(summary).to_have_attribute("role", "alert")
+    expect(summary).to_contain_text("last digit should be 3")
+    expect(summary).to_contain_text("9 digits")
+    summary.get_by_role("link", name="Organizational NPI").click()
+    expect(page.locator("#id_npi")).to_be_focused()
+    npi = page.locator("#id_npi")
+    expect(npi).to_have_attribute("aria-invalid", "true")
+    described_by = npi.get_attribute("aria-describedby") or ""
+    messages = " ".join(page.locator(f"#{ref}").inner_text() for ref in described_by.split())
+    assert "last digit should be 3" in messages
+    screenshot("errors")
+
+
+def test_applicant_pages_fit_a_375_pixel_screen(
+    page: Page,
+    live_server: Any,
+    signed_in_applicant: Application,
+    screenshot: Any,
+    accessible: Any,
+):
+    page.set_viewport_size(PHONE)
+    pk = signed_in_applicant.pk
+    for path in (
+        "/dashboard/",
+        f"/applications/{pk}/",
+        f"/applications/{pk}/entity/",
+        f"/applications/{pk}/attestations/",
+        f"/applications/{pk}/data-sharing/",
+        f"/applications/{pk}/care-team/add/",
+        f"/applications/{pk}/capacity/add/",
+        "/organization/team/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        screenshot(f"phone-{path}")
+        assert width <= PHONE["width"], f"{path} scrolls sideways ({width}px wide)"
+        accessible(page)

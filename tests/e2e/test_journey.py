@@ -1,0 +1,220 @@
+"""The whole onboarding journey in a real browser, checked for accessibility on every page."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from onboarding.models import Application
+from tests.factories import PASSWORD, UserFactory, enroll_totp, totp_now
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+APPLICANT = "ana@sunrise-e2e.example"
+NARRATIVE = "Our team has done this every week for years, in person, with members and partners."
+
+
+class Visit:
+    """Each page the journey reaches is photographed and checked with axe-core."""
+
+    def __init__(self, page: Page, screenshot: Any, accessible: Any) -> None:
+        self.page, self.screenshot, self.accessible = page, screenshot, accessible
+
+    def __call__(self, name: str) -> None:
+        self.page.wait_for_load_state("networkidle")
+        self.screenshot(name, on=self.page)
+        self.accessible(self.page)
+
+
+def staff_member(email: str, role: str) -> tuple[str, str]:
+    user = UserFactory.create(email=email, groups=[role])
+    Authenticator.objects.filter(user=user).delete()
+    secret = enroll_totp(user)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return email, secret
+
+
+def sign_in(page: Page, base: str, email: str, secret: str | None = None) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if secret:
+        page.locator("#id_code").fill(totp_now(secret))
+        page.get_by_role("button", name=re.compile("Sign In|Authenticate", re.I)).click()
+
+
+def decide(page: Page, base: str, step: str, outcome: str, visit: Visit, **deficiency: str) -> None:
+    page.goto(f"{base}/review/")
+    visit(f"queue-{step}")
+    row = page.get_by_role("row").filter(has_text=step)
+    row.get_by_role("button", name="Claim").first.click()
+    visit(f"decide-{step}")
+    page.get_by_label(outcome).check()
+    if deficiency:
+        page.locator("#id_deficiency-0-requirement").select_option(deficiency["requirement"])
+        page.locator("#id_deficiency-0-reason").fill(deficiency["reason"])
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Decision recorded")
+
+
+def test_the_whole_journey_in_a_browser(
+    page: Page,
+    browser: Any,
+    live_server: Any,
+    screenshot: Any,
+    accessible: Any,
+    welcome_packet: Any,
+    tmp_path: Path,
+) -> None:
+    base = live_server.url
+    visit = Visit(page, screenshot, accessible)
+
+    # Sign up and verify the email address from the link in the message.
+    page.goto(f"{base}/accounts/signup/")
+    visit("sign-up")
+    page.locator("#id_email").fill(APPLICANT)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    visit("verification-sent")
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+", str(mail.outbox[-1].body))
+    assert link
+    page.goto(link.group(0).replace("http://testserver", base))
+    visit("confirm-email")
+    page.get_by_role("button", name="Confirm").click()
+
+    # The organization, then the entity step with a file upload.
+    visit("organization")
+    page.get_by_label("Organization's legal name").fill("Sunrise Community Services")
+    page.get_by_label("Your job title").fill("Executive Director")
+    page.get_by_role("button", name="Continue").click()
+    visit("dashboard")
+    page.get_by_role("button", name="Start an application").click()
+    visit("entity-step")
+    page.get_by_label("Federally Qualified Health Center").check()
+    page.get_by_label("Legal name").fill("Sunrise Community Services")
+    page.get_by_label("TIN / EIN").fill("12-3456789")
+    page.get_by_label("Organizational NPI").fill("1234567890")
+    page.get_by_label("Service address").fill("100 Main St, Los Angeles, CA 90012")
+    page.get_by_label("Counties served").select_option("los_angeles")
+    page.get_by_label("Authorized official's name").fill("Ana Official")
+    page.get_by_label("Authorized official's title").fill("Executive Director")
+    page.get_by_label("Primary contact's name").fill("Ana Official")
+    page.get_by_label("Primary contact's email").fill(APPLICANT)
+    page.get_by_role("button", name="Save draft").click()
+    visit("entity-step-error")
+    expect(page.locator("#form-errors")).to_contain_text("last digit should be 3")
+    page.get_by_label("Organizational NPI").fill("1234567893")
+    page.get_by_role("button", name="Save draft").click()
+    evidence = tmp_path / "hrsa-award.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    hrsa = page.locator("#id_requirement option", has_text="HRSA").get_attribute("value")
+    page.get_by_label("What is this document?").select_option(hrsa)
+    page.get_by_label("File").set_input_files(str(evidence))
+    page.get_by_role("button", name="Upload document").click()
+    visit("entity-step-uploaded")
+    page.get_by_role("button", name="Submit for review").click()
+    visit("submitted")
+    application = Application.objects.get()
+
+    # A reviewer returns the NPI; the applicant fixes it and resubmits.
+    rita = staff_member("rita@plan.example", "reviewer")
+    reviewer_page = browser.new_page()
+    reviewer = Visit(reviewer_page, screenshot, accessible)
+    sign_in(reviewer_page, base, *rita)
+    decide(
+        reviewer_page,
+        base,
+        "Entity verification",
+        "Return for correction",
+        reviewer,
+        requirement="npi",
+        reason="The NPI belongs to another organization",
+    )
+    page.goto(f"{base}/applications/{application.pk}/entity/")
+    visit("entity-step-returned")
+    expect(page.locator(".deficiency").first).to_contain_text("belongs to another organization")
+    page.get_by_label(re.compile("Organizational NPI")).fill("1245319599")
+    page.get_by_role("button", name="Submit for review").click()
+    decide(reviewer_page, base, "Entity verification", "Approve", reviewer)
+
+    # Capability attestations: care team, capacity, the seven criteria, signature.
+    for role, name, licensed in (
+        ("Lead Care Manager", "Lee Lead", False),
+        ("ECM Director", "Dee Director", False),
+        ("ECM Clinical Consultant", "Cal Clinician", True),
+    ):
+        page.goto(f"{base}/applications/{application.pk}/care-team/add/")
+        page.get_by_label("Role").select_option(label=role)
+        page.get_by_label("Full name").fill(name)
+        if licensed:
+            page.get_by_label("License type").fill("LCSW")
+            page.get_by_label("License number").fill("LCS12345")
+            page.get_by_label("License state").fill("CA")
+            page.get_by_label("License expiry date").fill("2030-01-31")
+        page.get_by_role("button", name="Save").click()
+    page.goto(f"{base}/applications/{application.pk}/capacity/add/")
+    visit("capacity")
+    page.get_by_label("Population").select_option("1a")
+    page.get_by_label("County").select_option("los_angeles")
+    page.get_by_label("Member capacity").fill("120")
+    page.get_by_role("button", name="Save").click()
+    visit("attestations-step")
+    for n in range(1, 8):
+        page.get_by_label(f"We attest to criterion {n}", exact=False).check()
+        page.get_by_label(f"How your organization meets criterion {n}").fill(NARRATIVE)
+    page.get_by_label("Your title").fill("Executive Director")
+    page.get_by_label(re.compile("I am authorized to sign")).check()
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Submitted for review")
+
+    # Data-sharing readiness.
+    page.goto(f"{base}/applications/{application.pk}/data-sharing/")
+    visit("data-sharing-step")
+    page.get_by_label("Care-management documentation system").fill("CareNotes")
+    page.get_by_label(re.compile("receive the Member Information File")).select_option("sftp")
+    page.get_by_label(re.compile("return the Return Transmission File")).select_option("sftp")
+    page.get_by_label("CalHHS Data Exchange Framework agreement").select_option("signed")
+    page.get_by_label("DxF agreement signed on").fill("2025-03-01")
+    page.get_by_label("HIPAA privacy officer").fill("Pat Privacy")
+    page.get_by_label("Privacy officer's email").fill("pat@sunrise.example")
+    page.get_by_label("HIPAA security officer").fill("Sam Secure")
+    page.get_by_label("Security officer's email").fill("sam@sunrise.example")
+    page.get_by_label(re.compile("business associate agreement")).check()
+    page.get_by_label("How you will bill for ECM").select_option("claims")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Submitted for review")
+
+    decide(reviewer_page, base, "Capability attestations", "Approve", reviewer)
+    decide(reviewer_page, base, "Data-sharing readiness", "Approve", reviewer)
+
+    # Final approval by a network manager who reviewed nothing.
+    mona = staff_member("mona@plan.example", "network manager")
+    manager_page = browser.new_page()
+    manager = Visit(manager_page, screenshot, accessible)
+    sign_in(manager_page, base, *mona)
+    decide(manager_page, base, "Final approval", "Approve", manager)
+
+    # The new provider downloads the packet (the file arrives) and acknowledges it.
+    page.goto(f"{base}/applications/{application.pk}/")
+    visit("approved")
+    page.get_by_role("link", name=re.compile("welcome packet", re.I)).click()
+    visit("packet")
+    item = welcome_packet.items.get()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=item.title).click()
+    downloaded = Path(download_info.value.path())
+    assert downloaded.read_bytes().startswith(b"%PDF")
+    page.reload()
+    page.get_by_label(re.compile("We have received")).check()
+    page.get_by_role("button", name="Acknowledge receipt").click()
+    visit("active")
+    expect(page.locator(".badge").first).to_have_text("Active")
+    application.refresh_from_db()
+    assert application.status == "active"

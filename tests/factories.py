@@ -1,0 +1,253 @@
+"""Factories for the people and records tests need, and helpers that fill and decide steps.
+
+Everything an applicant or reviewer does goes through the services, as the portal's pages do;
+factories only make what the portal takes as given (user accounts, memberships, packets).
+"""
+
+import base64
+import hashlib
+import hmac
+import struct
+import time
+from datetime import timedelta
+from typing import Any
+
+import factory
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from viewflow.workflow.models import Task
+
+from documents.models import WelcomePacket, WelcomePacketItem
+from documents.services import document_upload
+from onboarding.models import (
+    Application,
+    ApplicationStep,
+    EntityType,
+    Membership,
+    Organization,
+    ReviewDecision,
+)
+from onboarding.reference import CareTeamRole, QualificationCriterion
+from onboarding.services.reviews import DeficiencyItem, review_decide, task_claim
+from onboarding.services.steps import (
+    attestations_save,
+    capacity_save,
+    care_team_member_save,
+    data_sharing_save,
+    entity_profile_save,
+)
+from onboarding.services.workflow import open_task
+from portal.models import User
+
+PASSWORD = "correct-horse-battery"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+VALID_NPI = "1234567893"
+VALID_TIN = "123456789"
+ENTITY_TYPE_CODE = "fqhc"
+COUNTY = "los_angeles"
+NARRATIVE = (
+    "Our leadership team meets weekly and joins every plan learning session, in person or online."
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    """A person with a verified-looking email and a known password.
+
+    ``UserFactory.create(groups=["reviewer"])`` puts the user in the named role groups.
+    """
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.django.Password(PASSWORD)
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def groups(self: User, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+        """Staff roles come with an enrolled authenticator app, as the portal requires."""
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+            enroll_totp(self)
+
+
+def totp_now(secret: str) -> str:
+    """RFC 6238 (SHA-1, 30 s, 6 digits), written out here rather than taken from the library."""
+    key = base64.b32decode(secret, casefold=True)
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def enroll_totp(user: User) -> str:
+    """Give ``user`` a TOTP authenticator, as staff set up on first sign-in; returns the secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
+    """A preparer of an existing organization (authorized officials come from the service)."""
+
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.PREPARER
+    title = "Grants coordinator"
+
+    class Meta:
+        model = Membership
+
+
+class WelcomePacketFactory(factory.django.DjangoModelFactory[WelcomePacket]):
+    version = factory.Sequence(lambda n: n + 1)
+    title = "ECM Provider Welcome Packet"
+
+    class Meta:
+        model = WelcomePacket
+
+
+def packet_item_add(packet: WelcomePacket, title: str = "Provider manual") -> WelcomePacketItem:
+    """Store a tiny PDF as one document of ``packet``."""
+    item = WelcomePacketItem(
+        packet=packet,
+        title=title,
+        original_name="manual.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+    )
+    item.file.save("manual.pdf", ContentFile(PDF), save=False)
+    item.save()
+    return item
+
+
+def refetch(user: User) -> User:
+    """The user read again, so a membership created after it was loaded is seen."""
+    return User.objects.get(pk=user.pk)
+
+
+def organization_of(user: User) -> Organization:
+    return Membership.objects.get(user=user).organization
+
+
+def pdf_upload(name: str = "evidence.pdf", content: bytes = PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def fill_entity_step(
+    application: Application, user: User, *, upload_evidence: bool = True, **overrides: Any
+) -> None:
+    """Answer every question of the entity step and upload each required evidence document."""
+    entity_type = EntityType.objects.get(code=ENTITY_TYPE_CODE)
+    data: dict[str, Any] = {
+        "legal_name": "Sunrise Community Services",
+        "tin": VALID_TIN,
+        "npi": VALID_NPI,
+        "service_address": "100 Main St, Los Angeles, CA 90012",
+        "official_name": "Ana Official",
+        "official_title": "Executive Director",
+        "contact_name": "Ana Official",
+        "contact_email": "ana@sunrise.example",
+        "entity_types": [entity_type],
+        "counties": [COUNTY],
+        **overrides,
+    }
+    entity_profile_save(application=application, user=user, data=data)
+    if not upload_evidence:
+        return
+    for number, requirement in enumerate(
+        entity_type.evidence_requirements.filter(is_required=True)
+    ):
+        document_upload(
+            application=application,
+            step_kind=ApplicationStep.Kind.ENTITY,
+            user=user,
+            evidence_requirement=requirement,
+            upload=pdf_upload(f"evidence-{number}.pdf", PDF + str(number).encode()),
+        )
+
+
+def fill_attestations_step(application: Application, user: User) -> None:
+    """Attest all seven criteria, name a complete care team and give one capacity row."""
+    attestations_save(
+        application=application,
+        user=user,
+        languages_offered="English, Spanish",
+        criteria={
+            criterion.value: {"attested": True, "narrative": f"{NARRATIVE} ({criterion.value})"}
+            for criterion in QualificationCriterion
+        },
+    )
+    licence_expiry = timezone.localdate() + timedelta(days=365)
+    for role, name, licence in (
+        (CareTeamRole.LEAD_CARE_MANAGER, "Lee Lead", {}),
+        (CareTeamRole.ECM_DIRECTOR, "Dana Director", {}),
+        (
+            CareTeamRole.CLINICAL_CONSULTANT,
+            "Casey Clinician",
+            {
+                "license_type": "LCSW",
+                "license_number": "LCS12345",
+                "license_state": "CA",
+                "license_expires_on": licence_expiry,
+            },
+        ),
+    ):
+        care_team_member_save(
+            application=application, user=user, data={"role": role, "full_name": name, **licence}
+        )
+    capacity_save(
+        application=application,
+        user=user,
+        data={"population": "1a", "county": COUNTY, "years_experience": 3, "member_capacity": 120},
+    )
+
+
+def fill_data_sharing_step(application: Application, user: User) -> None:
+    """Answer every required data-sharing question."""
+    data_sharing_save(
+        application=application,
+        user=user,
+        data={
+            "documentation_system": "CareFlow",
+            "documentation_vendor": "CareFlow Inc.",
+            "mif_receipt_method": "sftp",
+            "rtf_return_method": "sftp",
+            "has_secure_email": True,
+            "dxf_status": "signed",
+            "dxf_signed_on": timezone.localdate() - timedelta(days=30),
+            "privacy_officer_name": "Pat Privacy",
+            "privacy_officer_email": "privacy@sunrise.example",
+            "security_officer_name": "Sam Security",
+            "security_officer_email": "security@sunrise.example",
+            "has_signed_baa": True,
+            "claims_path": "claims",
+        },
+    )
+
+
+def review_task(application: Application, task_node: object) -> Task:
+    """The open task of ``task_node``; fails the test when there is none."""
+    task = open_task(application, task_node)
+    assert task is not None, f"no open task for {task_node}"
+    return task
+
+
+def decide(
+    task_node: object,
+    application: Application,
+    user: User,
+    outcome: str,
+    *,
+    reason: str = "",
+    deficiencies: list[DeficiencyItem] | None = None,
+) -> ReviewDecision:
+    """Claim the open review task of ``task_node`` as ``user`` and decide it."""
+    task = task_claim(task=review_task(application, task_node), user=user)
+    return review_decide(
+        task=task, user=user, outcome=outcome, reason=reason, deficiencies=deficiencies
+    )

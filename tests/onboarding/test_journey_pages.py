@@ -1,0 +1,327 @@
+"""The whole journey through the pages people use, with Django's test client."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.test import Client
+from viewflow.workflow.models import Task
+
+from documents.models import WelcomePacket, WelcomePacketItem
+from documents.services import packet_publish
+from onboarding.flows import OnboardingFlow
+from onboarding.models import Application, EntityType
+from portal.models import User
+from tests.factories import UserFactory
+
+PASSWORD = "a-long-demo-passphrase-2026"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(email: str, role: str) -> Client:
+    user = UserFactory.create(email=email, groups=[role])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def published_packet(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    packet = WelcomePacket.objects.create(version=1, title="ECM Provider Welcome Packet")
+    item = WelcomePacketItem(
+        packet=packet,
+        title="Provider manual",
+        original_name="manual.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+    )
+    item.file.save("manual.pdf", ContentFile(PDF), save=False)
+    item.save()
+    return packet_publish(packet=packet)
+
+
+def sign_up_and_verify(client: Client, email: str, django_capture_on_commit_callbacks) -> None:
+    response = client.post(
+        "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    link = re.search(
+        r"http://testserver(/accounts/confirm-email/[^\s]+)", str(mail.outbox[-1].body)
+    )
+    assert link, mail.outbox[-1].body
+    response = client.post(link.group(1))
+    assert response.status_code == 302
+
+
+def review(client: Client, application: Application, node, outcome: str, **extra) -> None:
+    task = Task.objects.get(process_id=application.process.pk, flow_task=node, status="NEW")
+    assert client.post(f"/review/tasks/{task.pk}/claim/").status_code == 302
+    data = {
+        "outcome": outcome,
+        "reason": extra.pop("reason", ""),
+        "deficiency-TOTAL_FORMS": "3",
+        "deficiency-INITIAL_FORMS": "0",
+        "deficiency-MIN_NUM_FORMS": "0",
+        "deficiency-MAX_NUM_FORMS": "20",
+    }
+    data.update(extra)
+    response = client.post(f"/review/tasks/{task.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+
+
+ENTITY_FORM = {
+    "legal_name": "Sunrise Community Services",
+    "dba_name": "",
+    "other_justification": "",
+    "tin": "12-3456789",
+    "npi": "1234567893",
+    "medi_cal_provider_number": "",
+    "sos_entity_number": "",
+    "service_address": "100 Main St, Los Angeles, CA",
+    "mailing_address": "",
+    "counties": ["los_angeles"],
+    "official_name": "Ana Official",
+    "official_title": "Executive Director",
+    "contact_name": "Ana",
+    "contact_email": "ana@sunrise.example",
+    "contact_phone": "",
+}
+
+
+def test_happy_path_from_sign_up_to_acknowledged_packet(
+    client, published_packet, django_capture_on_commit_callbacks, tmp_path
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up_and_verify(client, "ana@sunrise.example", django_capture_on_commit_callbacks)
+    assert client.get("/").url == "/dashboard/"
+    response = client.post(
+        "/organization/new/",
+        {"legal_name": "Sunrise Community Services", "title": "Executive Director"},
+    )
+    assert response.status_code == 302
+    response = client.post("/applications/new/")
+    application = Application.objects.get()
+    assert response.url == f"/applications/{application.pk}/entity/"
+
+    # Entity step: choose the type, save a draft, upload its evidence, submit.
+    fqhc = EntityType.objects.get(code="fqhc")
+    form = {**ENTITY_FORM, "entity_types": [fqhc.pk], "action": "save"}
+    assert client.post(f"/applications/{application.pk}/entity/", form).status_code == 302
+    for requirement in fqhc.evidence_requirements.filter(is_required=True):
+        upload = ContentFile(PDF, name="grant.pdf")
+        client.post(
+            f"/applications/{application.pk}/entity/documents/",
+            {"requirement": f"evidence:{requirement.pk}", "file": upload},
+        )
+    assert application.documents.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/applications/{application.pk}/entity/", {**form, "action": "submit"}
+        )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert application.screening_results.get().outcome == "clear"
+
+    reviewer = staff("rita@plan.example", "reviewer")
+    review(reviewer, application, OnboardingFlow.review_entity, "approve")
+
+    # Attestations: care team, capacity, the seven criteria, signature.
+    team = [
+        {"role": "lead_care_manager", "full_name": "Lee Lead"},
+        {"role": "ecm_director", "full_name": "Dee Director"},
+        {
+            "role": "clinical_consultant",
+            "full_name": "Cal Clinician",
+            "license_type": "LCSW",
+            "license_number": "LCS123",
+            "license_state": "CA",
+            "license_expires_on": "2030-01-01",
+        },
+    ]
+    for member in team:
+        data = {f"member-{k}": v for k, v in {"email": "", "fte": "1.0", **member}.items()}
+        assert (
+            client.post(f"/applications/{application.pk}/care-team/add/", data).status_code == 302
+        )
+    capacity = {
+        "capacity-population": "1a",
+        "capacity-county": "los_angeles",
+        "capacity-years_experience": "5",
+        "capacity-member_capacity": "120",
+    }
+    assert client.post(f"/applications/{application.pk}/capacity/add/", capacity).status_code == 302
+    criteria = {
+        "languages_offered": "English, Spanish",
+        "action": "submit",
+        "signature-full_name": "Ana Official",
+        "signature-title": "Executive Director",
+        "signature-confirm": "on",
+    }
+    for n in range(1, 8):
+        criteria[f"criterion_{n}"] = "on"
+        criteria[f"narrative_{n}"] = (
+            f"Criterion {n}: our team has done this for years, in person, every week."
+        )
+    response = client.post(f"/applications/{application.pk}/attestations/", criteria)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+
+    data_sharing = {
+        "documentation_system": "CareNotes",
+        "documentation_vendor": "CareNotes Inc.",
+        "mif_receipt_method": "sftp",
+        "rtf_return_method": "sftp",
+        "dxf_status": "signed",
+        "dxf_signed_on": "2025-03-01",
+        "adt_source": "LANES",
+        "privacy_officer_name": "Pat Privacy",
+        "privacy_officer_email": "pat@sunrise.example",
+        "security_officer_name": "Sam Secure",
+        "security_officer_email": "sam@sunrise.example",
+        "has_signed_baa": "on",
+        "claims_path": "claims",
+        "action": "submit",
+    }
+    response = client.post(f"/applications/{application.pk}/data-sharing/", data_sharing)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+
+    review(reviewer, application, OnboardingFlow.review_attestations, "approve")
+    review(
+        staff("ray@plan.example", "reviewer"),
+        application,
+        OnboardingFlow.review_data_sharing,
+        "approve",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        review(
+            staff("mona@plan.example", "network manager"),
+            application,
+            OnboardingFlow.final_approval,
+            "approve",
+        )
+    application.refresh_from_db()
+    assert application.status == "approved"
+    delivery = application.packet_delivery
+    subjects = [message.subject for message in mail.outbox if "ana@sunrise.example" in message.to]
+    assert f"[ECM Provider Portal] ECM-{application.pk:06d}: Final approval approved" in subjects
+    assert any("welcome to the" in subject for subject in subjects)
+
+    # The new provider downloads the packet and acknowledges it.
+    item = delivery.packet.items.get()
+    response = client.get(f"/documents/packets/{delivery.pk}/items/{item.pk}/download/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert delivery.downloads.get().user.email == "ana@sunrise.example"
+    response = client.post(f"/documents/packets/{delivery.pk}/acknowledge/", {"confirm": "on"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "active"
+    assert application.process.status == "DONE"
+
+
+def test_returned_step_shows_each_deficiency_next_to_its_field_and_can_be_resubmitted(
+    client, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    user = User.objects.create_user("ana@sunrise.example", PASSWORD)
+    client.force_login(user)
+    client.post("/organization/new/", {"legal_name": "Sunrise", "title": "Director"})
+    client.post("/applications/new/")
+    application = Application.objects.get()
+    cbo = EntityType.objects.get(code="private_nonprofit")
+    form = {**ENTITY_FORM, "entity_types": [cbo.pk], "action": "save"}
+    client.post(f"/applications/{application.pk}/entity/", form)
+    requirement = cbo.evidence_requirements.get()
+    client.post(
+        f"/applications/{application.pk}/entity/documents/",
+        {"requirement": f"evidence:{requirement.pk}", "file": ContentFile(PDF, name="irs.pdf")},
+    )
+    assert (
+        client.post(
+            f"/applications/{application.pk}/entity/", {**form, "action": "submit"}
+        ).status_code
+        == 302
+    )
+
+    reviewer = staff("rita@plan.example", "reviewer")
+    review(
+        reviewer,
+        application,
+        OnboardingFlow.review_entity,
+        "return",
+        **{
+            "deficiency-0-requirement": "npi",
+            "deficiency-0-reason": "NPI belongs to another org",
+            "deficiency-0-comment": "Use your Type 2 NPI",
+        },
+    )
+    application.refresh_from_db()
+    assert application.status == "returned"
+
+    page = client.get(f"/applications/{application.pk}/entity/").content.decode()
+    npi_field = page.index('id="id_npi"')
+    assert page.index("NPI belongs to another org") < npi_field, "listed at the top"
+    note = page.rindex("Returned: NPI belongs to another org — Use your Type 2 NPI")
+    assert abs(npi_field - note) < 800, "and shown again next to the NPI field"
+
+    response = client.post(
+        f"/applications/{application.pk}/entity/", {**form, "npi": "1245319599", "action": "submit"}
+    )
+    assert response.status_code == 302
+    step = application.step("entity")
+    step.refresh_from_db()
+    assert (step.status, step.revision) == ("submitted", 2)
+    assert not step.deficiencies.filter(resolved_at__isnull=True).exists()
+
+
+def test_submitted_step_is_read_only(client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    user = User.objects.create_user("ana@sunrise.example", PASSWORD)
+    client.force_login(user)
+    client.post("/organization/new/", {"legal_name": "Sunrise", "title": "Director"})
+    client.post("/applications/new/")
+    application = Application.objects.get()
+    cbo = EntityType.objects.get(code="private_nonprofit")
+    form = {**ENTITY_FORM, "entity_types": [cbo.pk], "action": "save"}
+    client.post(f"/applications/{application.pk}/entity/", form)
+    client.post(
+        f"/applications/{application.pk}/entity/documents/",
+        {
+            "requirement": f"evidence:{cbo.evidence_requirements.get().pk}",
+            "file": ContentFile(PDF, name="irs.pdf"),
+        },
+    )
+    client.post(f"/applications/{application.pk}/entity/", {**form, "action": "submit"})
+
+    page = client.get(f"/applications/{application.pk}/entity/").content.decode()
+    assert "read-only" in page
+    assert 'name="action"' not in page
+    client.post(
+        f"/applications/{application.pk}/entity/",
+        {**form, "legal_name": "Changed", "action": "save"},
+    )
+    application.entity_profile.refresh_from_db()
+    assert application.entity_profile.legal_name == "Sunrise Community Services"
+
+
+def test_invalid_npi_gets_a_message_saying_what_the_check_digit_should_be(client):
+    user = User.objects.create_user("ana@sunrise.example", PASSWORD)
+    client.force_login(user)
+    client.post("/organization/new/", {"legal_name": "Sunrise", "title": "Director"})
+    client.post("/applications/new/")
+    application = Application.objects.get()
+    response = client.post(
+        f"/applications/{application.pk}/entity/",
+        {**ENTITY_FORM, "npi": "1234567890", "action": "save"},
+    )
+    assert response.status_code == 200
+    assert "The NPI&#x27;s last digit should be 3 for 123456789_" in response.content.decode()
+    application.entity_profile.refresh_from_db()
+    assert application.entity_profile.npi == ""

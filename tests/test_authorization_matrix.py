@@ -1,0 +1,187 @@
+"""Every URL pattern by every kind of person → the expected status, for an object owned by org A.
+
+Adding a URL pattern without a row here fails ``test_every_url_pattern_has_a_row``.
+Statuses: 200 page shown, 302 redirect (sign-in for anonymous visitors, or the role's home),
+403 the role may not, 404 not found (another organization's object is never a 403), 405 wrong
+method.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from viewflow.workflow.models import Task
+
+from documents.models import PacketDelivery, WelcomePacket, WelcomePacketItem
+from documents.services import document_upload
+from onboarding.models import Invitation
+from onboarding.services.applications import application_start
+from onboarding.services.organizations import invitation_create, organization_create
+from onboarding.services.steps import capacity_save, care_team_member_save
+from portal.roles import Role
+from tests.factories import PDF, UserFactory, refetch
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "applicant_a", "applicant_b", "reviewer", "manager", "plan_admin")
+THIRD_PARTY = ("admin/", "accounts/")
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    args: str  # which objects of org A fill the URL
+    expected: tuple[int, int, int, int, int, int]  # in the order of ROLES
+
+
+LOGIN = 302
+MATRIX: dict[str, Row] = {
+    "home": Row("get", "", (LOGIN, 302, 302, 302, 302, 302)),
+    "audit_trail": Row("get", "", (LOGIN, 403, 403, 403, 200, 200)),
+    "audit_trail_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 200)),
+    "onboarding:dashboard": Row("get", "", (LOGIN, 200, 200, 302, 302, 302)),
+    "onboarding:organization_create": Row("get", "", (LOGIN, 302, 302, 200, 200, 200)),
+    "onboarding:team": Row("get", "", (LOGIN, 200, 200, 302, 302, 302)),
+    "onboarding:invitation_accept": Row("get", "token", (LOGIN, 200, 200, 200, 200, 200)),
+    "onboarding:application_start": Row("get", "", (LOGIN, 405, 405, 405, 405, 405)),
+    "onboarding:application_detail": Row("get", "app", (LOGIN, 200, 404, 404, 404, 404)),
+    "onboarding:application_withdraw": Row("get", "app", (LOGIN, 200, 404, 404, 404, 404)),
+    "onboarding:care_team_add": Row("get", "app", (LOGIN, 200, 404, 404, 404, 404)),
+    "onboarding:care_team_edit": Row("get", "app,member", (LOGIN, 200, 404, 404, 404, 404)),
+    "onboarding:care_team_remove": Row("post", "app,member", (LOGIN, 302, 404, 404, 404, 404)),
+    "onboarding:capacity_add": Row("get", "app", (LOGIN, 200, 404, 404, 404, 404)),
+    "onboarding:capacity_remove": Row("post", "app,capacity", (LOGIN, 302, 404, 404, 404, 404)),
+    "onboarding:document_remove": Row("post", "app,document", (LOGIN, 302, 404, 404, 404, 404)),
+    "onboarding:step": Row("get", "app,step", (LOGIN, 200, 404, 404, 404, 404)),
+    "onboarding:document_upload": Row("post", "app,step", (LOGIN, 302, 404, 404, 404, 404)),
+    "onboarding:review_queue": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
+    "onboarding:my_tasks": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
+    "onboarding:review_applications": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
+    "onboarding:review_application": Row("get", "app", (LOGIN, 403, 403, 200, 200, 403)),
+    "onboarding:review_decide": Row("get", "task", (LOGIN, 403, 403, 200, 200, 403)),
+    "onboarding:review_claim": Row("post", "task", (LOGIN, 403, 403, 302, 302, 403)),
+    "onboarding:review_release": Row("post", "task", (LOGIN, 403, 403, 302, 302, 403)),
+    "documents:download": Row("get", "document", (LOGIN, 200, 404, 200, 200, 404)),
+    "documents:packet": Row("get", "delivery", (LOGIN, 200, 404, 200, 200, 404)),
+    "documents:packet_item_download": Row("get", "delivery,item", (LOGIN, 200, 404, 200, 200, 404)),
+    "documents:packet_acknowledge": Row("post", "delivery", (LOGIN, 302, 404, 302, 302, 404)),
+}
+
+
+def our_url_names() -> set[str]:
+    def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> set[str]:
+        names: set[str] = set()
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(THIRD_PARTY):
+                continue
+            if isinstance(pattern, URLResolver):
+                names |= walk(pattern.url_patterns, route, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+        return names
+
+    return walk(get_resolver().url_patterns)
+
+
+def test_every_url_pattern_has_a_row():
+    assert our_url_names() == set(MATRIX)
+
+
+@pytest.fixture
+def world(settings: Any) -> dict[str, Any]:
+    """Organization A with one of everything; organization B; and the plan's staff."""
+    a = UserFactory.create(email="a@org-a.example")
+    organization = organization_create(user=a, legal_name="Organization A", title="Director")
+    a = refetch(a)
+    b = UserFactory.create(email="b@org-b.example")
+    organization_create(user=b, legal_name="Organization B", title="Director")
+    application = application_start(organization=organization, user=a)
+    document = document_upload(
+        application=application,
+        step_kind="entity",
+        user=a,
+        requirement="Other",
+        upload=SimpleUploadedFile("a.pdf", PDF),
+    )
+    member = care_team_member_save(
+        application=application, user=a, data={"role": "ecm_director", "full_name": "Dee A"}
+    )
+    capacity = capacity_save(
+        application=application,
+        user=a,
+        data={"population": "1a", "county": "los_angeles", "member_capacity": 5},
+    )
+    entity_task = Task.objects.get(process_id=application.process.pk, flow_task_type="HUMAN")
+    with entity_task.activation() as activation:
+        activation.start(None)
+        activation.execute()
+    review = Task.objects.get(process_id=application.process.pk, status="NEW")
+    packet = WelcomePacket.objects.create(version=1, title="Packet", is_current=True)
+    item = WelcomePacketItem(
+        packet=packet,
+        title="Manual",
+        original_name="m.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+    )
+    item.file.save("m.pdf", ContentFile(PDF), save=False)
+    item.save()
+    invitation: Invitation = invitation_create(
+        organization=organization, invited_by=a, email="new@org-a.example"
+    )
+    return {
+        "people": {
+            "applicant_a": a,
+            "applicant_b": refetch(b),
+            "reviewer": UserFactory.create(groups=[Role.REVIEWER.value]),
+            "manager": UserFactory.create(groups=[Role.NETWORK_MANAGER.value]),
+            "plan_admin": UserFactory.create(is_staff=True, groups=[Role.PLAN_ADMIN.value]),
+        },
+        "app": application.pk,
+        "document": document.pk,
+        "member": member.pk,
+        "capacity": capacity.pk,
+        "task": review.pk,
+        "step": "entity",
+        "item": item.pk,
+        "delivery": PacketDelivery.objects.create(application=application, packet=packet).pk,
+        "token": invitation.token,
+    }
+
+
+# Organization A's own member goes last: its POSTs may change the object the others asked for.
+ROLE_ORDER = ("anonymous", "applicant_b", "reviewer", "manager", "plan_admin", "applicant_a")
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_authorization(name: str, world: dict[str, Any]) -> None:
+    row = MATRIX[name]
+    args = [world[key] for key in row.args.split(",")] if row.args else []
+    url = reverse(name, args=args)
+    wrong = []
+    for role in ROLE_ORDER:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(world["people"][role])
+        response = getattr(client, row.method)(url)
+        expected = row.expected[ROLES.index(role)]
+        if response.status_code != expected:
+            wrong.append(f"{role}: {response.status_code}, expected {expected}")
+        elif role == "anonymous" and "/accounts/login/" not in response["Location"]:
+            wrong.append(f"anonymous sent to {response['Location']}, not to sign in")
+    assert wrong == [], f"{row.method.upper()} {url}"
+
+
+@pytest.mark.parametrize("role", ["applicant_a", "reviewer", "manager"])
+def test_only_plan_administrators_reach_the_admin_site(role: str, world: dict[str, Any]):
+    client = Client()
+    client.force_login(world["people"][role])
+    assert client.get("/admin/").status_code == 302
+    client.force_login(world["people"]["plan_admin"])
+    assert client.get("/admin/").status_code == 200

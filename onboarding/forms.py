@@ -20,7 +20,14 @@ from onboarding.models import (
 )
 from onboarding.reference import CareTeamRole, County, QualificationCriterion
 from onboarding.requirements import NARRATIVE_MIN_LENGTH
-from onboarding.screening.identifiers import digits_only, validate_npi, validate_tin
+from onboarding.screening.identifiers import (
+    digits_only,
+    normalise_us_phone,
+    validate_medi_cal_provider_number,
+    validate_npi,
+    validate_sos_entity_number,
+    validate_tin,
+)
 
 
 class DeficiencyNotesMixin:
@@ -125,12 +132,33 @@ class EntityProfileForm(PortalModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["counties"] = self.instance.county_codes
+            # The full TIN is never sent back to the browser: colleagues see it masked.
+            self.initial["tin"] = self.instance.masked_tin
 
     def clean_tin(self) -> str:
-        value = digits_only(self.cleaned_data["tin"])
+        raw = self.cleaned_data["tin"].strip()
+        if raw and raw == self.instance.masked_tin:
+            return str(self.instance.tin)
+        value = digits_only(raw)
+        if raw and len(value) != len(raw.replace(" ", "").replace("-", "")):
+            raise ValidationError(
+                _("A TIN/EIN contains digits only, for example 12-3456789."), code="tin_digits"
+            )
         if value:
             validate_tin(value)
         return value
+
+    def clean_medi_cal_provider_number(self) -> str:
+        value = self.cleaned_data["medi_cal_provider_number"].strip()
+        return validate_medi_cal_provider_number(value) if value else ""
+
+    def clean_sos_entity_number(self) -> str:
+        value = self.cleaned_data["sos_entity_number"].strip()
+        return validate_sos_entity_number(value) if value else ""
+
+    def clean_contact_phone(self) -> str:
+        value = self.cleaned_data["contact_phone"].strip()
+        return normalise_us_phone(value) if value else ""
 
     def clean_npi(self) -> str:
         raw = self.cleaned_data["npi"].strip()

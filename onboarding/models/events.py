@@ -15,6 +15,8 @@ class ApplicationEvent(models.Model):
         DRAFT_SAVED = "draft_saved", _("Draft saved")
         STEP_SUBMITTED = "step_submitted", _("Step submitted")
         SCREENED = "screened", _("Screening run")
+        SCREENING_ADJUDICATED = "screening_adjudicated", _("Screening match adjudicated")
+        NEW_EXCLUSION_MATCH = "new_exclusion_match", _("Re-screening found a new match")
         TASK_CLAIMED = "task_claimed", _("Review claimed")
         TASK_RELEASED = "task_released", _("Review released")
         STEP_APPROVED = "step_approved", _("Step approved")

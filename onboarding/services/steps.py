@@ -22,6 +22,7 @@ from onboarding.requirements import step_problems
 from onboarding.services.access import editable_step, require_authorized_official
 from onboarding.services.applications import application_refresh_status
 from onboarding.services.events import event_record
+from onboarding.services.screening import screen_care_team
 from onboarding.services.workflow import APPLICANT_NODES, complete, locked_activation, open_task
 from portal.models import User
 
@@ -261,6 +262,8 @@ def step_submit(
             detail=step.get_kind_display(),
         )
         complete(activation)
+        if kind == Kind.ATTESTATIONS:
+            screen_care_team(application=application)
         application_refresh_status(application)
         notifications.step_submitted(application, step)
     return step

@@ -1,0 +1,82 @@
+"""Importing a release of an exclusion list: all of it replaces the previous release, or nothing."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from onboarding.models import ExclusionRecord, ExclusionRelease, ExclusionSource
+from onboarding.screening.importers import PARSERS, ImportFormatError, decode
+from portal.audit import audit_record
+from portal.models import AuditEvent, User
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    release: ExclusionRelease
+    entities: int
+    individuals: int
+    replaced: ExclusionRelease | None
+
+    def __str__(self) -> str:
+        replaced = f"; replaced release #{self.replaced.pk}" if self.replaced else ""
+        return (
+            f"{self.release.get_source_display()}: release #{self.release.pk} imported, "
+            f"{self.release.row_count} rows ({self.entities} entities, "
+            f"{self.individuals} individuals), SHA-256 {self.release.sha256[:16]}…{replaced}"
+        )
+
+
+def exclusion_release_import(
+    *,
+    source: str,
+    content: bytes,
+    file_name: str = "",
+    user: User | None = None,
+    operator: str = "",
+) -> ImportSummary:
+    """Parse a whole list file, then make it the source's active release in one transaction.
+
+    A file that is not in the published format raises ``ImportFormatError`` before anything is
+    written, so the previous release stays active.
+    """
+    if source not in ExclusionSource.values:
+        raise ImportFormatError(f"unknown source {source!r}", line=0)
+    parsed = list(PARSERS[source](decode(content)))
+    if not parsed:
+        raise ImportFormatError("the file has a header but no rows", line=2)
+    records = [record for row in parsed for record in row.records()]
+    individuals = sum(1 for row in parsed if row.kind == ExclusionRecord.Kind.INDIVIDUAL)
+    with transaction.atomic():
+        previous = (
+            ExclusionRelease.objects.select_for_update()
+            .filter(source=source, is_active=True)
+            .first()
+        )
+        if previous is not None:
+            previous.is_active = False
+            previous.save(update_fields=["is_active"])
+            # Results keep the matched row as text; the old rows themselves are not kept.
+            previous.records.all().delete()
+        release = ExclusionRelease.objects.create(
+            source=source,
+            file_name=file_name[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            row_count=len(parsed),
+            imported_by=user,
+            imported_by_name=(user.display_name if user else operator)[:200],
+            is_active=True,
+        )
+        for record in records:
+            record.release = release
+        ExclusionRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        summary = ImportSummary(release, len(parsed) - individuals, individuals, previous)
+        audit_record(
+            action=AuditEvent.Action.ADMIN_CHANGE,
+            actor=user,
+            target=release,
+            summary=str(summary),
+        )
+    return summary

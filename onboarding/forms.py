@@ -17,6 +17,7 @@ from onboarding.models import (
     EntityType,
     PopulationCapacity,
     ReviewDecision,
+    ScreeningResult,
 )
 from onboarding.reference import CareTeamRole, County, QualificationCriterion
 from onboarding.requirements import NARRATIVE_MIN_LENGTH
@@ -343,6 +344,21 @@ class ReviewDecisionForm(PortalForm):
             self.fields["outcome"].choices = [  # type: ignore[attr-defined]
                 c for c in ReviewDecision.Outcome.choices if c[0] != ReviewDecision.Outcome.RETURN
             ]
+
+
+class ScreeningAdjudicationForm(PortalForm):
+    adjudication = forms.ChoiceField(
+        choices=ScreeningResult.Adjudication.choices,
+        widget=forms.RadioSelect,
+        label=_("Your finding"),
+        error_messages={"required": _("Choose whether to confirm or dismiss the match.")},
+    )
+    note = forms.CharField(
+        label=_("Note (why; kept with the screening record)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Write a note saying why you confirm or dismiss it.")},
+    )
 
 
 class DeficiencyForm(forms.Form):

@@ -29,6 +29,16 @@ class ImportSummary:
         )
 
 
+def exclusion_file_check(*, source: str, content: bytes) -> int:
+    """Read a whole list file without importing it; the number of rows, or ImportFormatError."""
+    if source not in ExclusionSource.values:
+        raise ImportFormatError(f"unknown source {source!r}", line=0)
+    count = sum(1 for _ in PARSERS[source](decode(content)))
+    if not count:
+        raise ImportFormatError("the file has a header but no rows", line=2)
+    return count
+
+
 def exclusion_release_import(
     *,
     source: str,

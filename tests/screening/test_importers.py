@@ -50,7 +50,8 @@ def test_leie_full_file_is_imported_and_its_release_recorded(tmp_path):
     assert release.imported_by_name.startswith("command line")
     assert release.imported_at is not None
     assert output.count("\n") == 1, "a one-line summary"
-    assert "release #" in output and "2 rows (1 entities, 1 individuals)" in output
+    assert "release #" in output
+    assert "2 rows (1 entities, 1 individuals)" in output
 
 
 def test_npi_of_zeros_and_dates_of_zeros_mean_unknown(tmp_path):
@@ -128,7 +129,8 @@ def test_a_truncated_file_is_refused_with_its_line(tmp_path):
 
     message = refused("leie", truncated, tmp_path)
 
-    assert "line 3" in message and "truncated" in message
+    assert "line 3" in message
+    assert "truncated" in message
 
 
 def test_an_unterminated_quote_at_the_end_is_refused(tmp_path):
@@ -227,7 +229,8 @@ def test_medi_cal_file_of_an_unknown_layout_is_refused(tmp_path):
 
     message = refused("medi-cal", content, tmp_path)
 
-    assert "line 1" in message and "unknown Medi-Cal Suspended and Ineligible layout" in message
+    assert "line 1" in message
+    assert "unknown Medi-Cal Suspended and Ineligible layout" in message
     assert "'Date of Suspension'" in message
 
 

@@ -269,8 +269,14 @@ def test_an_npi_the_registry_does_not_know_is_an_error(
 def test_an_npi_registered_to_another_name_is_a_potential_match(
     application, authorized_official, registry_file
 ):
-    registry(registry_file, {"number": VALID_NPI, "enumeration_type": "NPI-2",
-                             "basic": {"organization_name": "SUNSET CLINIC", "status": "A"}})  # fmt: skip
+    registry(
+        registry_file,
+        {
+            "number": VALID_NPI,
+            "enumeration_type": "NPI-2",
+            "basic": {"organization_name": "SUNSET CLINIC", "status": "A"},
+        },
+    )
 
     application = submit_entity(application, authorized_official)
 

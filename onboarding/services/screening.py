@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onboarding import notifications
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.models import (
     Application,
@@ -162,7 +163,7 @@ def _store(
         is_current=True, subject_kind=subject_kind, care_team_member=member
     )
     earlier_matches = {
-        (r.check_name, r.matched_row): r for r in earlier if r.is_match and r.matched_row
+        (r.check_name, r.matched_row or r.evidence): r for r in earlier if r.is_match
     }
     earlier.update(is_current=False)
     revision = application.step(
@@ -186,7 +187,7 @@ def _store(
             matched_row=check.matched_row,
             revision=revision,
         )
-        seen = earlier_matches.get((check.check_name, check.matched_row))
+        seen = earlier_matches.get((check.check_name, check.matched_row or check.evidence))
         if result.is_match and seen is not None and seen.adjudication:
             # The same row matched before and a reviewer decided it: the decision stands.
             result.adjudication = seen.adjudication
@@ -301,6 +302,51 @@ def screen_application(
         *screen_entity(application=application, rescreen=rescreen),
         *screen_care_team(application=application, rescreen=rescreen),
     ]
+
+
+@dataclass(frozen=True)
+class RescreenSummary:
+    providers: int
+    alerts: dict[str, list[ScreeningResult]]  # application reference -> what needs a look
+
+    def __str__(self) -> str:
+        return (
+            f"Re-screened {self.providers} providers; {len(self.alerts)} with a new match "
+            f"or a check that could not run."
+        )
+
+
+RESCREENED_STATUSES = [Application.Status.APPROVED, Application.Status.ACTIVE]
+
+
+def rescreen_active_providers() -> RescreenSummary:
+    """Screen every approved or active provider and its team again (monthly, 42 CFR 455.436).
+
+    A match the last run did not find, or a check that could not run, is recorded on the
+    provider's timeline and emailed to the network managers.
+    """
+    alerts: dict[str, list[ScreeningResult]] = {}
+    applications = Application.objects.filter(status__in=RESCREENED_STATUSES).select_related(
+        "organization", "entity_profile"
+    )
+    count = 0
+    for application in applications.iterator(chunk_size=200):
+        count += 1
+        with transaction.atomic():
+            results = screen_application(application=application, rescreen=True)
+            flagged = [r for r in results if r.is_new_match or r.outcome == Outcome.ERROR]
+            if flagged:
+                alerts[application.reference] = flagged
+                event_record(
+                    application=application,
+                    kind=ApplicationEvent.Kind.NEW_EXCLUSION_MATCH,
+                    actor=None,
+                    detail="; ".join(
+                        f"{r.check_name} ({r.subject}): {r.get_outcome_display()}" for r in flagged
+                    ),
+                )
+                notifications.exclusion_alert(application, flagged)
+    return RescreenSummary(count, alerts)
 
 
 STAGE_SUBJECTS = {

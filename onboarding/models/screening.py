@@ -54,7 +54,10 @@ class ExclusionRecord(models.Model):
         ENTITY = "entity", _("Entity")
         INDIVIDUAL = "individual", _("Individual")
 
-    release = models.ForeignKey(ExclusionRelease, on_delete=models.CASCADE, related_name="records")
+    # Every index below leads with the release, so the foreign key needs none of its own.
+    release = models.ForeignKey(
+        ExclusionRelease, on_delete=models.CASCADE, related_name="records", db_index=False
+    )
     line_number = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=Kind.choices)
     business_name = models.CharField(max_length=300, blank=True)
@@ -81,9 +84,11 @@ class ExclusionRecord(models.Model):
     class Meta:
         ordering = ["release", "line_number"]
         indexes = [
-            models.Index(fields=["normalised_name", "state"], name="exclusion_name_state"),
-            models.Index(fields=["npi"], name="exclusion_npi"),
-            models.Index(fields=["person_key"], name="exclusion_person"),
+            models.Index(
+                fields=["release", "normalised_name", "state"], name="exclusion_name_state"
+            ),
+            models.Index(fields=["release", "npi"], name="exclusion_npi"),
+            models.Index(fields=["release", "person_key"], name="exclusion_person"),
         ]
 
     def __str__(self) -> str:

@@ -113,36 +113,36 @@ class ParsedRow:
     provider_number: str = ""
     aliases: list[str] = field(default_factory=list)
 
-    def records(self) -> Iterator[ExclusionRecord]:
-        """One record for the row, and one more for each AKA/DBA name it lists."""
+    def rows(self) -> Iterator[dict[str, object]]:
+        """Column values of one record for the row, and of one more per AKA/DBA name it lists."""
         person_key = (
             normalise_person_name(last=self.last_name, first=self.first_name)
             if self.kind == Kind.INDIVIDUAL
             else ""
         )
         for name in [self.business_name, *self.aliases]:
-            yield ExclusionRecord(
-                line_number=self.line_number,
-                kind=self.kind,
-                business_name=name[:300],
-                normalised_name=normalise_business_name(name)[:300],
-                last_name=self.last_name[:100],
-                first_name=self.first_name[:100],
-                middle_name=self.middle_name[:100],
-                person_key=person_key[:200],
-                npi=self.npi,
-                date_of_birth=self.date_of_birth,
-                address=self.address[:300],
-                city=self.city[:100],
-                state=self.state[:32],
-                zip_code=self.zip_code[:16],
-                exclusion_type=self.exclusion_type[:100],
-                excluded_on=self.excluded_on,
-                reinstated_on=self.reinstated_on,
-                license_number=self.license_number[:100],
-                provider_number=self.provider_number[:100],
-                raw=self.raw,
-            )
+            yield {
+                "line_number": self.line_number,
+                "kind": self.kind,
+                "business_name": name[:300],
+                "normalised_name": normalise_business_name(name)[:300],
+                "last_name": self.last_name[:100],
+                "first_name": self.first_name[:100],
+                "middle_name": self.middle_name[:100],
+                "person_key": person_key[:200],
+                "npi": self.npi,
+                "date_of_birth": self.date_of_birth,
+                "address": self.address[:300],
+                "city": self.city[:100],
+                "state": self.state[:32],
+                "zip_code": self.zip_code[:16],
+                "exclusion_type": self.exclusion_type[:100],
+                "excluded_on": self.excluded_on,
+                "reinstated_on": self.reinstated_on,
+                "license_number": self.license_number[:100],
+                "provider_number": self.provider_number[:100],
+                "raw": self.raw,
+            }
             person_key = ""  # an alias is a business name; the person is matched once
 
 

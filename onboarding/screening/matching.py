@@ -8,8 +8,6 @@ ended (LEIE reinstatement, SAM termination) on or before the screening date are 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
-
 from onboarding.models import ExclusionRecord, ExclusionRelease
 from onboarding.screening.normalise import normalise_business_name, normalise_person_name
 
@@ -38,11 +36,13 @@ def organization_findings(
     release: ExclusionRelease, *, names: list[str], state: str, npi: str, on: date
 ) -> SourceFindings:
     keys = sorted({k for k in (normalise_business_name(n) for n in names) if k})
-    query = Q(normalised_name__in=keys, state=state.upper()) if keys else Q(pk__in=[])
+    rows = ExclusionRecord.objects.filter(release=release)
+    # Two queries, each on its own index, rather than one OR the planner may scan for.
+    found = {r.pk: r for r in rows.filter(normalised_name__in=keys, state=state.upper())}
     if npi:
-        query |= Q(npi=npi)
+        found.update((r.pk, r) for r in rows.filter(npi=npi))
     findings = SourceFindings(release)
-    for record in ExclusionRecord.objects.filter(query, release=release).order_by("line_number"):
+    for record in sorted(found.values(), key=lambda r: r.line_number):
         if _is_ended(record, on):
             findings.ended.append(record)
             continue
@@ -71,7 +71,7 @@ def person_findings(
     if not key:
         return findings
     records = ExclusionRecord.objects.filter(release=release, person_key=key)
-    for record in records.order_by("line_number"):
+    for record in sorted(records, key=lambda r: r.line_number):
         if _is_ended(record, on):
             findings.ended.append(record)
             continue

@@ -2,15 +2,38 @@
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from onboarding.models import ExclusionRecord, ExclusionRelease, ExclusionSource
-from onboarding.screening.importers import PARSERS, ImportFormatError, decode
+from onboarding.screening.importers import PARSERS, ImportFormatError, ParsedRow, decode
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
+RECORD_COLUMNS = [
+    "line_number",
+    "kind",
+    "business_name",
+    "normalised_name",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "person_key",
+    "npi",
+    "date_of_birth",
+    "address",
+    "city",
+    "state",
+    "zip_code",
+    "exclusion_type",
+    "excluded_on",
+    "reinstated_on",
+    "license_number",
+    "provider_number",
+    "raw",
+]
 
 
 @dataclass(frozen=True)
@@ -27,6 +50,32 @@ class ImportSummary:
             f"{self.release.row_count} rows ({self.entities} entities, "
             f"{self.individuals} individuals), SHA-256 {self.release.sha256[:16]}…{replaced}"
         )
+
+
+def _insert_records(release: ExclusionRelease, parsed: list[ParsedRow]) -> None:
+    """Insert the release's rows with parameterised multi-row executemany.
+
+    ``bulk_create`` prepares every value of every model instance in Python, which made an
+    80,000-row LEIE file take most of a minute; the rows are plain values already validated by
+    the parser, so they go to the database driver directly, in batches, inside the caller's
+    transaction.
+    """
+    table = connection.ops.quote_name(ExclusionRecord._meta.db_table)
+    columns = ["release_id", *RECORD_COLUMNS]
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    # The table and column names come from the model and are quoted; values are parameters.
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+    batch: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for row in parsed:
+            for values in row.rows():
+                batch.append((release.pk, *(values[c] for c in RECORD_COLUMNS)))
+            if len(batch) >= BATCH_SIZE:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def exclusion_file_check(*, source: str, content: bytes) -> int:
@@ -57,7 +106,6 @@ def exclusion_release_import(
     parsed = list(PARSERS[source](decode(content)))
     if not parsed:
         raise ImportFormatError("the file has a header but no rows", line=2)
-    records = [record for row in parsed for record in row.records()]
     individuals = sum(1 for row in parsed if row.kind == ExclusionRecord.Kind.INDIVIDUAL)
     with transaction.atomic():
         previous = (
@@ -79,9 +127,7 @@ def exclusion_release_import(
             imported_by_name=(user.display_name if user else operator)[:200],
             is_active=True,
         )
-        for record in records:
-            record.release = release
-        ExclusionRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        _insert_records(release, parsed)
         summary = ImportSummary(release, len(parsed) - individuals, individuals, previous)
         audit_record(
             action=AuditEvent.Action.ADMIN_CHANGE,

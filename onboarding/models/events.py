@@ -1,5 +1,7 @@
 """The application's timeline: every transition, who did it and when."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,13 @@ class ApplicationEvent(models.Model):
         DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
         DOCUMENT_REMOVED = "document_removed", _("Document removed")
         WITHDRAWN = "withdrawn", _("Application withdrawn")
+
+    # Screening findings are the plan's to weigh; applicants' pages do not list these events.
+    STAFF_ONLY_KINDS: ClassVar[set[str]] = {
+        Kind.SCREENED,
+        Kind.SCREENING_ADJUDICATED,
+        Kind.NEW_EXCLUSION_MATCH,
+    }
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

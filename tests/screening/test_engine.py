@@ -303,3 +303,17 @@ def test_rerun_after_an_import_makes_the_earlier_results_history(
     task = claim_entity_review(application, reviewer)
     review_decide(task=task, user=reviewer, outcome=APPROVE)
     assert Task.objects.filter(process_id=application.process.pk).exists()
+
+
+def test_applicants_do_not_see_screening_findings_in_their_history(
+    client, application, authorized_official
+):
+    import_list("leie", leie_file(leie_entity("Sunrise Community Services")))
+    application = submit_entity(application, authorized_official)
+    assert application.events.filter(kind="screened").exists()
+    client.force_login(authorized_official)
+
+    page = client.get(f"/applications/{application.pk}/").content.decode()
+
+    assert "Potential match" not in page
+    assert "Screening run" not in page

@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.models import Application, EntityType, EvidenceRequirement, ExclusionRelease
+from onboarding.models import (
+    Application,
+    EntityType,
+    EvidenceRequirement,
+    ExclusionRecord,
+    ExclusionRelease,
+)
 from onboarding.screening.importers import ImportFormatError
 from onboarding.services.exclusions import exclusion_file_check, exclusion_release_import
 
@@ -117,6 +123,28 @@ class ExclusionReleaseAdmin(admin.ModelAdmin):
         obj.pk = summary.release.pk
         obj.refresh_from_db()
         messages.info(request, str(summary))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ExclusionRecord)
+class ExclusionRecordAdmin(admin.ModelAdmin):
+    """The rows of the active releases, to look an entry up; they change only by import."""
+
+    list_display = ["display_name", "kind", "state", "npi", "excluded_on", "release", "line_number"]
+    list_filter = ["release__source", "kind"]
+    search_fields = ["normalised_name", "person_key", "npi", "provider_number"]
+    list_select_related = ["release"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).filter(release__is_active=True)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

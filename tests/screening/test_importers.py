@@ -268,3 +268,16 @@ def test_admin_upload_of_a_malformed_file_is_refused_and_nothing_changes(tmp_pat
     assert response.status_code == 200
     assert "line 1, column 1 (LASTNAME)" in response.content.decode()
     assert active("leie") == before
+
+
+def test_plan_administrator_looks_up_rows_of_the_active_releases(tmp_path):
+    run_import("leie", leie_file(leie_entity("OLD CLINIC")), tmp_path)
+    run_import("leie", leie_file(leie_entity("ACME HEALTH INC")), tmp_path)
+    admin = UserFactory.create(is_staff=True, groups=[Role.PLAN_ADMIN.value])
+    client = Client()
+    client.force_login(admin)
+
+    page = client.get("/admin/onboarding/exclusionrecord/", {"q": "ACME"}).content.decode()
+
+    assert "ACME HEALTH INC" in page
+    assert "OLD CLINIC" not in client.get("/admin/onboarding/exclusionrecord/").content.decode()

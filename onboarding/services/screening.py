@@ -9,12 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onboarding import notifications
+from onboarding import notifications, tasks
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.models import (
     Application,
@@ -292,6 +293,27 @@ def screen_care_team(*, application: Application, rescreen: bool = False) -> lis
             % {"n": len(members), "summary": _summary(results)},
         )
     return results
+
+
+def screening_run(*, application_id: int, subject_kind: str) -> int:
+    """The background job's work: screen the organization or the care team of an application."""
+    application = Application.objects.get(pk=application_id)
+    if subject_kind == SubjectKind.ORGANIZATION:
+        return len(screen_entity(application=application))
+    return len(screen_care_team(application=application))
+
+
+def screening_request(*, application: Application, subject_kind: str) -> None:
+    """Ask for screening as a background job; in the embedded default (eager) it runs now.
+
+    With a broker the job is sent once the submission has committed; until its results exist
+    the step cannot be approved (``screening_blockers``).
+    """
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        screening_run(application_id=application.pk, subject_kind=subject_kind)
+        return
+    application_id = application.pk
+    transaction.on_commit(lambda: tasks.screen_application_job.delay(application_id, subject_kind))
 
 
 def screen_application(

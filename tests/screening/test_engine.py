@@ -18,8 +18,13 @@ from onboarding.models import (
 )
 from onboarding.services.exclusions import exclusion_release_import
 from onboarding.services.reviews import review_decide, task_claim
-from onboarding.services.screening import screen_care_team, screening_result_adjudicate
+from onboarding.services.screening import (
+    screen_care_team,
+    screening_blockers,
+    screening_result_adjudicate,
+)
 from onboarding.services.steps import care_team_member_save, step_submit
+from onboarding.tasks import screen_application_job
 from tests.factories import VALID_NPI, decide, fill_entity_step, review_task
 from tests.screening.files import leie_entity, leie_file, leie_person, sam_file
 
@@ -317,3 +322,22 @@ def test_applicants_do_not_see_screening_findings_in_their_history(
 
     assert "Potential match" not in page
     assert "Screening run" not in page
+
+
+def test_with_a_broker_screening_is_a_background_job_and_approval_waits_for_it(
+    application, authorized_official, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        application = submit_entity(application, authorized_official)
+
+    assert len(callbacks) >= 1, "the job is sent once the submission commits"
+    assert not application.screening_results.exists()
+    assert screening_blockers(application, "entity") == [
+        "The organization has not been screened yet. Run screening."
+    ]
+
+    screen_application_job.apply(args=(application.pk, "organization"))
+
+    assert screening_blockers(application, "entity") == []
+    assert application.screening_results.filter(is_current=True).count() == 5

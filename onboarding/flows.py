@@ -14,8 +14,8 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 
 from documents.services import packet_deliver
-from onboarding.models import Application, ApplicationStep, OnboardingProcess
-from onboarding.services.screening import screen_entity
+from onboarding.models import Application, ApplicationStep, OnboardingProcess, ScreeningResult
+from onboarding.services.screening import screening_request
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION
 
@@ -161,7 +161,10 @@ class OnboardingFlow(flow.Flow):
         return activation.process.application.organization.authorized_official
 
     def run_entity_screening(self, activation: Activation) -> None:
-        screen_entity(application=activation.process.application)
+        screening_request(
+            application=activation.process.application,
+            subject_kind=ScreeningResult.SubjectKind.ORGANIZATION,
+        )
 
     def is_finally_approved(self, activation: Activation) -> bool:
         return bool(activation.process.application.status == Application.Status.APPROVED)

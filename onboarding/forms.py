@@ -17,10 +17,18 @@ from onboarding.models import (
     EntityType,
     PopulationCapacity,
     ReviewDecision,
+    ScreeningResult,
 )
 from onboarding.reference import CareTeamRole, County, QualificationCriterion
 from onboarding.requirements import NARRATIVE_MIN_LENGTH
-from onboarding.screening.identifiers import digits_only, validate_npi, validate_tin
+from onboarding.screening.identifiers import (
+    digits_only,
+    normalise_us_phone,
+    validate_medi_cal_provider_number,
+    validate_npi,
+    validate_sos_entity_number,
+    validate_tin,
+)
 
 
 class DeficiencyNotesMixin:
@@ -125,12 +133,33 @@ class EntityProfileForm(PortalModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["counties"] = self.instance.county_codes
+            # The full TIN is never sent back to the browser: colleagues see it masked.
+            self.initial["tin"] = self.instance.masked_tin
 
     def clean_tin(self) -> str:
-        value = digits_only(self.cleaned_data["tin"])
+        raw = self.cleaned_data["tin"].strip()
+        if raw and raw == self.instance.masked_tin:
+            return str(self.instance.tin)
+        value = digits_only(raw)
+        if raw and len(value) != len(raw.replace(" ", "").replace("-", "")):
+            raise ValidationError(
+                _("A TIN/EIN contains digits only, for example 12-3456789."), code="tin_digits"
+            )
         if value:
             validate_tin(value)
         return value
+
+    def clean_medi_cal_provider_number(self) -> str:
+        value = self.cleaned_data["medi_cal_provider_number"].strip()
+        return validate_medi_cal_provider_number(value) if value else ""
+
+    def clean_sos_entity_number(self) -> str:
+        value = self.cleaned_data["sos_entity_number"].strip()
+        return validate_sos_entity_number(value) if value else ""
+
+    def clean_contact_phone(self) -> str:
+        value = self.cleaned_data["contact_phone"].strip()
+        return normalise_us_phone(value) if value else ""
 
     def clean_npi(self) -> str:
         raw = self.cleaned_data["npi"].strip()
@@ -315,6 +344,21 @@ class ReviewDecisionForm(PortalForm):
             self.fields["outcome"].choices = [  # type: ignore[attr-defined]
                 c for c in ReviewDecision.Outcome.choices if c[0] != ReviewDecision.Outcome.RETURN
             ]
+
+
+class ScreeningAdjudicationForm(PortalForm):
+    adjudication = forms.ChoiceField(
+        choices=ScreeningResult.Adjudication.choices,
+        widget=forms.RadioSelect,
+        label=_("Your finding"),
+        error_messages={"required": _("Choose whether to confirm or dismiss the match.")},
+    )
+    note = forms.CharField(
+        label=_("Note (why; kept with the screening record)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Write a note saying why you confirm or dismiss it.")},
+    )
 
 
 class DeficiencyForm(forms.Form):

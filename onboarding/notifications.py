@@ -11,8 +11,16 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from onboarding.models import Application, ApplicationStep, Invitation, ReviewDecision
+from onboarding.models import (
+    Application,
+    ApplicationStep,
+    Invitation,
+    ReviewDecision,
+    ScreeningResult,
+)
 from onboarding.tasks import send_notification
+from portal.models import User
+from portal.roles import Role
 
 if TYPE_CHECKING:
     from documents.models import PacketDelivery
@@ -80,4 +88,22 @@ def packet_delivered(application: Application, delivery: "PacketDelivery") -> No
             "delivery": delivery,
             "url": absolute_url(reverse("documents:packet", kwargs={"pk": delivery.pk})),
         },
+    )
+
+
+def network_manager_recipients() -> list[str]:
+    return sorted(
+        User.objects.filter(groups__name=Role.NETWORK_MANAGER.value, is_active=True)
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def exclusion_alert(application: Application, results: list[ScreeningResult]) -> None:
+    """Tell the network managers that re-screening found something on a provider."""
+    path = reverse("onboarding:review_application", kwargs={"pk": application.pk})
+    _send(
+        network_manager_recipients(),
+        "exclusion_alert",
+        {**_application_context(application), "results": results, "url": absolute_url(path)},
     )

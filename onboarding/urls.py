@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onboarding.views import applicant, reviewer, steps
+from onboarding.views import applicant, reviewer, screening, steps
 
 app_name = "onboarding"
 
@@ -50,6 +50,16 @@ urlpatterns = [
     path("review/mine/", reviewer.my_tasks, name="my_tasks"),
     path("review/applications/", reviewer.application_list, name="review_applications"),
     path("review/applications/<int:pk>/", reviewer.application_page, name="review_application"),
+    path(
+        "review/applications/<int:pk>/screening/<int:result_pk>/adjudicate/",
+        screening.adjudicate,
+        name="review_screening_adjudicate",
+    ),
+    path(
+        "review/applications/<int:pk>/screening/run/",
+        screening.rerun,
+        name="review_screening_rerun",
+    ),
     path("review/tasks/<int:task_pk>/", reviewer.decide, name="review_decide"),
     path("review/tasks/<int:task_pk>/claim/", reviewer.claim, name="review_claim"),
     path("review/tasks/<int:task_pk>/release/", reviewer.release, name="review_release"),

@@ -48,6 +48,16 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
     ],
 }
 
+# Granted by the screening migration (0004_screening_*): those models do not exist before it.
+SCREENING_ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
+    Role.PLAN_ADMIN: [
+        ("onboarding", "add_exclusionrelease"),
+        ("onboarding", "view_exclusionrelease"),
+        ("onboarding", "view_exclusionrecord"),
+    ],
+    Role.NETWORK_MANAGER: [("onboarding", "view_exclusionrelease")],
+}
+
 
 def is_plan_staff(user: object) -> bool:
     """True for reviewers and network managers: people who work the review queues."""

@@ -9,6 +9,7 @@ console and to ``var/mail/``. Production sets ``DATABASE_URL``, ``SECRET_KEY``, 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -214,9 +215,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Monthly re-screening of active providers against the exclusion lists (42 CFR 455.436).
+CELERY_BEAT_SCHEDULE = {
+    "rescreen-active-providers": {
+        "task": "onboarding.tasks.rescreen_active_providers",
+        "schedule": crontab(minute=0, hour=6, day_of_month=2),
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# NPI registry: "offline" reads the fixtures file (tests, embedded default); "nppes" calls NPPES.
+NPI_REGISTRY = env.str("NPI_REGISTRY", default="offline")
+NPI_REGISTRY_FIXTURES = env.path(
+    "NPI_REGISTRY_FIXTURES",
+    default=BASE_DIR / "onboarding" / "screening" / "fixtures" / "npi_registry.json",
+)
+NPPES_API_URL = env.str("NPPES_API_URL", default="https://npiregistry.cms.hhs.gov/api/")
+NPPES_TIMEOUT_SECONDS = env.float("NPPES_TIMEOUT_SECONDS", default=10.0)
 
 # Review clock and the plan's contacts, shown to applicants.
 RETURN_FOR_CORRECTION_DAYS = env.int("RETURN_FOR_CORRECTION_DAYS", default=30)

@@ -1,5 +1,6 @@
 """Fixtures shared by every test: isolated file storage, the people of an application, a packet."""
 
+import hashlib
 from importlib import import_module
 from pathlib import Path
 
@@ -10,11 +11,17 @@ from pytest_django.fixtures import Settings
 
 from documents.models import WelcomePacket
 from documents.services import packet_publish
-from onboarding.models import Application, Membership, Organization
+from onboarding.models import (
+    Application,
+    ExclusionRelease,
+    ExclusionSource,
+    Membership,
+    Organization,
+)
 from onboarding.services.applications import application_start
 from onboarding.services.organizations import organization_create
 from portal.models import User
-from portal.roles import ROLE_PERMISSIONS, Role
+from portal.roles import ROLE_PERMISSIONS, SCREENING_ROLE_PERMISSIONS, Role
 from tests.factories import (
     MembershipFactory,
     UserFactory,
@@ -62,7 +69,7 @@ def reference_data(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db")
     import_module("onboarding.migrations.0002_entity_types").seed_entity_types(apps, None)
     # Permissions come back with the flush's post_migrate signal; the groups do not.
-    for role, permissions in ROLE_PERMISSIONS.items():
+    for role, permissions in [*ROLE_PERMISSIONS.items(), *SCREENING_ROLE_PERMISSIONS.items()]:
         group, _ = Group.objects.get_or_create(name=role.value)
         for app_label, codename in permissions:
             group.permissions.add(
@@ -71,6 +78,30 @@ def reference_data(request: pytest.FixtureRequest) -> None:
     audit = Permission.objects.get(content_type__app_label="portal", codename="view_audit_trail")
     for group in Group.objects.filter(name__in=[Role.NETWORK_MANAGER.value, Role.PLAN_ADMIN.value]):
         group.permissions.add(audit)
+
+
+@pytest.fixture(autouse=True)
+def exclusion_lists(request: pytest.FixtureRequest) -> None:
+    """An active (empty) release of each exclusion list, as a running portal has.
+
+    Without a release screening reports an error, which is never a pass, so no entity step could
+    be approved. Tests about matching import their own releases, which replace these.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    for source in ExclusionSource.values:
+        if not ExclusionRelease.objects.filter(source=source, is_active=True).exists():
+            ExclusionRelease.objects.create(
+                source=source, sha256=hashlib.sha256(b"").hexdigest(), row_count=0
+            )
 
 
 @pytest.fixture

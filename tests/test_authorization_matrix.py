@@ -18,7 +18,7 @@ from viewflow.workflow.models import Task
 
 from documents.models import PacketDelivery, WelcomePacket, WelcomePacketItem
 from documents.services import document_upload
-from onboarding.models import Invitation
+from onboarding.models import Invitation, ScreeningResult
 from onboarding.services.applications import application_start
 from onboarding.services.organizations import invitation_create, organization_create
 from onboarding.services.steps import capacity_save, care_team_member_save
@@ -62,6 +62,10 @@ MATRIX: dict[str, Row] = {
     "onboarding:my_tasks": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
     "onboarding:review_applications": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
     "onboarding:review_application": Row("get", "app", (LOGIN, 403, 403, 200, 200, 403)),
+    "onboarding:review_screening_adjudicate": Row(
+        "post", "app,screening", (LOGIN, 403, 403, 302, 302, 403)
+    ),
+    "onboarding:review_screening_rerun": Row("post", "app", (LOGIN, 403, 403, 302, 302, 403)),
     "onboarding:review_decide": Row("get", "task", (LOGIN, 403, 403, 200, 200, 403)),
     "onboarding:review_claim": Row("post", "task", (LOGIN, 403, 403, 302, 302, 403)),
     "onboarding:review_release": Row("post", "task", (LOGIN, 403, 403, 302, 302, 403)),
@@ -152,6 +156,9 @@ def world(settings: Any) -> dict[str, Any]:
         "item": item.pk,
         "delivery": PacketDelivery.objects.create(application=application, packet=packet).pk,
         "token": invitation.token,
+        "screening": ScreeningResult.objects.filter(application=application).values_list(
+            "pk", flat=True
+        )[0],
     }
 
 

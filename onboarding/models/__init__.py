@@ -15,6 +15,7 @@ from onboarding.models.entity import (
 from onboarding.models.events import ApplicationEvent
 from onboarding.models.organizations import Invitation, Membership, Organization
 from onboarding.models.reviews import Deficiency, ReviewDecision, ScreeningResult
+from onboarding.models.screening import ExclusionRecord, ExclusionRelease, ExclusionSource
 
 __all__ = [
     "Application",
@@ -28,6 +29,9 @@ __all__ = [
     "EntityProfile",
     "EntityType",
     "EvidenceRequirement",
+    "ExclusionRecord",
+    "ExclusionRelease",
+    "ExclusionSource",
     "Invitation",
     "Membership",
     "OnboardingProcess",

@@ -1,5 +1,7 @@
 """The application's timeline: every transition, who did it and when."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,8 @@ class ApplicationEvent(models.Model):
         DRAFT_SAVED = "draft_saved", _("Draft saved")
         STEP_SUBMITTED = "step_submitted", _("Step submitted")
         SCREENED = "screened", _("Screening run")
+        SCREENING_ADJUDICATED = "screening_adjudicated", _("Screening match adjudicated")
+        NEW_EXCLUSION_MATCH = "new_exclusion_match", _("Re-screening found a new match")
         TASK_CLAIMED = "task_claimed", _("Review claimed")
         TASK_RELEASED = "task_released", _("Review released")
         STEP_APPROVED = "step_approved", _("Step approved")
@@ -27,6 +31,13 @@ class ApplicationEvent(models.Model):
         DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
         DOCUMENT_REMOVED = "document_removed", _("Document removed")
         WITHDRAWN = "withdrawn", _("Application withdrawn")
+
+    # Screening findings are the plan's to weigh; applicants' pages do not list these events.
+    STAFF_ONLY_KINDS: ClassVar[set[str]] = {
+        Kind.SCREENED,
+        Kind.SCREENING_ADJUDICATED,
+        Kind.NEW_EXCLUSION_MATCH,
+    }
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models.applications import Application, ApplicationStep
+from onboarding.models.attestations import CareTeamMember
+from onboarding.models.screening import ExclusionRecord, ExclusionRelease
 
 
 class ReviewDecision(models.Model):
@@ -90,7 +92,11 @@ class Deficiency(models.Model):
 
 
 class ScreeningResult(models.Model):
-    """The outcome of one automated check on an application, with its evidence."""
+    """The outcome of one automated check on an application, with its evidence.
+
+    ``outcome`` is what the check found and never changes; a reviewer's ``adjudication`` of a
+    match is recorded beside it. A new screening run marks the earlier results not current.
+    """
 
     class Outcome(models.TextChoices):
         CLEAR = "clear", _("Clear")
@@ -98,20 +104,77 @@ class ScreeningResult(models.Model):
         CONFIRMED_MATCH = "confirmed_match", _("Confirmed match")
         ERROR = "error", _("Error")
 
+    class SubjectKind(models.TextChoices):
+        ORGANIZATION = "organization", _("Organization")
+        PERSON = "person", _("Person")
+
+    class Adjudication(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed: this is the excluded party")
+        DISMISSED = "dismissed", _("Dismissed: not the same party")
+
     PASSING: ClassVar[set[str]] = {Outcome.CLEAR}
+    MATCHES: ClassVar[set[str]] = {Outcome.POTENTIAL_MATCH, Outcome.CONFIRMED_MATCH}
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="screening_results"
     )
     check_name = models.CharField(_("check"), max_length=64)
     subject = models.CharField(_("what was checked"), max_length=200)
+    subject_kind = models.CharField(
+        max_length=16, choices=SubjectKind.choices, default=SubjectKind.ORGANIZATION
+    )
+    care_team_member = models.ForeignKey(
+        CareTeamMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="screening_results",
+    )
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     evidence = models.TextField(blank=True)
+    release = models.ForeignKey(
+        ExclusionRelease, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    record = models.ForeignKey(
+        ExclusionRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    matched_line = models.PositiveIntegerField(null=True, blank=True)
+    matched_row = models.TextField(
+        blank=True, help_text=_("The list's row as imported, kept after the release is replaced.")
+    )
     revision = models.PositiveIntegerField(default=0)
+    is_current = models.BooleanField(default=True)
+    is_new_match = models.BooleanField(
+        default=False, help_text=_("Found by a re-screening where the last run found nothing.")
+    )
     checked_at = models.DateTimeField(auto_now_add=True)
+    adjudication = models.CharField(max_length=16, choices=Adjudication.choices, blank=True)
+    adjudication_note = models.TextField(blank=True)
+    adjudicated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    adjudicated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-checked_at", "check_name"]
+        ordering = ["-checked_at", "check_name", "pk"]
+        indexes = [models.Index(fields=["application", "is_current"], name="screening_current")]
 
     def __str__(self) -> str:
         return f"{self.check_name}: {self.get_outcome_display()}"
+
+    @property
+    def is_match(self) -> bool:
+        return self.outcome in self.MATCHES
+
+    @property
+    def needs_adjudication(self) -> bool:
+        return self.is_match and not self.adjudication
+
+    @property
+    def is_confirmed(self) -> bool:
+        """A match a reviewer confirmed (an unadjudicated match is not yet confirmed)."""
+        return self.is_match and self.adjudication == self.Adjudication.CONFIRMED

@@ -58,3 +58,53 @@ def validate_tin(value: str) -> None:
         raise ValidationError(
             _("A TIN/EIN has exactly 9 digits, for example 12-3456789."), code="tin_length"
         )
+
+
+def _compact(value: str) -> str:
+    return "".join(ch for ch in value.upper() if ch not in " -")
+
+
+def validate_sos_entity_number(value: str) -> str:
+    """A California Secretary of State entity number, returned in its compact upper-case form.
+
+    Corporations have a letter and 7 digits (C1234567); LLCs and LPs 12 digits (201912345678);
+    entities formed on bizfile Online a letter and up to 11 digits (B20230012345).
+    """
+    compact = _compact(value)
+    body = compact[1:] if compact[:1].isalpha() and compact[:1].isascii() else compact
+    if not is_ascii_digits(body) or not 7 <= len(body) <= 12:
+        raise ValidationError(
+            _(
+                "A Secretary of State entity number is a letter and 7 digits (C1234567) "
+                "or 12 digits (201912345678). Please check the number."
+            ),
+            code="sos_format",
+        )
+    return compact
+
+
+def validate_medi_cal_provider_number(value: str) -> str:
+    """A Medi-Cal provider number (letters and digits, 6 to 15 of them), compact and upper-case."""
+    compact = _compact(value)
+    if not (compact.isascii() and compact.isalnum() and 6 <= len(compact) <= 15):
+        raise ValidationError(
+            _(
+                "A Medi-Cal provider number has 6 to 15 letters and digits "
+                "(you entered %(count)d characters)."
+            )
+            % {"count": len(compact)},
+            code="medi_cal_format",
+        )
+    return compact
+
+
+def normalise_us_phone(value: str) -> str:
+    """A 10-digit US phone number as (213) 555-0123; a leading country code 1 is dropped."""
+    digits = digits_only(value)
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) != 10 or any(ch.isalpha() for ch in value):
+        raise ValidationError(
+            _("A phone number has 10 digits, for example (213) 555-0123."), code="phone_format"
+        )
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"

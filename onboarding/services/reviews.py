@@ -21,6 +21,7 @@ from onboarding.models import (
 )
 from onboarding.services.applications import application_refresh_status
 from onboarding.services.events import event_record
+from onboarding.services.screening import screening_blockers
 from onboarding.services.workflow import (
     BUSY_MESSAGE,
     REVIEW_NODES,
@@ -145,6 +146,9 @@ def review_decide(
             if activation.task.owner_id != user.pk:
                 raise NotAllowed(_("Claim this review before deciding it."))
             application = _application_of(activation.task)
+            blockers = screening_blockers(application, stage) if outcome == Outcome.APPROVE else []
+            if blockers:
+                raise OnboardingError(" ".join([_("This step cannot be approved yet."), *blockers]))
             decision = _record_decision(
                 application, stage, user, outcome, reason, deficiencies, activation.task.pk
             )

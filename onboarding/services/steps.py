@@ -16,12 +16,14 @@ from onboarding.models import (
     ApplicationStep,
     CareTeamMember,
     PopulationCapacity,
+    ScreeningResult,
     ServiceCounty,
 )
 from onboarding.requirements import step_problems
 from onboarding.services.access import editable_step, require_authorized_official
 from onboarding.services.applications import application_refresh_status
 from onboarding.services.events import event_record
+from onboarding.services.screening import screening_request
 from onboarding.services.workflow import APPLICANT_NODES, complete, locked_activation, open_task
 from portal.models import User
 
@@ -261,6 +263,10 @@ def step_submit(
             detail=step.get_kind_display(),
         )
         complete(activation)
+        if kind == Kind.ATTESTATIONS:
+            screening_request(
+                application=application, subject_kind=ScreeningResult.SubjectKind.PERSON
+            )
         application_refresh_status(application)
         notifications.step_submitted(application, step)
     return step

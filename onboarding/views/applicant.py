@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.forms import InvitationForm, OrganizationForm, WithdrawForm
-from onboarding.models import Invitation
+from onboarding.models import ApplicationEvent, Invitation
 from onboarding.selectors import application_for_applicant, applications_of, open_deficiencies
 from onboarding.services.applications import application_start, application_withdraw
 from onboarding.services.organizations import (
@@ -137,7 +137,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": progress_of(application),
             "deficiencies": open_deficiencies(application),
             "decisions": application.decisions.exclude(reason="").order_by("-decided_at"),
-            "events": application.events.select_related("actor")[:50],
+            "events": application.events.exclude(
+                kind__in=ApplicationEvent.STAFF_ONLY_KINDS
+            ).select_related("actor")[:50],
             "delivery": getattr(application, "packet_delivery", None),
             "is_official": request.user.membership.is_authorized_official,  # type: ignore[union-attr]
         },

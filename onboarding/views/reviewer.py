@@ -17,7 +17,7 @@ from onboarding.forms import (
     EntityProfileForm,
     ReviewDecisionForm,
 )
-from onboarding.models import Application, ApplicationStep, ReviewDecision
+from onboarding.models import Application, ApplicationStep, ReviewDecision, ScreeningResult
 from onboarding.reference import QualificationCriterion
 from onboarding.selectors import (
     application_for_staff,
@@ -35,6 +35,7 @@ from onboarding.services.reviews import (
     task_claim,
     task_release,
 )
+from onboarding.services.screening import confirmed_match_reason, screening_blockers
 from onboarding.services.workflow import stage_of
 from onboarding.views.access import staff_required
 from onboarding.views.progress import progress_of
@@ -112,7 +113,11 @@ def _application_context(application: Application) -> dict[str, Any]:
         "capacities": application.capacities.all(),
         "data_sharing": application.data_sharing,
         "documents": application.documents.select_related("uploaded_by"),
-        "screening": application.screening_results.all(),
+        "screening": application.screening_results.filter(is_current=True).select_related(
+            "adjudicated_by", "release"
+        ),
+        "screening_earlier": application.screening_results.filter(is_current=False).count(),
+        "adjudication_choices": ScreeningResult.Adjudication.choices,
         "decisions": application.decisions.select_related("reviewer").prefetch_related(
             "deficiencies"
         ),
@@ -183,7 +188,9 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     final = stage == Stage.FINAL
     requirements = [] if final else deficiency_requirements(stage)
     data = request.POST if request.method == "POST" else None
-    form = ReviewDecisionForm(data, final=final)
+    confirmed = "" if final else confirmed_match_reason(application)
+    initial = {"outcome": ReviewDecision.Outcome.DENY, "reason": confirmed} if confirmed else {}
+    form = ReviewDecisionForm(data, final=final, initial=initial)
     formset = DeficiencyFormSet(
         data, form_kwargs={"requirements": requirements}, prefix="deficiency"
     )
@@ -233,5 +240,6 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
             "is_owner": task.owner_id == user.pk,
             "conflict": final and reviewed_steps_of(application, user),
             "step_kinds": ApplicationStep.Kind,
+            "screening_blockers": [] if final else screening_blockers(application, stage),
         },
     )

@@ -74,6 +74,27 @@ def document_choices(application: Application, kind: str) -> list[tuple[str, str
     ]
 
 
+def evidence_checklist(application: Application) -> list[dict[str, Any]]:
+    """Each chosen entity type with its evidence items and whether each is uploaded yet."""
+    uploaded = set(
+        application.documents.filter(evidence_requirement__isnull=False).values_list(
+            "evidence_requirement_id", flat=True
+        )
+    )
+    return [
+        {
+            "entity_type": entity_type,
+            "items": [
+                {"requirement": r, "uploaded": r.pk in uploaded}
+                for r in entity_type.evidence_requirements.all()
+            ],
+        }
+        for entity_type in application.entity_profile.entity_types.prefetch_related(
+            "evidence_requirements"
+        )
+    ]
+
+
 def _main_form(application: Application, kind: str, data: Any = None) -> BaseForm:
     if kind == Kind.ENTITY:
         return EntityProfileForm(data, instance=application.entity_profile)
@@ -204,6 +225,7 @@ def _step_context(
         "data_sharing": application.data_sharing,
         "attestation": application.capability_attestation,
         "criteria": application.criterion_attestations.all(),
+        "evidence_checklist": evidence_checklist(application) if kind == Kind.ENTITY else [],
     }
 
 

@@ -155,7 +155,7 @@ def test_application_goes_from_start_to_active_provider(
     assert application.submitted_at is not None
     screening = ScreeningResult.objects.get(application=application, check_name="npi_format")
     assert screening.outcome == ScreeningResult.Outcome.CLEAR
-    assert screening.subject == f"NPI {VALID_NPI}"
+    assert screening.subject == f"Sunrise Community Services (CA, NPI {VALID_NPI})"
     assert screening.revision == 1
     assert [m.subject for m in mailoutbox] == [
         f"{SUBJECT_PREFIX}{ref}: Entity verification submitted"
@@ -229,7 +229,7 @@ def test_application_goes_from_start_to_active_provider(
     assert milestones(application) == [
         "created",
         "step_submitted", "screened", "task_claimed", "step_approved",
-        "step_submitted", "step_submitted",
+        "step_submitted", "screened", "step_submitted",
         "task_claimed", "step_approved", "task_claimed", "step_approved",
         "task_claimed", "final_approved", "packet_delivered",
         "packet_downloaded", "packet_acknowledged",
@@ -307,7 +307,7 @@ def test_returned_step_goes_back_to_the_applicant_with_itemised_deficiencies(
     latest = ScreeningResult.objects.filter(application=application).order_by("-pk").first()
     assert latest is not None
     assert latest.revision == 2
-    assert latest.subject == "NPI 1245319599"
+    assert latest.subject == "Sunrise Community Services (CA, NPI 1245319599)"
 
 
 def test_returning_a_step_needs_at_least_one_deficiency(application, authorized_official, reviewer):

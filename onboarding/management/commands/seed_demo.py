@@ -6,6 +6,7 @@ verified email) and leaves an existing welcome packet alone.
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -21,7 +22,8 @@ from django.db.models import Max
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.selectors import current_welcome_packet
 from documents.services import packet_publish
-from onboarding.models import Membership, Organization
+from onboarding.models import ExclusionRelease, ExclusionSource, Membership, Organization
+from onboarding.services.exclusions import exclusion_release_import
 from onboarding.services.organizations import organization_create
 from portal.models import User
 from portal.roles import Role
@@ -122,7 +124,22 @@ class Command(BaseCommand):
                     # (settings.MFA_TOTP_INSECURE_BYPASS_CODE, DEBUG only) stands in for the app.
                     TOTP.activate(staff, generate_totp_secret())
             packet = self.welcome_packet()
+            self.exclusion_lists()
         self.report(organization, packet)
+
+    def exclusion_lists(self) -> None:
+        """Import tiny demo exclusion lists where none is imported (screening errors otherwise)."""
+        folder = Path(__file__).resolve().parents[2] / "screening" / "fixtures" / "demo"
+        for source in ExclusionSource.values:
+            if not ExclusionRelease.objects.filter(source=source, is_active=True).exists():
+                path = folder / f"{source}.csv"
+                summary = exclusion_release_import(
+                    source=source,
+                    content=path.read_bytes(),
+                    file_name=path.name,
+                    operator="seed_demo",
+                )
+                self.stdout.write(f"Demo list: {summary}")
 
     def account(self, spec: DemoAccount) -> User:
         """Create or reset one demo account: password, role and a verified primary email."""

@@ -10,12 +10,12 @@ from onboarding.models import Application, ApplicationStep, EvidenceRequirement
 
 
 def document_key(instance: models.Model, filename: str) -> str:
-    """A unique storage key that never contains the uploader's file name."""
-    return f"applications/{instance.application_id}/{uuid.uuid4().hex}"  # type: ignore[attr-defined]
+    """A unique storage key that never contains the uploader's file name (nor anything from it)."""
+    return f"documents/{uuid.uuid4().hex}/{uuid.uuid4().hex}"
 
 
 def packet_item_key(instance: models.Model, filename: str) -> str:
-    return f"welcome-packets/{uuid.uuid4().hex}"
+    return f"welcome-packets/{uuid.uuid4().hex}/{uuid.uuid4().hex}"
 
 
 class StoredFile(models.Model):

@@ -19,6 +19,12 @@ OFFICE_TYPES = {
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 ACCEPTED_DESCRIPTION = _("PDF, PNG, JPEG, Word (.docx), Excel (.xlsx) or CSV")
+# A genuine office document unpacks to a few times its size; a "zip bomb" to thousands of times.
+OFFICE_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+OFFICE_MAX_RATIO = 100
+OFFICE_MAX_ENTRIES = 10_000
+# Readers look for the end-of-file marker near the end; anything after it is tolerated.
+PDF_TRAILER_WINDOW = 1024
 
 
 @dataclass(frozen=True)
@@ -50,15 +56,52 @@ def sniff_content_type(upload: UploadedFile) -> str | None:
 def _office_type(upload: UploadedFile) -> str | None:
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
-    except zipfile.BadZipFile:
-        return None
+            entries = archive.infolist()
+            _refuse_zip_bomb(entries, upload.size or 0)
+            _unpack_within_limits(archive, entries)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError):
+        return None  # damaged, encrypted or lying about its sizes: not a document we can use
     finally:
         upload.seek(0)
+    names = [entry.filename for entry in entries]
     for prefix, content_type in OFFICE_TYPES.items():
         if "[Content_Types].xml" in names and any(n.startswith(prefix) for n in names):
             return content_type
     return None
+
+
+def _refuse_zip_bomb(entries: list[zipfile.ZipInfo], packed_size: int) -> None:
+    """Refuse an office file that would unpack to an absurd size (sizes from its directory)."""
+    unpacked = sum(entry.file_size for entry in entries)
+    if (
+        len(entries) > OFFICE_MAX_ENTRIES
+        or unpacked > OFFICE_MAX_UNPACKED_BYTES
+        or unpacked > OFFICE_MAX_RATIO * max(packed_size, 1)
+    ):
+        raise ValidationError(
+            _(
+                "This Word or Excel file unpacks to far more data than a real document does, "
+                "so we cannot accept it. Please save it again from Word or Excel, or as a PDF."
+            )
+        )
+
+
+def _unpack_within_limits(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """Really unpack every entry, a chunk at a time: a size the directory understates, or a
+    damaged entry, fails its CRC check here (zipfile never reads past the declared size)."""
+    for entry in entries:
+        with archive.open(entry) as member:
+            while member.read(1024 * 1024):
+                pass
+
+
+def _pdf_is_complete(upload: UploadedFile) -> bool:
+    """A PDF ends with an end-of-file marker; a truncated or damaged one does not."""
+    size = upload.size or 0
+    upload.seek(max(size - PDF_TRAILER_WINDOW, 0))
+    tail = upload.read(PDF_TRAILER_WINDOW)
+    upload.seek(0)
+    return b"%%EOF" in tail
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -91,6 +134,13 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         raise ValidationError(
             _("We could not recognise this file. Please upload a %(kinds)s file.")
             % {"kinds": ACCEPTED_DESCRIPTION}
+        )
+    if content_type == PDF and not _pdf_is_complete(upload):
+        raise ValidationError(
+            _(
+                "This PDF looks incomplete or damaged (it has no proper ending). Please save or "
+                "export it again and upload the new copy."
+            )
         )
     digest = hashlib.sha256()
     for chunk in upload.chunks():

@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.selectors import deliveries_visible_to, document_for, packet_item_for
 from documents.services import download_record
+from documents.storage import attachment_response
 from onboarding.exceptions import OnboardingError
 from onboarding.forms import AcknowledgeForm
 from onboarding.services.welcome import packet_acknowledge
@@ -17,22 +18,12 @@ from onboarding.views.access import client_ip
 from portal.models import User
 
 
-def _attachment(file: FieldFile, name: str, content_type: str) -> FileResponse:
-    """Stream a stored file as a download; never rendered inline, never sniffed."""
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     document = document_for(user, pk)
     download_record(user=user, ip_address=client_ip(request), document=document)
-    return _attachment(document.file, document.original_name, document.content_type)
+    return attachment_response(document.file, document.original_name, document.content_type)
 
 
 @login_required
@@ -58,11 +49,11 @@ def packet(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def packet_item_download(request: HttpRequest, pk: int, item_pk: int) -> FileResponse:
+def packet_item_download(request: HttpRequest, pk: int, item_pk: int) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     delivery, item = packet_item_for(user, pk, item_pk)
     download_record(user=user, ip_address=client_ip(request), delivery=delivery, packet_item=item)
-    return _attachment(item.file, item.original_name, item.content_type)
+    return attachment_response(item.file, item.original_name, item.content_type)
 
 
 @login_required

@@ -9,6 +9,7 @@ console and to ``var/mail/``. Production sets ``DATABASE_URL``, ``SECRET_KEY``, 
 from pathlib import Path
 
 import environ
+from boto3.s3.transfer import TransferConfig
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -159,6 +160,8 @@ STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
 # reached through the authorising download view.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "documents")
 USE_S3 = env.bool("USE_S3", default=False)
+# A presigned download link lives this long (never more than five minutes).
+DOCUMENT_DOWNLOAD_URL_SECONDS = min(env.int("DOCUMENT_DOWNLOAD_URL_SECONDS", default=300), 300)
 DOCUMENT_STORAGE_BACKEND = (
     "storages.backends.s3.S3Storage" if USE_S3 else "django.core.files.storage.FileSystemStorage"
 )
@@ -169,11 +172,24 @@ DOCUMENT_STORAGE_OPTIONS: dict[str, object] = (
         "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
         "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
         "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-        "default_acl": "private",
+        # No ACL header at all: objects stay private under the bucket's own (non-public) policy,
+        # which also works on buckets that enforce "bucket owner" object ownership.
+        "default_acl": None,
         "querystring_auth": True,
-        "querystring_expire": 300,
+        "querystring_expire": DOCUMENT_DOWNLOAD_URL_SECONDS,
         "file_overwrite": False,
         "object_parameters": {"ServerSideEncryption": "AES256"},
+        "signature_version": "s3v4",
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        # Bounded memory: a file read back is spooled to disk beyond this size, and transfers go
+        # in fixed-size multipart chunks with a fixed number of threads.
+        "max_memory_size": 8 * 1024 * 1024,
+        "transfer_config": TransferConfig(
+            multipart_threshold=8 * 1024 * 1024,
+            multipart_chunksize=8 * 1024 * 1024,
+            max_concurrency=4,
+            use_threads=True,
+        ),
     }
     if USE_S3
     else {}  # FileSystemStorage follows MEDIA_ROOT

@@ -19,6 +19,45 @@ OFFICE_TYPES = {
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 ACCEPTED_DESCRIPTION = _("PDF, PNG, JPEG, Word (.docx), Excel (.xlsx) or CSV")
+# Names that would make the downloaded copy run as a program or page, whatever it contains.
+BLOCKED_EXTENSIONS = frozenset(
+    f".{extension}"
+    for extension in [
+        "exe",
+        "com",
+        "bat",
+        "cmd",
+        "scr",
+        "pif",
+        "msi",
+        "msp",
+        "dll",
+        "cpl",
+        "jar",
+        "js",
+        "jse",
+        "vbs",
+        "vbe",
+        "wsf",
+        "wsh",
+        "ps1",
+        "psm1",
+        "sh",
+        "app",
+        "lnk",
+        "reg",
+        "hta",
+        "html",
+        "htm",
+        "xhtml",
+        "svg",
+        "xml",
+        "docm",
+        "xlsm",
+        "iso",
+        "img",
+    ]
+)
 # A genuine office document unpacks to a few times its size; a "zip bomb" to thousands of times.
 OFFICE_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 OFFICE_MAX_RATIO = 100
@@ -48,8 +87,9 @@ def sniff_content_type(upload: UploadedFile) -> str | None:
         return JPEG
     if head.startswith(b"PK\x03\x04"):
         return _office_type(upload)
-    if head and _looks_like_text(head):
-        return CSV if b"," in head or b"\t" in head else None
+    if head and _looks_like_text(head) and not _looks_like_markup(head):
+        first_line = head.splitlines()[0] if head.strip() else b""
+        return CSV if b"," in first_line or b"\t" in first_line else None
     return None
 
 
@@ -104,6 +144,14 @@ def _pdf_is_complete(upload: UploadedFile) -> bool:
     return b"%%EOF" in tail
 
 
+def _looks_like_markup(head: bytes) -> bool:
+    """HTML, SVG or XML renamed as CSV: a browser might run what is inside it."""
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return lowered.startswith(b"<") or any(
+        tag in lowered for tag in (b"<script", b"<html", b"<svg", b"<?xml", b"<iframe")
+    )
+
+
 def _looks_like_text(head: bytes) -> bool:
     try:
         head.decode("utf-8")
@@ -119,8 +167,32 @@ def display_name(name: str) -> str:
     return name.strip(" .")[-120:] or "document"
 
 
+def is_disguised_name(name: str) -> bool:
+    """A name climbing out of its folder (``..``) or hiding characters, such as a right-to-left
+    override that shows ``invoice‮fdp.exe`` as ``invoiceexe.pdf``: no real file is named so."""
+    parts = name.replace("\\", "/").split("/")
+    return ".." in parts or any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in name)
+
+
 def check_upload(upload: UploadedFile) -> CheckedUpload:
-    """Refuse an empty, oversized or unrecognised file with a message a person can act on."""
+    """Refuse an empty, oversized, disguised or unrecognised file with a message a person can
+    act on. Nothing has been stored when this raises."""
+    if is_disguised_name(upload.name or ""):
+        raise ValidationError(
+            _(
+                "The file name contains folder steps or hidden characters. Please rename the file "
+                "using ordinary letters and numbers, and upload it again."
+            )
+        )
+    extension = os.path.splitext(display_name(upload.name or ""))[1].lower()
+    if extension in BLOCKED_EXTENSIONS:
+        raise ValidationError(
+            _(
+                "Files ending in %(extension)s cannot be uploaded. Please upload a %(kinds)s file "
+                "with its usual ending."
+            )
+            % {"extension": extension, "kinds": ACCEPTED_DESCRIPTION}
+        )
     limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
     if not upload.size:
         raise ValidationError(_("The file is empty. Please choose the right file and try again."))

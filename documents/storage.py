@@ -5,6 +5,8 @@ URL that expires within minutes and makes the bucket answer with ``Content-Dispo
 attachment`` and the type we recognised at upload, so the file never passes through a web node.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
@@ -49,3 +51,25 @@ def attachment_response(file: FieldFile, name: str, content_type: str) -> HttpRe
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def bucket_make_private(client: Any, bucket: str) -> None:
+    """Block every form of public access to the bucket and encrypt new objects by default.
+
+    ``client`` is a boto3 S3 client; run once per bucket (``manage.py document_bucket_prepare``).
+    """
+    client.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    client.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )

@@ -165,34 +165,35 @@ DOCUMENT_DOWNLOAD_URL_SECONDS = min(env.int("DOCUMENT_DOWNLOAD_URL_SECONDS", def
 DOCUMENT_STORAGE_BACKEND = (
     "storages.backends.s3.S3Storage" if USE_S3 else "django.core.files.storage.FileSystemStorage"
 )
+# The S3 options are always built (the tests run them against real S3 protocol servers); they are
+# only used when USE_S3 is set.
+S3_STORAGE_OPTIONS: dict[str, object] = {
+    "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+    "region_name": env.str("AWS_S3_REGION_NAME", default="us-west-2"),
+    "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+    "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+    # No ACL header at all: objects stay private under the bucket's own (non-public) policy,
+    # which also works on buckets that enforce "bucket owner" object ownership.
+    "default_acl": None,
+    "querystring_auth": True,
+    "querystring_expire": DOCUMENT_DOWNLOAD_URL_SECONDS,
+    "file_overwrite": False,
+    "object_parameters": {"ServerSideEncryption": "AES256"},
+    "signature_version": "s3v4",
+    "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    # Bounded memory: a file read back is spooled to disk beyond this size, and transfers go in
+    # fixed-size multipart chunks with a fixed number of threads.
+    "max_memory_size": 8 * 1024 * 1024,
+    "transfer_config": TransferConfig(
+        multipart_threshold=8 * 1024 * 1024,
+        multipart_chunksize=8 * 1024 * 1024,
+        max_concurrency=4,
+        use_threads=True,
+    ),
+}
 DOCUMENT_STORAGE_OPTIONS: dict[str, object] = (
-    {
-        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
-        "region_name": env.str("AWS_S3_REGION_NAME", default="us-west-2"),
-        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
-        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-        # No ACL header at all: objects stay private under the bucket's own (non-public) policy,
-        # which also works on buckets that enforce "bucket owner" object ownership.
-        "default_acl": None,
-        "querystring_auth": True,
-        "querystring_expire": DOCUMENT_DOWNLOAD_URL_SECONDS,
-        "file_overwrite": False,
-        "object_parameters": {"ServerSideEncryption": "AES256"},
-        "signature_version": "s3v4",
-        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
-        # Bounded memory: a file read back is spooled to disk beyond this size, and transfers go
-        # in fixed-size multipart chunks with a fixed number of threads.
-        "max_memory_size": 8 * 1024 * 1024,
-        "transfer_config": TransferConfig(
-            multipart_threshold=8 * 1024 * 1024,
-            multipart_chunksize=8 * 1024 * 1024,
-            max_concurrency=4,
-            use_threads=True,
-        ),
-    }
-    if USE_S3
-    else {}  # FileSystemStorage follows MEDIA_ROOT
+    S3_STORAGE_OPTIONS if USE_S3 else {}  # FileSystemStorage follows MEDIA_ROOT
 )
 STORAGES = {
     "default": {"BACKEND": DOCUMENT_STORAGE_BACKEND, "OPTIONS": DOCUMENT_STORAGE_OPTIONS},

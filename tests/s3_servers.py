@@ -30,6 +30,7 @@ class S3Server:
     access_key: str = ACCESS_KEY
     secret_key: str = SECRET_KEY
     region: str = REGION
+    data_dir: Path | None = None  # where the server keeps object data, when we know it
 
     def client(self) -> Any:
         import boto3
@@ -149,7 +150,7 @@ def seaweedfs_server() -> Iterator[S3Server]:
     s3_port = ports["s3.port"]
     try:
         _wait_for(f"http://127.0.0.1:{s3_port}/", process, 60)
-        yield S3Server(endpoint_url=f"http://127.0.0.1:{s3_port}")
+        yield S3Server(endpoint_url=f"http://127.0.0.1:{s3_port}", data_dir=data)
     finally:
         _stop(process)
         log.close()

@@ -239,6 +239,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 RETURN_FOR_CORRECTION_DAYS = env.int("RETURN_FOR_CORRECTION_DAYS", default=30)
 PLAN_NAME = env.str("PLAN_NAME", default="L.A. Care Health Plan")
 PLAN_CONTACT_EMAIL = env.str("PLAN_CONTACT_EMAIL", default="ecm-network@plan.example")
+PLAN_CONTACT_PHONE = env.str("PLAN_CONTACT_PHONE", default="")
 
 # Transport and browser security. Behind a TLS-terminating load balancer set SECURE_PROXY_SSL_HEADER
 # (see README); `manage.py check --deploy` passes with the production variables set.

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from documents.selectors import latest_delivery
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.forms import InvitationForm, OrganizationForm, WithdrawForm
 from onboarding.models import Invitation
@@ -138,7 +139,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deficiencies": open_deficiencies(application),
             "decisions": application.decisions.exclude(reason="").order_by("-decided_at"),
             "events": application.events.select_related("actor")[:50],
-            "delivery": getattr(application, "packet_delivery", None),
+            "delivery": latest_delivery(application),
             "is_official": request.user.membership.is_authorized_official,  # type: ignore[union-attr]
         },
     )

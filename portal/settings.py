@@ -165,6 +165,18 @@ DOCUMENT_DOWNLOAD_URL_SECONDS = min(env.int("DOCUMENT_DOWNLOAD_URL_SECONDS", def
 DOCUMENT_STORAGE_BACKEND = (
     "storages.backends.s3.S3Storage" if USE_S3 else "django.core.files.storage.FileSystemStorage"
 )
+# At most 4 parts of 8 MB in flight and 4 waiting in memory (s3transfer's default keeps 10 parts
+# in memory, which lets peak memory grow with the file up to 80 MB); downloads queue at most
+# 16 x 256 KB for writing.
+DOCUMENT_TRANSFER_CONFIG = TransferConfig(
+    multipart_threshold=8 * 1024 * 1024,
+    multipart_chunksize=8 * 1024 * 1024,
+    max_concurrency=4,
+    max_io_queue=16,
+    use_threads=True,
+)
+DOCUMENT_TRANSFER_CONFIG.max_in_memory_upload_chunks = 4
+DOCUMENT_TRANSFER_CONFIG.max_in_memory_download_chunks = 4
 # The S3 options are always built (the tests run them against real S3 protocol servers); they are
 # only used when USE_S3 is set.
 S3_STORAGE_OPTIONS: dict[str, object] = {
@@ -185,12 +197,7 @@ S3_STORAGE_OPTIONS: dict[str, object] = {
     # Bounded memory: a file read back is spooled to disk beyond this size, and transfers go in
     # fixed-size multipart chunks with a fixed number of threads.
     "max_memory_size": 8 * 1024 * 1024,
-    "transfer_config": TransferConfig(
-        multipart_threshold=8 * 1024 * 1024,
-        multipart_chunksize=8 * 1024 * 1024,
-        max_concurrency=4,
-        use_threads=True,
-    ),
+    "transfer_config": DOCUMENT_TRANSFER_CONFIG,
 }
 DOCUMENT_STORAGE_OPTIONS: dict[str, object] = (
     S3_STORAGE_OPTIONS if USE_S3 else {}  # FileSystemStorage follows MEDIA_ROOT

@@ -304,3 +304,32 @@ def test_upload_through_the_view_lands_in_the_bucket(
 
     document = Document.objects.get()
     assert seaweed_storage.keys() == [document.file.name]
+
+
+def test_welcome_letter_and_zip_come_from_the_bucket(
+    application, authorized_official, moto_storage, client
+):
+    import io
+    import zipfile
+
+    from documents.services import packet_deliver, packet_publish
+    from tests.factories import WelcomePacketFactory, packet_item_add
+
+    packet = WelcomePacketFactory.create()
+    packet_item_add(packet)
+    packet_publish(packet=packet)
+    delivery = packet_deliver(application=application)
+    assert sorted(moto_storage.keys()) == sorted(
+        [delivery.letter.name, packet.items.get().file.name]
+    )
+    client.force_login(authorized_official)
+
+    letter = client.get(reverse("documents:packet_letter", args=[delivery.pk]))
+    archive = client.get(reverse("documents:packet_zip", args=[delivery.pk]))
+
+    assert letter.status_code == 302
+    status, headers, body = fetch(letter["Location"])
+    assert (status, headers["content-type"]) == (200, "application/pdf")
+    assert body.startswith(b"%PDF-")
+    names = zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))).namelist()
+    assert names == [f"00 {delivery.letter_name}", "01 manual.pdf"]

@@ -1,5 +1,8 @@
 """Storing uploads, publishing and delivering welcome packets, and recording downloads."""
 
+import logging
+
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -24,6 +27,8 @@ from onboarding.services.access import editable_step
 from onboarding.services.events import event_record
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
+
+logger = logging.getLogger(__name__)
 
 
 def document_upload(
@@ -62,7 +67,14 @@ def document_upload(
         size=checked.size,
         sha256=checked.sha256,
     )
-    document.file.save(checked.display_name, upload, save=False)
+    try:
+        document.file.save(checked.display_name, upload, save=False)
+    except (OSError, BotoCoreError, ClientError) as error:
+        # The storage is unreachable or refused the write: nothing was recorded, say so plainly.
+        logger.exception("Storing an upload for application %s failed", application.pk)
+        raise OnboardingError(
+            _("We could not store your file just now. Please try again in a few minutes.")
+        ) from error
     try:
         with transaction.atomic():
             document.full_clean()

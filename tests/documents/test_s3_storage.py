@@ -333,3 +333,23 @@ def test_welcome_letter_and_zip_come_from_the_bucket(
     assert body.startswith(b"%PDF-")
     names = zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))).namelist()
     assert names == [f"00 {delivery.letter_name}", "01 manual.pdf"]
+
+
+def test_unreachable_storage_is_a_clear_message_and_records_nothing(
+    application, authorized_official, moto_storage, settings
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {
+                **settings.STORAGES["default"]["OPTIONS"],
+                "bucket_name": "no-such-bucket-anywhere",
+            },
+        },
+    }
+
+    with pytest.raises(OnboardingError, match="could not store your file just now"):
+        upload(application, authorized_official, pdf_upload())
+
+    assert not Document.objects.exists()

@@ -33,7 +33,8 @@ def outcome(name: str, content: bytes) -> str | list[str]:
 @given(
     prefix=st.sampled_from(PREFIXES),
     body=st.binary(max_size=3000),
-    name=st.text(min_size=1, max_size=40).filter(lambda n: n.strip("./\\") != ""),
+    # Django's upload parser has already cut everything up to the last "/" (see the corpus test).
+    name=st.text(min_size=1, max_size=40).map(lambda n: n.replace("/", "_")),
 )
 def test_any_bytes_under_any_name_are_accepted_as_a_known_type_or_explained(prefix, body, name):
     result = outcome(f"x{name}", prefix + body)
@@ -46,7 +47,13 @@ def test_any_bytes_under_any_name_are_accepted_as_a_known_type_or_explained(pref
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.dictionaries(st.text(min_size=1, max_size=20), st.binary(max_size=500), max_size=5))
+@given(
+    st.dictionaries(
+        st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=20),
+        st.binary(max_size=500),
+        max_size=5,
+    )
+)
 def test_any_zip_is_accepted_only_as_a_real_office_document(entries):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -201,6 +201,17 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
             _("The file is %(size)s; the limit is %(limit)s. Please upload a smaller file.")
             % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
         )
+    return _check_content(upload)
+
+
+def too_large_message() -> str:
+    """For a file whose reading was stopped at the limit (see ``documents.uploadhandlers``)."""
+    return _("The file is too large; the limit is %(limit)s. Please upload a smaller file.") % {
+        "limit": filesizeformat(settings.DOCUMENT_MAX_UPLOAD_BYTES)
+    }
+
+
+def _check_content(upload: UploadedFile) -> CheckedUpload:
     content_type = sniff_content_type(upload)
     if content_type is None:
         raise ValidationError(
@@ -221,6 +232,6 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     return CheckedUpload(
         display_name=display_name(upload.name or ""),
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         sha256=digest.hexdigest(),
     )

@@ -65,6 +65,7 @@ CORPUS = [
     # (case, file name, content, words the person is told)
     ("empty", "letter.pdf", b"", "empty"),
     ("oversized", "letter.pdf", PDF + b"0" * (25 * MB), "the limit is 25"),
+    ("far oversized (reading stops at the limit)", "scan.pdf", PDF + b"0" * (60 * MB), "too large"),
     ("wrong type: GIF", "chart.png", GIF, UNRECOGNISED),
     ("wrong type: HTML as CSV", "roster.csv", HTML, UNRECOGNISED),
     ("wrong type: SVG as CSV", "logo.csv", SVG, UNRECOGNISED),

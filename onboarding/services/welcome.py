@@ -64,7 +64,10 @@ def packet_acknowledge(*, delivery: PacketDelivery, user: User) -> PacketDeliver
 
 def _later_version_acknowledge(*, delivery: PacketDelivery, user: User) -> PacketDelivery:
     if delivery.application.status != Application.Status.ACTIVE:
-        raise OnboardingError(_("This welcome packet has already been acknowledged."))
+        raise OnboardingError(
+            _("Only an active provider can acknowledge a welcome packet; this one is %(status)s.")
+            % {"status": delivery.application.get_status_display()}
+        )
     with transaction.atomic():
         delivery = PacketDelivery.objects.select_for_update().get(pk=delivery.pk)
         if delivery.acknowledged_at:

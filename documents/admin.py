@@ -38,6 +38,16 @@ class WelcomePacketItemInline(admin.TabularInline):
     extra = 1
     readonly_fields = ["original_name", "content_type", "size", "sha256"]
 
+    # A published version is evidence of what providers received: its documents stay as they are.
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj and obj.published_at) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj and obj.published_at) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj and obj.published_at) and super().has_delete_permission(request, obj)
+
 
 @admin.register(WelcomePacket)
 class WelcomePacketAdmin(admin.ModelAdmin):
@@ -57,6 +67,11 @@ class WelcomePacketAdmin(admin.ModelAdmin):
             self.message_user(request, error.message, messages.ERROR)
             return
         self.message_user(request, _("%(packet)s is now current.") % {"packet": packet})
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.published_at:
+            return ["version", "title", "notes", "is_current", "published_at"]
+        return self.readonly_fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # delivered versions are evidence of what providers received

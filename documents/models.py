@@ -10,12 +10,16 @@ from onboarding.models import Application, ApplicationStep, EvidenceRequirement
 
 
 def document_key(instance: models.Model, filename: str) -> str:
-    """A unique storage key that never contains the uploader's file name."""
-    return f"applications/{instance.application_id}/{uuid.uuid4().hex}"  # type: ignore[attr-defined]
+    """A unique storage key that never contains the uploader's file name (nor anything from it)."""
+    return f"documents/{uuid.uuid4().hex}/{uuid.uuid4().hex}"
 
 
 def packet_item_key(instance: models.Model, filename: str) -> str:
-    return f"welcome-packets/{uuid.uuid4().hex}"
+    return f"welcome-packets/{uuid.uuid4().hex}/{uuid.uuid4().hex}"
+
+
+def welcome_letter_key(instance: models.Model, filename: str) -> str:
+    return f"welcome-letters/{uuid.uuid4().hex}/{uuid.uuid4().hex}"
 
 
 class StoredFile(models.Model):
@@ -97,12 +101,23 @@ class WelcomePacketItem(StoredFile):
 
 
 class PacketDelivery(models.Model):
-    """The welcome packet version delivered to an approved application, and its acknowledgement."""
+    """One welcome packet version delivered to an approved provider, and its acknowledgement.
 
-    application = models.OneToOneField(
-        Application, on_delete=models.PROTECT, related_name="packet_delivery"
+    The first delivery follows final approval; each version published later is delivered again
+    to every active provider, which acknowledges it again. The delivery keeps what was sent: the
+    version's documents at that moment and the personalised welcome letter.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="packet_deliveries"
     )
     packet = models.ForeignKey(WelcomePacket, on_delete=models.PROTECT, related_name="deliveries")
+    items = models.ManyToManyField(WelcomePacketItem, related_name="+", blank=True)
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    letter = models.FileField(
+        _("welcome letter"), upload_to=welcome_letter_key, max_length=255, blank=True
+    )
+    letter_size = models.PositiveBigIntegerField(default=0)
     delivered_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -110,15 +125,32 @@ class PacketDelivery(models.Model):
     )
 
     class Meta:
+        ordering = ["-delivered_at", "-pk"]
         verbose_name_plural = _("packet deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "packet"], name="packet_version_delivered_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.packet} → {self.application}"
+
+    @property
+    def letter_name(self) -> str:
+        return f"Welcome letter (version {self.packet.version}).pdf"
 
 
 class DownloadRecord(models.Model):
     """Who downloaded which file, when and from where. Rows are only ever added."""
 
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Uploaded document")
+        PACKET_ITEM = "packet_item", _("Welcome packet document")
+        LETTER = "letter", _("Welcome letter")
+        PACKET_ZIP = "packet_zip", _("Whole welcome packet (ZIP)")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.DOCUMENT)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     document = models.ForeignKey(
         Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="downloads"

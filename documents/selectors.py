@@ -1,9 +1,16 @@
 """Scoped reads of documents and packets: applicants only ever reach their own organization's."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from documents.models import Document, PacketDelivery, WelcomePacket, WelcomePacketItem
+from documents.models import (
+    Document,
+    DownloadRecord,
+    PacketDelivery,
+    WelcomePacket,
+    WelcomePacketItem,
+)
+from onboarding.models import Application
 from portal.models import User
 from portal.roles import is_plan_staff
 
@@ -42,7 +49,45 @@ def packet_item_for(
 ) -> tuple[PacketDelivery, WelcomePacketItem]:
     """A delivered packet's item, reachable only by whoever may see that delivery."""
     delivery = get_object_or_404(deliveries_visible_to(user), pk=delivery_pk)
-    item = get_object_or_404(
-        WelcomePacketItem.objects.filter(packet_id=delivery.packet_id), pk=item_pk
-    )
+    item = get_object_or_404(delivery.items.all(), pk=item_pk)
     return delivery, item
+
+
+def delivery_for(user: User, pk: int) -> PacketDelivery:
+    return get_object_or_404(deliveries_visible_to(user), pk=pk)
+
+
+def latest_delivery(application: Application) -> PacketDelivery | None:
+    """The newest welcome packet version delivered to ``application``, if any."""
+    return application.packet_deliveries.select_related("packet").first()
+
+
+def organization_downloads(delivery: PacketDelivery) -> QuerySet[DownloadRecord]:
+    """Downloads of ``delivery`` by the provider's own people (not by plan staff looking)."""
+    return delivery.downloads.filter(
+        user__membership__organization_id=delivery.application.organization_id
+    )
+
+
+def packet_receipts() -> QuerySet[PacketDelivery]:
+    """Every delivery, newest first, with how often the provider's people downloaded from it:
+    what network managers look at to see who received which version."""
+    provider_downloads = Count(
+        "downloads",
+        filter=Q(downloads__user__membership__organization_id=F("application__organization_id")),
+    )
+    return (
+        PacketDelivery.objects.select_related(
+            "packet", "application__organization", "acknowledged_by"
+        )
+        .annotate(
+            download_count=provider_downloads,
+            last_download_at=Max(
+                "downloads__downloaded_at",
+                filter=Q(
+                    downloads__user__membership__organization_id=F("application__organization_id")
+                ),
+            ),
+        )
+        .order_by("application__organization__legal_name", "-packet__version")
+    )

@@ -1,11 +1,16 @@
 """Storing uploads, publishing and delivering welcome packets, and recording downloads."""
 
+import logging
+
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.letters import welcome_letter_pdf
 from documents.models import (
     Document,
     DownloadRecord,
@@ -22,6 +27,8 @@ from onboarding.services.access import editable_step
 from onboarding.services.events import event_record
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
+
+logger = logging.getLogger(__name__)
 
 
 def document_upload(
@@ -60,7 +67,14 @@ def document_upload(
         size=checked.size,
         sha256=checked.sha256,
     )
-    document.file.save(checked.display_name, upload, save=False)
+    try:
+        document.file.save(checked.display_name, upload, save=False)
+    except (OSError, BotoCoreError, ClientError) as error:
+        # The storage is unreachable or refused the write: nothing was recorded, say so plainly.
+        logger.exception("Storing an upload for application %s failed", application.pk)
+        raise OnboardingError(
+            _("We could not store your file just now. Please try again in a few minutes.")
+        ) from error
     try:
         with transaction.atomic():
             document.full_clean()
@@ -95,29 +109,55 @@ def document_remove(*, document: Document, user: User) -> None:
 
 @transaction.atomic
 def packet_publish(*, packet: WelcomePacket) -> WelcomePacket:
-    """Make ``packet`` the current welcome packet version."""
+    """Make ``packet`` the current welcome packet version and deliver it to every provider that
+    already received an earlier one; they are emailed and acknowledge the new version."""
     if not packet.items.exists():
         raise OnboardingError(_("Add at least one document before publishing a packet."))
     WelcomePacket.objects.filter(is_current=True).exclude(pk=packet.pk).update(is_current=False)
     packet.is_current = True
     packet.published_at = packet.published_at or timezone.now()
     packet.save()
+    providers = Application.objects.filter(
+        status__in=[Application.Status.ACTIVE, Application.Status.APPROVED],
+        packet_deliveries__isnull=False,
+    ).exclude(packet_deliveries__packet=packet)
+    for application in providers.distinct().select_related("organization"):
+        packet_deliver(application=application, packet=packet)
     return packet
 
 
-def packet_deliver(*, application: Application) -> PacketDelivery:
-    """Deliver the current welcome packet to a finally approved application (and email it)."""
-    packet = current_welcome_packet()
+def packet_deliver(
+    *, application: Application, packet: WelcomePacket | None = None
+) -> PacketDelivery:
+    """Deliver a welcome packet version (the current one unless given) to an approved provider:
+    keep the version's documents as they are now, write the personalised welcome letter, and
+    email the organization. The provider's effective date is that of its first delivery."""
+    packet = packet or current_welcome_packet()
     if packet is None:
         raise OnboardingError(_("No welcome packet is published."))
-    delivery = PacketDelivery.objects.create(application=application, packet=packet)
-    event_record(
-        application=application,
-        kind=ApplicationEvent.Kind.PACKET_DELIVERED,
-        actor=None,
-        detail=str(packet),
+    first = application.packet_deliveries.order_by("delivered_at").first()
+    effective_date = (first.effective_date if first else None) or timezone.localdate()
+    delivery = PacketDelivery(application=application, packet=packet, effective_date=effective_date)
+    letter = welcome_letter_pdf(
+        application=application, packet=packet, effective_date=effective_date
     )
-    notifications.packet_delivered(application, delivery)
+    delivery.letter_size = len(letter)
+    delivery.letter.save("welcome-letter.pdf", ContentFile(letter), save=False)
+    try:
+        with transaction.atomic():
+            delivery.full_clean()
+            delivery.save()
+            delivery.items.set(packet.items.all())
+            event_record(
+                application=application,
+                kind=ApplicationEvent.Kind.PACKET_DELIVERED,
+                actor=None,
+                detail=str(packet),
+            )
+            notifications.packet_delivered(application, delivery, update=first is not None)
+    except Exception:
+        delivery.letter.delete(save=False)  # nothing half-delivered: the stored letter goes too
+        raise
     return delivery
 
 
@@ -128,25 +168,37 @@ def download_record(
     document: Document | None = None,
     delivery: PacketDelivery | None = None,
     packet_item: WelcomePacketItem | None = None,
+    kind: str = "",
 ) -> DownloadRecord:
-    audit_record(
-        action=AuditEvent.Action.DOCUMENT_DOWNLOAD,
-        actor=user,
-        target=document or packet_item,
-        summary=str(document or packet_item),
-    )
-    record = DownloadRecord.objects.create(
-        user=user,
-        ip_address=ip_address,
-        document=document,
-        delivery=delivery,
-        packet_item=packet_item,
-    )
-    if delivery is not None and packet_item is not None:
-        event_record(
-            application=delivery.application,
-            kind=ApplicationEvent.Kind.PACKET_DOWNLOADED,
+    """Record who downloaded what, when and from where (the file's name, never its content)."""
+    if not kind:
+        kind = DownloadRecord.Kind.DOCUMENT if document else DownloadRecord.Kind.PACKET_ITEM
+    if packet_item is not None:
+        what = packet_item.title
+    elif delivery is not None:
+        what = f"{DownloadRecord.Kind(kind).label}: {delivery.packet}"
+    else:
+        what = str(document)
+    with transaction.atomic():
+        audit_record(
+            action=AuditEvent.Action.DOCUMENT_DOWNLOAD,
             actor=user,
-            detail=packet_item.title,
+            target=document or packet_item or delivery,
+            summary=what,
         )
+        record = DownloadRecord.objects.create(
+            kind=kind,
+            user=user,
+            ip_address=ip_address,
+            document=document,
+            delivery=delivery,
+            packet_item=packet_item,
+        )
+        if delivery is not None:
+            event_record(
+                application=delivery.application,
+                kind=ApplicationEvent.Kind.PACKET_DOWNLOADED,
+                actor=user,
+                detail=what,
+            )
     return record

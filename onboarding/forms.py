@@ -308,7 +308,14 @@ class DocumentUploadForm(PortalForm):
         widget=forms.Select(),
         help_text=_("PDF, image, Word, Excel or CSV; 25 MB at most."),
     )
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(
+        label=_("File"),
+        error_messages={
+            "required": _("Choose a file to upload."),
+            "empty": _("The file is empty. Please choose the right file and try again."),
+            "invalid": _("No file arrived. Please choose the file again."),
+        },
+    )
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

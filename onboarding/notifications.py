@@ -79,10 +79,13 @@ def application_status_changed(
     _send(organization_recipients(application), "status_changed", context)
 
 
-def packet_delivered(application: Application, delivery: "PacketDelivery") -> None:
+def packet_delivered(
+    application: Application, delivery: "PacketDelivery", *, update: bool = False
+) -> None:
+    """The welcome packet on approval, or (``update``) a new version for an active provider."""
     _send(
         organization_recipients(application),
-        "packet_delivered",
+        "packet_updated" if update else "packet_delivered",
         {
             **_application_context(application),
             "delivery": delivery,

@@ -9,6 +9,7 @@ console and to ``var/mail/``. Production sets ``DATABASE_URL``, ``SECRET_KEY``, 
 from pathlib import Path
 
 import environ
+from boto3.s3.transfer import TransferConfig
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -160,24 +161,47 @@ STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
 # reached through the authorising download view.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "documents")
 USE_S3 = env.bool("USE_S3", default=False)
+# A presigned download link lives this long (never more than five minutes).
+DOCUMENT_DOWNLOAD_URL_SECONDS = min(env.int("DOCUMENT_DOWNLOAD_URL_SECONDS", default=300), 300)
 DOCUMENT_STORAGE_BACKEND = (
     "storages.backends.s3.S3Storage" if USE_S3 else "django.core.files.storage.FileSystemStorage"
 )
+# At most 4 parts of 8 MB in flight and 4 waiting in memory (s3transfer's default keeps 10 parts
+# in memory, which lets peak memory grow with the file up to 80 MB); downloads queue at most
+# 16 x 256 KB for writing.
+DOCUMENT_TRANSFER_CONFIG = TransferConfig(
+    multipart_threshold=8 * 1024 * 1024,
+    multipart_chunksize=8 * 1024 * 1024,
+    max_concurrency=4,
+    max_io_queue=16,
+    use_threads=True,
+)
+DOCUMENT_TRANSFER_CONFIG.max_in_memory_upload_chunks = 4
+DOCUMENT_TRANSFER_CONFIG.max_in_memory_download_chunks = 4
+# The S3 options are always built (the tests run them against real S3 protocol servers); they are
+# only used when USE_S3 is set.
+S3_STORAGE_OPTIONS: dict[str, object] = {
+    "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+    "region_name": env.str("AWS_S3_REGION_NAME", default="us-west-2"),
+    "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+    "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+    # No ACL header at all: objects stay private under the bucket's own (non-public) policy,
+    # which also works on buckets that enforce "bucket owner" object ownership.
+    "default_acl": None,
+    "querystring_auth": True,
+    "querystring_expire": DOCUMENT_DOWNLOAD_URL_SECONDS,
+    "file_overwrite": False,
+    "object_parameters": {"ServerSideEncryption": "AES256"},
+    "signature_version": "s3v4",
+    "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    # Bounded memory: a file read back is spooled to disk beyond this size, and transfers go in
+    # fixed-size multipart chunks with a fixed number of threads.
+    "max_memory_size": 8 * 1024 * 1024,
+    "transfer_config": DOCUMENT_TRANSFER_CONFIG,
+}
 DOCUMENT_STORAGE_OPTIONS: dict[str, object] = (
-    {
-        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
-        "region_name": env.str("AWS_S3_REGION_NAME", default="us-west-2"),
-        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
-        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-        "default_acl": "private",
-        "querystring_auth": True,
-        "querystring_expire": 300,
-        "file_overwrite": False,
-        "object_parameters": {"ServerSideEncryption": "AES256"},
-    }
-    if USE_S3
-    else {}  # FileSystemStorage follows MEDIA_ROOT
+    S3_STORAGE_OPTIONS if USE_S3 else {}  # FileSystemStorage follows MEDIA_ROOT
 )
 STORAGES = {
     "default": {"BACKEND": DOCUMENT_STORAGE_BACKEND, "OPTIONS": DOCUMENT_STORAGE_OPTIONS},
@@ -193,6 +217,11 @@ STORAGES = {
 }
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "documents.uploadhandlers.DocumentSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 if "EMAIL_URL" in env:
@@ -239,6 +268,7 @@ NPPES_TIMEOUT_SECONDS = env.float("NPPES_TIMEOUT_SECONDS", default=10.0)
 RETURN_FOR_CORRECTION_DAYS = env.int("RETURN_FOR_CORRECTION_DAYS", default=30)
 PLAN_NAME = env.str("PLAN_NAME", default="L.A. Care Health Plan")
 PLAN_CONTACT_EMAIL = env.str("PLAN_CONTACT_EMAIL", default="ecm-network@plan.example")
+PLAN_CONTACT_PHONE = env.str("PLAN_CONTACT_PHONE", default="")
 
 # Transport and browser security. Behind a TLS-terminating load balancer set SECURE_PROXY_SSL_HEADER
 # (see README); `manage.py check --deploy` passes with the production variables set.

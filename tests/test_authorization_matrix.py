@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from viewflow.workflow.models import Task
 
-from documents.models import PacketDelivery, WelcomePacket, WelcomePacketItem
-from documents.services import document_upload
+from documents.models import WelcomePacket, WelcomePacketItem
+from documents.services import document_upload, packet_deliver
 from onboarding.models import Invitation, ScreeningResult
 from onboarding.services.applications import application_start
 from onboarding.services.organizations import invitation_create, organization_create
@@ -73,6 +73,9 @@ MATRIX: dict[str, Row] = {
     "documents:packet": Row("get", "delivery", (LOGIN, 200, 404, 200, 200, 404)),
     "documents:packet_item_download": Row("get", "delivery,item", (LOGIN, 200, 404, 200, 200, 404)),
     "documents:packet_acknowledge": Row("post", "delivery", (LOGIN, 302, 404, 302, 302, 404)),
+    "documents:packet_letter": Row("get", "delivery", (LOGIN, 200, 404, 200, 200, 404)),
+    "documents:packet_zip": Row("get", "delivery", (LOGIN, 200, 404, 200, 200, 404)),
+    "documents:packet_receipts": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
 }
 
 
@@ -154,7 +157,7 @@ def world(settings: Any) -> dict[str, Any]:
         "task": review.pk,
         "step": "entity",
         "item": item.pk,
-        "delivery": PacketDelivery.objects.create(application=application, packet=packet).pk,
+        "delivery": packet_deliver(application=application).pk,
         "token": invitation.token,
         "screening": ScreeningResult.objects.filter(application=application).values_list(
             "pk", flat=True

@@ -1,5 +1,6 @@
 """The new provider's acknowledgement of its welcome packet, which makes it active."""
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -21,7 +22,11 @@ from portal.models import User
 
 
 def packet_acknowledge(*, delivery: PacketDelivery, user: User) -> PacketDelivery:
-    """Acknowledge receipt of the delivered packet; the application becomes active."""
+    """Acknowledge receipt of a delivered packet version.
+
+    The first acknowledgement completes the workflow and makes the application active; a later
+    version delivered to an active provider is acknowledged on its own.
+    """
     application = delivery.application
     require_member(application.organization, user)
     if not delivery.downloads.filter(
@@ -30,9 +35,11 @@ def packet_acknowledge(*, delivery: PacketDelivery, user: User) -> PacketDeliver
         raise OnboardingError(
             _("Please download the welcome packet documents before acknowledging.")
         )
-    task = open_task(application, ACKNOWLEDGE_NODE)
-    if task is None or delivery.acknowledged_at:
+    if delivery.acknowledged_at:
         raise OnboardingError(_("This welcome packet has already been acknowledged."))
+    task = open_task(application, ACKNOWLEDGE_NODE)
+    if task is None:
+        return _later_version_acknowledge(delivery=delivery, user=user)
     try:
         with locked_activation(task) as activation:
             delivery = PacketDelivery.objects.select_for_update().get(pk=delivery.pk)
@@ -52,4 +59,26 @@ def packet_acknowledge(*, delivery: PacketDelivery, user: User) -> PacketDeliver
             notifications.application_status_changed(application)
     except FlowLockFailed as error:
         raise TaskUnavailable(BUSY_MESSAGE) from error
+    return delivery
+
+
+def _later_version_acknowledge(*, delivery: PacketDelivery, user: User) -> PacketDelivery:
+    if delivery.application.status != Application.Status.ACTIVE:
+        raise OnboardingError(
+            _("Only an active provider can acknowledge a welcome packet; this one is %(status)s.")
+            % {"status": delivery.application.get_status_display()}
+        )
+    with transaction.atomic():
+        delivery = PacketDelivery.objects.select_for_update().get(pk=delivery.pk)
+        if delivery.acknowledged_at:
+            raise OnboardingError(_("This welcome packet has already been acknowledged."))
+        delivery.acknowledged_at = timezone.now()
+        delivery.acknowledged_by = user
+        delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        event_record(
+            application=delivery.application,
+            kind=ApplicationEvent.Kind.PACKET_ACKNOWLEDGED,
+            actor=user,
+            detail=str(delivery.packet),
+        )
     return delivery

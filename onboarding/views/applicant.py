@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from documents.selectors import latest_delivery
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.forms import InvitationForm, OrganizationForm, WithdrawForm
 from onboarding.models import ApplicationEvent, Invitation
@@ -140,7 +141,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": application.events.exclude(
                 kind__in=ApplicationEvent.STAFF_ONLY_KINDS
             ).select_related("actor")[:50],
-            "delivery": getattr(application, "packet_delivery", None),
+            "delivery": latest_delivery(application),
             "is_official": request.user.membership.is_authorized_official,  # type: ignore[union-attr]
         },
     )

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from documents.selectors import latest_delivery
 from onboarding.exceptions import OnboardingError
 from onboarding.forms import (
     DataSharingForm,
@@ -123,7 +124,7 @@ def _application_context(application: Application) -> dict[str, Any]:
         ),
         "deficiencies": open_deficiencies(application),
         "events": application.events.select_related("actor")[:100],
-        "delivery": getattr(application, "packet_delivery", None),
+        "delivery": latest_delivery(application),
     }
 
 

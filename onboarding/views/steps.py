@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.services import document_remove, document_upload
+from documents.validators import too_large_message
 from onboarding.exceptions import OnboardingError, StepIncomplete
 from onboarding.forms import (
     CapacityForm,
@@ -235,9 +236,11 @@ def document_upload_view(request: HttpRequest, pk: int, step: str) -> HttpRespon
     user: User = request.user  # type: ignore[assignment]
     application = application_for_applicant(user, pk)
     kind = _kind(step)
-    form = DocumentUploadForm(
-        request.POST, request.FILES, choices=document_choices(application, kind)
-    )
+    files = request.FILES  # reading the body first lets the size-limit handler speak
+    if getattr(request, "document_too_large", False):
+        messages.error(request, too_large_message())
+        return redirect("onboarding:step", pk=pk, step=step)
+    form = DocumentUploadForm(request.POST, files, choices=document_choices(application, kind))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

@@ -74,3 +74,13 @@ def test_reviewers_cannot_open_the_admin_site(client):
     reviewer = UserFactory.create(email="rita@plan.example", groups=["reviewer"])
     client.force_login(reviewer)
     assert client.get("/admin/documents/welcomepacket/").status_code == 302
+
+
+def test_a_published_version_cannot_be_changed(plan_admin_client, welcome_packet):
+    response = plan_admin_client.get(f"/admin/documents/welcomepacket/{welcome_packet.pk}/change/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="title"' not in page
+    assert 'name="items-0-file"' not in page
+    assert 'name="items-0-DELETE"' not in page

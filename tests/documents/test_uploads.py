@@ -1,6 +1,7 @@
 """What document_upload accepts, what it refuses, and that a refusal leaves nothing behind."""
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ def test_stored_key_never_contains_the_uploaded_file_name(
 ):
     document = upload(application, authorized_official, pdf_upload("Sunrise-IRS-letter.pdf"))
 
-    assert document.file.name.startswith(f"applications/{application.pk}/")
+    assert re.fullmatch(r"documents/[0-9a-f]{32}/[0-9a-f]{32}", document.file.name)
     assert "Sunrise" not in document.file.name
     assert "IRS" not in document.file.name
     assert not document.file.name.endswith(".pdf")
@@ -201,14 +202,28 @@ def test_display_name_is_sanitised(name, shown):
     assert display_name(name) == shown
 
 
+@pytest.mark.parametrize(
+    "name",
+    # Django's UploadedFile already keeps only the part after the last "/".
+    ["..\\..\\boot.ini", "C:\\ok\\..\\..\\x.pdf", "invoice\N{RIGHT-TO-LEFT OVERRIDE}fdp.pdf"],
+)
+def test_name_climbing_out_of_its_folder_or_hiding_characters_is_refused(
+    application, authorized_official, media_root, name
+):
+    with pytest.raises(OnboardingError, match="folder steps or hidden characters"):
+        upload(application, authorized_official, pdf_upload(name))
+
+    assert_nothing_stored(application, media_root)
+
+
 def test_uploaded_file_name_is_shown_without_its_folders(
     application, authorized_official, media_root
 ):
-    document = upload(application, authorized_official, pdf_upload("../../etc/passwd"))
+    document = upload(application, authorized_official, pdf_upload("/var/www/passwd.pdf"))
 
-    assert document.original_name == "passwd"
+    assert document.original_name == "passwd.pdf"
     assert stored_files(media_root) == [media_root / document.file.name]
-    assert (media_root / document.file.name).is_relative_to(media_root / "applications")
+    assert (media_root / document.file.name).is_relative_to(media_root / "documents")
 
 
 def test_name_with_windows_folders_is_shown_without_them(application, authorized_official):

@@ -206,7 +206,7 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
         )
     application.refresh_from_db()
     assert application.status == "approved"
-    delivery = application.packet_delivery
+    delivery = application.packet_deliveries.get()
     subjects = [message.subject for message in mail.outbox if "ana@sunrise.example" in message.to]
     assert f"[ECM Provider Portal] ECM-{application.pk:06d}: Final approval approved" in subjects
     assert any("welcome to the" in subject for subject in subjects)

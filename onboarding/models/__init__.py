@@ -15,6 +15,7 @@ from onboarding.models.entity import (
 from onboarding.models.events import ApplicationEvent
 from onboarding.models.organizations import Invitation, Membership, Organization
 from onboarding.models.reviews import Deficiency, ReviewDecision, ScreeningResult
+from onboarding.models.workbench import InternalNote, ReviewWork
 
 __all__ = [
     "Application",
@@ -28,12 +29,14 @@ __all__ = [
     "EntityProfile",
     "EntityType",
     "EvidenceRequirement",
+    "InternalNote",
     "Invitation",
     "Membership",
     "OnboardingProcess",
     "Organization",
     "PopulationCapacity",
     "ReviewDecision",
+    "ReviewWork",
     "ScreeningResult",
     "ServiceCounty",
 ]

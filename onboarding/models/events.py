@@ -17,6 +17,7 @@ class ApplicationEvent(models.Model):
         SCREENED = "screened", _("Screening run")
         TASK_CLAIMED = "task_claimed", _("Review claimed")
         TASK_RELEASED = "task_released", _("Review released")
+        TASK_REASSIGNED = "task_reassigned", _("Review reassigned")
         STEP_APPROVED = "step_approved", _("Step approved")
         STEP_RETURNED = "step_returned", _("Step returned for correction")
         DENIED = "denied", _("Application denied")

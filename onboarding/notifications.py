@@ -4,6 +4,7 @@ Messages are rendered here and sent by a background job once the transaction tha
 committed, so nobody is told about a change that was rolled back.
 """
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -11,11 +12,18 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from onboarding.models import Application, ApplicationStep, Invitation, ReviewDecision
+from onboarding.models import (
+    Application,
+    ApplicationStep,
+    Invitation,
+    ReviewDecision,
+    ReviewWork,
+)
 from onboarding.tasks import send_notification
 
 if TYPE_CHECKING:
     from documents.models import PacketDelivery
+    from portal.models import User
 
 
 def absolute_url(path: str) -> str:
@@ -79,5 +87,43 @@ def packet_delivered(application: Application, delivery: "PacketDelivery") -> No
             **_application_context(application),
             "delivery": delivery,
             "url": absolute_url(reverse("documents:packet", kwargs={"pk": delivery.pk})),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class OverdueReview:
+    work: ReviewWork
+    days_late: int
+
+    @property
+    def url(self) -> str:
+        return absolute_url(
+            reverse("onboarding:review_application", kwargs={"pk": self.work.application_id})
+        )
+
+
+def overdue_reviews(reviewer: "User", rows: list[OverdueReview]) -> None:
+    """Tell a reviewer which of the reviews they hold are past due."""
+    _send(
+        [reviewer.email],
+        "overdue_reviews",
+        {
+            "reviewer": reviewer,
+            "rows": rows,
+            "url": absolute_url(reverse("onboarding:my_tasks")),
+        },
+    )
+
+
+def overdue_escalation(managers: list["User"], rows: list[OverdueReview]) -> None:
+    """Tell the network managers which reviews are far past due, held or not."""
+    _send(
+        [manager.email for manager in managers],
+        "overdue_escalation",
+        {
+            "rows": rows,
+            "threshold": settings.REVIEW_ESCALATION_BUSINESS_DAYS,
+            "url": absolute_url(reverse("onboarding:review_team") + "?overdue=on"),
         },
     )

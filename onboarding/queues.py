@@ -101,7 +101,7 @@ class WorkbenchFilterForm(forms.Form):
         if not self.is_valid():
             return {
                 name: value
-                for name, value in self.cleaned_data.items()
+                for name, value in getattr(self, "cleaned_data", {}).items()
                 if value not in (None, "", False) and name not in self.errors
             }
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}

@@ -83,6 +83,8 @@ def is_overdue(due_on: date, today: date | None = None) -> bool:
     return due_on < (today or timezone.localdate())
 
 
-def days_overdue(due_on: date, today: date | None = None) -> int:
+def days_overdue(
+    due_on: date, today: date | None = None, closed: frozenset[date] | None = None
+) -> int:
     """Business days past the due date (0 when not overdue)."""
-    return business_days_between(due_on, today or timezone.localdate())
+    return business_days_between(due_on, today or timezone.localdate(), closed)

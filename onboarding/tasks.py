@@ -18,3 +18,11 @@ def send_notification(self: Any, recipients: list[str], subject: str, body: str)
     except OSError as error:
         delay = settings.NOTIFICATION_RETRY_SECONDS * 2**self.request.retries
         raise self.retry(exc=error, countdown=delay) from error
+
+
+@shared_task
+def send_overdue_reminders() -> str:
+    """The daily job (Celery beat): overdue reviews to their reviewers, escalations to managers."""
+    from onboarding.services.reminders import overdue_reminders_send
+
+    return str(overdue_reminders_send())

@@ -9,6 +9,7 @@ console and to ``var/mail/``. Production sets ``DATABASE_URL``, ``SECRET_KEY``, 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -214,6 +215,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Celery beat: the overdue-review reminders go out every weekday morning, plan time.
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "overdue-review-reminders": {
+        "task": "onboarding.tasks.send_overdue_reminders",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -53,7 +53,7 @@ Stage = ReviewDecision.Stage
 
 
 def _filter_form(request: HttpRequest, *, sorts: list[Any], reviewers: bool) -> WorkbenchFilterForm:
-    return WorkbenchFilterForm(request.GET or None, sorts=sorts, reviewers=reviewers)
+    return WorkbenchFilterForm(request.GET, sorts=sorts, reviewers=reviewers)
 
 
 def _page_links(form: WorkbenchFilterForm, page: Page) -> dict[str, str]:

@@ -122,7 +122,7 @@ def _csv_response(lines: object, filename: str) -> StreamingHttpResponse:
 def applications_export(request: HttpRequest) -> StreamingHttpResponse:
     """Every application matching the list's filters, as CSV (not only the page shown)."""
     form = WorkbenchFilterForm(
-        request.GET or None, sorts=WorkbenchFilterForm.APPLICATION_SORTS, reviewers=True
+        request.GET, sorts=WorkbenchFilterForm.APPLICATION_SORTS, reviewers=True
     )
     filters = form.filters()
     filters.pop("page", None)

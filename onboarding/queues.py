@@ -10,8 +10,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import (
@@ -28,7 +37,7 @@ from onboarding.reference import County, PopulationOfFocus
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, is_network_manager
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 Stage = ReviewDecision.Stage
 
 
@@ -106,6 +115,31 @@ class WorkbenchFilterForm(forms.Form):
             }
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
 
+    def controls(self) -> list[dict[str, Any]]:
+        """The filter fields with their options already rendered.
+
+        Django renders each ``<option>`` through a template, which on a list page costs more than
+        the rows; building them here keeps the page's time flat.
+        """
+        controls = []
+        for name, field in self.fields.items():
+            if name == "page":
+                continue
+            raw = self.data.get(name, "")
+            if name == "overdue":
+                controls.append(
+                    {"name": name, "label": field.label, "checkbox": True, "checked": bool(raw)}
+                )
+                continue
+            choices = [(str(value), str(label)) for value, label in field.choices]  # type: ignore[attr-defined]
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((value, " selected" if value == raw else "", label) for value, label in choices),
+            )
+            controls.append({"name": name, "label": field.label, "options": options})
+        return controls
+
     def query_string(self, **changes: Any) -> str:
         """The current filters as a query string, with ``changes`` applied (for page links)."""
         values = {**{k: getattr(v, "pk", v) for k, v in self.filters().items()}, **changes}
@@ -181,8 +215,11 @@ def claimable_stages(user: User) -> list[str]:
 
 
 def _review_work(filters: dict[str, Any]) -> QuerySet[ReviewWork]:
-    work = ReviewWork.objects.filter(is_open=True).select_related(
-        "application__organization", "owner"
+    today = timezone.localdate()
+    work = (
+        ReviewWork.objects.filter(is_open=True)
+        .select_related("application__organization", "owner")
+        .annotate(overdue=ExpressionWrapper(Q(due_on__lt=today), output_field=BooleanField()))
     )
     if step := filters.get("step"):
         work = work.filter(stage=step)
@@ -191,7 +228,7 @@ def _review_work(filters: dict[str, Any]) -> QuerySet[ReviewWork]:
     if reviewer := filters.get("reviewer"):
         work = work.filter(owner=reviewer)
     if filters.get("overdue"):
-        work = work.filter(due_on__lt=timezone.localdate())
+        work = work.filter(due_on__lt=today)
     work = work.filter(_application_matches(filters, "application_id"))
     return work.order_by(*QUEUE_ORDER.get(filters.get("sort", "due"), QUEUE_ORDER["due"]))
 

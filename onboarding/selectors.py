@@ -34,7 +34,12 @@ def application_for_applicant(user: User, pk: int) -> Application:
 def application_for_staff(pk: int) -> Application:
     return get_object_or_404(
         Application.objects.select_related(
-            "organization", "entity_profile", "data_sharing", "capability_attestation"
+            "organization",
+            "entity_profile",
+            "data_sharing",
+            "capability_attestation",
+            "packet_delivery__packet",
+            "packet_delivery__acknowledged_by",
         ).prefetch_related("steps", "entity_profile__entity_types", "entity_profile__counties"),
         pk=pk,
     )

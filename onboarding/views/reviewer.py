@@ -18,7 +18,7 @@ from onboarding.forms import (
     InternalNoteForm,
     ReviewDecisionForm,
 )
-from onboarding.models import Application, ApplicationStep, ReviewDecision
+from onboarding.models import Application, ApplicationStep, Deficiency, ReviewDecision
 from onboarding.queues import (
     Page,
     WorkbenchFilterForm,
@@ -32,7 +32,6 @@ from onboarding.queues import (
 from onboarding.reference import QualificationCriterion
 from onboarding.selectors import (
     application_for_staff,
-    open_deficiencies,
     open_review_work,
     review_task,
 )
@@ -162,6 +161,9 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _application_context(application: Application) -> dict[str, Any]:
+    decisions = list(
+        application.decisions.select_related("reviewer").prefetch_related("deficiencies")
+    )
     return {
         "application": application,
         "progress": progress_of(application),
@@ -173,13 +175,26 @@ def _application_context(application: Application) -> dict[str, Any]:
         "data_sharing": application.data_sharing,
         "documents": application.documents.select_related("uploaded_by"),
         "screening": application.screening_results.all(),
-        "decisions": application.decisions.select_related("reviewer").prefetch_related(
-            "deficiencies"
-        ),
-        "deficiencies": open_deficiencies(application),
+        "decisions": decisions,
+        "deficiencies": _open_deficiencies(application, decisions),
         "events": application.events.select_related("actor"),
         "delivery": getattr(application, "packet_delivery", None),
     }
+
+
+def _open_deficiencies(
+    application: Application, decisions: list[ReviewDecision]
+) -> dict[str, list[Deficiency]]:
+    """Unresolved deficiencies by step kind, from the decisions already read (no extra query)."""
+    kind_of = {step.pk: step.kind for step in application.steps.all()}
+    by_step: dict[str, list[Deficiency]] = {kind: [] for kind in ApplicationStep.Kind}
+    for decision in decisions:
+        for item in decision.deficiencies.all():
+            if item.resolved_at is None and item.step_id in kind_of:
+                by_step[kind_of[item.step_id]].append(item)
+    for items in by_step.values():
+        items.sort(key=lambda item: (item.requirement, item.pk))
+    return by_step
 
 
 @staff_required

@@ -32,6 +32,7 @@ def test_seed_scale_makes_applications_in_every_state_with_their_tasks():
         assert work.owner_id == Task.objects.get(pk=work.task_id).owner_id
 
     reviewer = User.objects.filter(email__endswith="@reviewers.plan.example").first()
+    assert reviewer is not None
     enroll_totp(reviewer)
     client = Client()
     client.force_login(reviewer)

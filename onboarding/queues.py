@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import (
@@ -128,7 +129,13 @@ class WorkbenchFilterForm(forms.Form):
                     {"name": name, "label": field.label, "checkbox": True, "checked": bool(raw)}
                 )
                 continue
-            choices = [(str(value), str(label)) for value, label in field.choices]  # type: ignore[attr-defined]
+            if isinstance(field, forms.ModelChoiceField):
+                # One plain query; iterating the field's choices opens a server-side cursor.
+                choices = [("", str(field.empty_label))] + [
+                    (str(obj.pk), str(obj)) for obj in field.queryset or []
+                ]
+            else:
+                choices = _translated_choices(self, name, get_language())
             options = format_html_join(
                 "",
                 '<option value="{}"{}>{}</option>',
@@ -141,6 +148,21 @@ class WorkbenchFilterForm(forms.Form):
         """The current filters as a query string, with ``changes`` applied (for page links)."""
         values = {**{k: getattr(v, "pk", v) for k, v in self.filters().items()}, **changes}
         return urlencode({k: "on" if v is True else v for k, v in values.items() if v})
+
+
+_CHOICES_CACHE: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+
+
+def _translated_choices(
+    form: "WorkbenchFilterForm", name: str, language: str | None
+) -> list[tuple[str, str]]:
+    """A fixed field's choices as text, translated once per language (not on every request)."""
+    field = form.fields[name]
+    sort_key = ",".join(str(v) for v, _label in field.choices) if name == "sort" else ""  # type: ignore[attr-defined]
+    key = (name, language or "", sort_key)
+    if key not in _CHOICES_CACHE:
+        _CHOICES_CACHE[key] = [(str(v), str(label)) for v, label in field.choices]  # type: ignore[attr-defined]
+    return _CHOICES_CACHE[key]
 
 
 def _application_matches(filters: dict[str, Any], application: str) -> Q:

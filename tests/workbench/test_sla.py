@@ -112,3 +112,15 @@ def test_claim_and_release_are_mirrored_in_review_work(submitted_application, re
     assert work.owner is None
     application_refresh_status(application)
     assert ReviewWork.objects.filter(application=application).count() == 1
+
+
+@pytest.mark.django_db
+def test_review_work_can_be_rebuilt_from_the_flow(submitted_application):
+    from django.core.management import call_command
+
+    application = submitted_application()
+    expected = list(ReviewWork.objects.values_list("task_id", "due_on", "is_open"))
+    ReviewWork.objects.all().delete()
+    call_command("review_work_rebuild")
+    assert list(ReviewWork.objects.values_list("task_id", "due_on", "is_open")) == expected
+    assert application.review_work.count() == 1

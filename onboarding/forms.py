@@ -393,3 +393,11 @@ class AcknowledgeForm(PortalForm):
     confirm = forms.BooleanField(
         label=_("We have received and downloaded the welcome packet and onboarding documents.")
     )
+
+
+class InternalNoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Internal note (plan staff only; the applicant never sees it)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -4,6 +4,7 @@ Messages are rendered here and sent by a background job once the transaction tha
 committed, so nobody is told about a change that was rolled back.
 """
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from onboarding.models import (
     ApplicationStep,
     Invitation,
     ReviewDecision,
+    ReviewWork,
     ScreeningResult,
 )
 from onboarding.tasks import send_notification
@@ -109,4 +111,42 @@ def exclusion_alert(application: Application, results: list[ScreeningResult]) ->
         network_manager_recipients(),
         "exclusion_alert",
         {**_application_context(application), "results": results, "url": absolute_url(path)},
+    )
+
+
+@dataclass(frozen=True)
+class OverdueReview:
+    work: ReviewWork
+    days_late: int
+
+    @property
+    def url(self) -> str:
+        return absolute_url(
+            reverse("onboarding:review_application", kwargs={"pk": self.work.application_id})
+        )
+
+
+def overdue_reviews(reviewer: "User", rows: list[OverdueReview]) -> None:
+    """Tell a reviewer which of the reviews they hold are past due."""
+    _send(
+        [reviewer.email],
+        "overdue_reviews",
+        {
+            "reviewer": reviewer,
+            "rows": rows,
+            "url": absolute_url(reverse("onboarding:my_tasks")),
+        },
+    )
+
+
+def overdue_escalation(managers: list["User"], rows: list[OverdueReview]) -> None:
+    """Tell the network managers which reviews are far past due, held or not."""
+    _send(
+        [manager.email for manager in managers],
+        "overdue_escalation",
+        {
+            "rows": rows,
+            "threshold": settings.REVIEW_ESCALATION_BUSINESS_DAYS,
+            "url": absolute_url(reverse("onboarding:review_team") + "?overdue=on"),
+        },
     )

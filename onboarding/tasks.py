@@ -36,3 +36,11 @@ def screen_application_job(application_id: int, subject_kind: str) -> int:
     from onboarding.services.screening import screening_run
 
     return screening_run(application_id=application_id, subject_kind=subject_kind)
+
+
+@shared_task
+def send_overdue_reminders() -> str:
+    """The daily job (Celery beat): overdue reviews to their reviewers, escalations to managers."""
+    from onboarding.services.reminders import overdue_reminders_send
+
+    return str(overdue_reminders_send())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onboarding.views import applicant, reviewer, screening, steps
+from onboarding.views import applicant, reviewer, screening, steps, workbench
 
 app_name = "onboarding"
 
@@ -48,6 +48,15 @@ urlpatterns = [
     # Plan staff
     path("review/", reviewer.queue, name="review_queue"),
     path("review/mine/", reviewer.my_tasks, name="my_tasks"),
+    path("review/team/", reviewer.team_work, name="review_team"),
+    path("review/bulk/", workbench.bulk, name="review_bulk"),
+    path("review/dashboard/", workbench.dashboard, name="review_dashboard"),
+    path(
+        "review/applications/export.csv",
+        workbench.applications_export,
+        name="review_applications_export",
+    ),
+    path("review/roster.csv", workbench.roster_export, name="review_roster_export"),
     path("review/applications/", reviewer.application_list, name="review_applications"),
     path("review/applications/<int:pk>/", reviewer.application_page, name="review_application"),
     path(
@@ -60,6 +69,7 @@ urlpatterns = [
         screening.rerun,
         name="review_screening_rerun",
     ),
+    path("review/applications/<int:pk>/notes/", workbench.note_add, name="review_note_add"),
     path("review/tasks/<int:task_pk>/", reviewer.decide, name="review_decide"),
     path("review/tasks/<int:task_pk>/claim/", reviewer.claim, name="review_claim"),
     path("review/tasks/<int:task_pk>/release/", reviewer.release, name="review_release"),

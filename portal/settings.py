@@ -244,11 +244,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Monthly re-screening of active providers against the exclusion lists (42 CFR 455.436).
+# Celery beat, plan time: monthly re-screening of active providers against the exclusion lists
+# (42 CFR 455.436) and the overdue-review reminders every weekday morning.
+CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "rescreen-active-providers": {
         "task": "onboarding.tasks.rescreen_active_providers",
         "schedule": crontab(minute=0, hour=6, day_of_month=2),
+    },
+    "overdue-review-reminders": {
+        "task": "onboarding.tasks.send_overdue_reminders",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
 }
 
@@ -266,6 +272,45 @@ NPPES_TIMEOUT_SECONDS = env.float("NPPES_TIMEOUT_SECONDS", default=10.0)
 
 # Review clock and the plan's contacts, shown to applicants.
 RETURN_FOR_CORRECTION_DAYS = env.int("RETURN_FOR_CORRECTION_DAYS", default=30)
+# Business days the plan has to decide each review step; the clock pauses while a step is
+# returned to the applicant (onboarding/sla.py).
+REVIEW_SLA_BUSINESS_DAYS = {
+    "entity": env.int("REVIEW_SLA_ENTITY_DAYS", default=5),
+    "attestations": env.int("REVIEW_SLA_ATTESTATIONS_DAYS", default=10),
+    "data_sharing": env.int("REVIEW_SLA_DATA_SHARING_DAYS", default=10),
+    "final": env.int("REVIEW_SLA_FINAL_DAYS", default=5),
+}
+# Days the plan is closed besides weekends (ISO dates); the defaults are the 2026-2027 state
+# holidays the plan observes.
+REVIEW_HOLIDAYS = env.list(
+    "REVIEW_HOLIDAYS",
+    default=[
+        "2026-01-01",
+        "2026-01-19",
+        "2026-02-16",
+        "2026-03-31",
+        "2026-05-25",
+        "2026-07-03",
+        "2026-09-07",
+        "2026-11-11",
+        "2026-11-26",
+        "2026-11-27",
+        "2026-12-25",
+        "2027-01-01",
+        "2027-01-18",
+        "2027-02-15",
+        "2027-03-31",
+        "2027-05-31",
+        "2027-07-05",
+        "2027-09-06",
+        "2027-11-11",
+        "2027-11-25",
+        "2027-11-26",
+        "2027-12-24",
+    ],
+)
+# Overdue reviews are escalated to network managers this many business days past their due date.
+REVIEW_ESCALATION_BUSINESS_DAYS = env.int("REVIEW_ESCALATION_BUSINESS_DAYS", default=3)
 PLAN_NAME = env.str("PLAN_NAME", default="L.A. Care Health Plan")
 PLAN_CONTACT_EMAIL = env.str("PLAN_CONTACT_EMAIL", default="ecm-network@plan.example")
 PLAN_CONTACT_PHONE = env.str("PLAN_CONTACT_PHONE", default="")

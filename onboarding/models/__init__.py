@@ -16,6 +16,7 @@ from onboarding.models.events import ApplicationEvent
 from onboarding.models.organizations import Invitation, Membership, Organization
 from onboarding.models.reviews import Deficiency, ReviewDecision, ScreeningResult
 from onboarding.models.screening import ExclusionRecord, ExclusionRelease, ExclusionSource
+from onboarding.models.workbench import InternalNote, ReviewWork
 
 __all__ = [
     "Application",
@@ -32,12 +33,14 @@ __all__ = [
     "ExclusionRecord",
     "ExclusionRelease",
     "ExclusionSource",
+    "InternalNote",
     "Invitation",
     "Membership",
     "OnboardingProcess",
     "Organization",
     "PopulationCapacity",
     "ReviewDecision",
+    "ReviewWork",
     "ScreeningResult",
     "ServiceCounty",
 ]

@@ -52,7 +52,12 @@ class Application(models.Model):
             ("review_application", "Can review onboarding steps"),
             ("approve_application", "Can give final approval to an application"),
         ]
-        indexes = [models.Index(fields=["status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["status", "-id"], name="application_status_id"),
+            models.Index(fields=["-updated_at", "-id"], name="application_updated"),
+            models.Index(fields=["status", "-decided_at"], name="application_decided"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.organization}"

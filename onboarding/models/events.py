@@ -21,6 +21,7 @@ class ApplicationEvent(models.Model):
         NEW_EXCLUSION_MATCH = "new_exclusion_match", _("Re-screening found a new match")
         TASK_CLAIMED = "task_claimed", _("Review claimed")
         TASK_RELEASED = "task_released", _("Review released")
+        TASK_REASSIGNED = "task_reassigned", _("Review reassigned")
         STEP_APPROVED = "step_approved", _("Step approved")
         STEP_RETURNED = "step_returned", _("Step returned for correction")
         DENIED = "denied", _("Application denied")

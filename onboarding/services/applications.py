@@ -21,6 +21,7 @@ from onboarding.models import (
 from onboarding.reference import QualificationCriterion
 from onboarding.services.access import require_authorized_official, require_member
 from onboarding.services.events import event_record
+from onboarding.services.review_work import review_work_refresh
 from onboarding.services.workflow import BUSY_MESSAGE, review_is_claimed
 from portal.models import User
 
@@ -55,7 +56,11 @@ def application_start(*, organization: Organization, user: User) -> Application:
 
 
 def application_refresh_status(application: Application) -> Application:
-    """Recompute the status people see from the state of the steps (decided statuses are final)."""
+    """Recompute the status people see from the state of the steps (decided statuses are final).
+
+    The workbench's copy of the review tasks is brought up to date on the way.
+    """
+    review_work_refresh(application)
     if application.status in Application.DECIDED_STATUSES:
         return application
     steps = dict(
@@ -92,6 +97,7 @@ def application_withdraw(*, application: Application, user: User, reason: str = 
                     % {"status": application.get_status_display().lower()}
                 )
             OnboardingFlow.instance.cancel(application.process)
+            review_work_refresh(application)
             application.status = Status.WITHDRAWN
             application.decided_at = timezone.now()
             application.decision_reason = reason.strip()

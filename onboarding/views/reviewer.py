@@ -3,10 +3,10 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,17 +16,30 @@ from onboarding.forms import (
     DataSharingForm,
     DeficiencyFormSet,
     EntityProfileForm,
+    InternalNoteForm,
     ReviewDecisionForm,
 )
-from onboarding.models import Application, ApplicationStep, ReviewDecision, ScreeningResult
+from onboarding.models import (
+    Application,
+    ApplicationStep,
+    Deficiency,
+    ReviewDecision,
+    ScreeningResult,
+)
+from onboarding.queues import (
+    Page,
+    WorkbenchFilterForm,
+    applications_for_workbench,
+    can_reassign,
+    my_review_work,
+    review_queue,
+    staff_reviewers,
+    team_review_work,
+)
 from onboarding.reference import QualificationCriterion
 from onboarding.selectors import (
     application_for_staff,
-    applications_for_staff,
-    my_review_tasks,
-    open_deficiencies,
-    open_review_tasks,
-    review_queue,
+    open_review_work,
     review_task,
 )
 from onboarding.services.reviews import (
@@ -41,69 +54,124 @@ from onboarding.services.workflow import stage_of
 from onboarding.views.access import staff_required
 from onboarding.views.progress import progress_of
 from portal.models import User
+from portal.roles import is_network_manager
 
 Stage = ReviewDecision.Stage
 
 
-@staff_required
-def queue(request: HttpRequest) -> HttpResponse:
+def _filter_form(request: HttpRequest, *, sorts: list[Any], reviewers: bool) -> WorkbenchFilterForm:
+    return WorkbenchFilterForm(request.GET, sorts=sorts, reviewers=reviewers)
+
+
+def _page_links(form: WorkbenchFilterForm, page: Page) -> dict[str, str]:
+    return {
+        "previous_query": form.query_string(page=page.number - 1),
+        "next_query": form.query_string(page=page.number + 1),
+    }
+
+
+def _queue_page(
+    request: HttpRequest, form: WorkbenchFilterForm, page: Page, **context: Any
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
     return render(
         request,
         "onboarding/review/queue.html",
         {
-            "rows": review_queue(request.user),  # type: ignore[arg-type]
-            "title": _("Review queue"),
-            "empty": _("Nothing is waiting to be claimed."),
-            "claimable": True,
+            "form": form,
+            "page": page,
+            "rows": page.rows,
+            **_page_links(form, page),
+            "today": timezone.localdate(),
+            "can_reassign": can_reassign(user),
+            "reviewers": staff_reviewers() if can_reassign(user) else [],
+            **context,
         },
+    )
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request, sorts=WorkbenchFilterForm.QUEUE_SORTS, reviewers=False)
+    return _queue_page(
+        request,
+        form,
+        review_queue(request.user, form.filters()),  # type: ignore[arg-type]
+        title=_("Review queue"),
+        empty=_("Nothing is waiting to be claimed."),
+        claimable=True,
     )
 
 
 @staff_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    return render(
+    form = _filter_form(request, sorts=WorkbenchFilterForm.QUEUE_SORTS, reviewers=False)
+    return _queue_page(
         request,
-        "onboarding/review/queue.html",
-        {
-            "rows": my_review_tasks(request.user),  # type: ignore[arg-type]
-            "title": _("My tasks"),
-            "empty": _("You have no claimed reviews. Claim one from the review queue."),
-            "claimable": False,
-        },
+        form,
+        my_review_work(request.user, form.filters()),  # type: ignore[arg-type]
+        title=_("My tasks"),
+        empty=_("You have no claimed reviews. Claim one from the review queue."),
+        claimable=False,
+        mine=True,
+    )
+
+
+@staff_required
+def team_work(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request, sorts=WorkbenchFilterForm.QUEUE_SORTS, reviewers=True)
+    return _queue_page(
+        request,
+        form,
+        team_review_work(form.filters()),
+        title=_("All open reviews"),
+        empty=_("No review is open."),
+        claimable=True,
+        show_owner=True,
     )
 
 
 @staff_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in Application.Status.values:
-        status = ""
-    page = Paginator(applications_for_staff(status or None), 50).get_page(request.GET.get("page"))
+    form = _filter_form(request, sorts=WorkbenchFilterForm.APPLICATION_SORTS, reviewers=True)
+    page = applications_for_workbench(form.filters())
     return render(
         request,
         "onboarding/review/applications.html",
         {
+            "form": form,
             "page": page,
-            "status": status,
-            "statuses": Application.Status.choices,
+            **_page_links(form, page),
+            "form_query": form.query_string(page=None),
+            "today": timezone.localdate(),
+            "can_export": is_network_manager(request.user),
         },
     )
 
 
 @staff_required
 def application_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
     application = application_for_staff(pk)
     return render(
         request,
         "onboarding/review/application.html",
         {
             **_application_context(application),
-            "tasks": open_review_tasks(application),
+            "work": open_review_work(application),
+            "notes": application.internal_notes.select_related("author"),
+            "note_form": InternalNoteForm(),
+            "today": timezone.localdate(),
+            "can_reassign": can_reassign(user),
+            "reviewers": staff_reviewers() if can_reassign(user) else [],
         },
     )
 
 
 def _application_context(application: Application) -> dict[str, Any]:
+    decisions = list(
+        application.decisions.select_related("reviewer").prefetch_related("deficiencies")
+    )
     return {
         "application": application,
         "progress": progress_of(application),
@@ -119,13 +187,26 @@ def _application_context(application: Application) -> dict[str, Any]:
         ),
         "screening_earlier": application.screening_results.filter(is_current=False).count(),
         "adjudication_choices": ScreeningResult.Adjudication.choices,
-        "decisions": application.decisions.select_related("reviewer").prefetch_related(
-            "deficiencies"
-        ),
-        "deficiencies": open_deficiencies(application),
-        "events": application.events.select_related("actor")[:100],
+        "decisions": decisions,
+        "deficiencies": _open_deficiencies(application, decisions),
+        "events": application.events.select_related("actor"),
         "delivery": latest_delivery(application),
     }
+
+
+def _open_deficiencies(
+    application: Application, decisions: list[ReviewDecision]
+) -> dict[str, list[Deficiency]]:
+    """Unresolved deficiencies by step kind, from the decisions already read (no extra query)."""
+    kind_of = {step.pk: step.kind for step in application.steps.all()}
+    by_step: dict[str, list[Deficiency]] = {kind: [] for kind in ApplicationStep.Kind}
+    for decision in decisions:
+        for item in decision.deficiencies.all():
+            if item.resolved_at is None and item.step_id in kind_of:
+                by_step[kind_of[item.step_id]].append(item)
+    for items in by_step.values():
+        items.sort(key=lambda item: (item.requirement, item.pk))
+    return by_step
 
 
 @staff_required

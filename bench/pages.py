@@ -1,0 +1,137 @@
+"""Page benchmark: latency and SQL query count of the workbench pages at 1,000 and 100,000.
+
+    python bench/pages.py --db postgres://postgres@127.0.0.1:5432/ecm_bench7 \
+                          --db postgres://postgres@127.0.0.1:5432/ecm_bench7_100k [--requests 30]
+
+Each ``--db`` is a migrated database seeded with ``manage.py seed_scale --applications N`` (this
+script does not seed; seeding 100,000 takes minutes). For each database a child process serves
+requests in-process through Django's test client (no network, no browser) and counts queries with
+``CaptureQueriesContext``; the parent prints one table: median and p95 milliseconds, queries per
+request, and the median as a multiple of the floor (a trivial signed-in request: the home page,
+which only redirects to the person's own start page). Prints figures; asserts nothing; exits 0.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def measure(requests: int) -> dict[str, Any]:
+    """Runs inside the child process, against DATABASE_URL."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from onboarding.models import Application, ReviewWork
+    from portal.models import User
+
+    reviewer = User.objects.filter(email__endswith="@reviewers.plan.example").order_by("pk").first()
+    if reviewer is None:
+        raise SystemExit("Seed the database first: manage.py seed_scale --applications N")
+    if not Authenticator.objects.filter(user=reviewer, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(reviewer, generate_totp_secret())
+    count = Application.objects.count()
+    middle = Application.objects.filter(
+        status=Application.Status.IN_REVIEW, review_work__is_open=True
+    ).order_by("pk")[count // 40]
+    applicant = middle.created_by
+    held = ReviewWork.objects.filter(is_open=True, owner=reviewer).count()
+
+    staff = Client()
+    staff.force_login(reviewer)
+    person = Client()
+    person.force_login(applicant)
+    pages = [
+        ("floor: home (signed in)", staff, reverse("home")),
+        ("reviewer queue", staff, reverse("onboarding:review_queue")),
+        ("my tasks", staff, reverse("onboarding:my_tasks")),
+        (
+            "applications, filtered",
+            staff,
+            reverse("onboarding:review_applications") + "?status=in_review&county=los_angeles",
+        ),
+        ("application page", staff, reverse("onboarding:review_application", args=[middle.pk])),
+        ("applicant dashboard", person, reverse("onboarding:dashboard")),
+    ]
+    results = []
+    for name, client, url in pages:
+        for _ in range(3):
+            client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        query_count = len(queries)
+        if response.status_code not in (200, 302):
+            raise SystemExit(f"{url} answered {response.status_code}")
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        results.append(
+            {
+                "page": name,
+                "status": response.status_code,
+                "median": statistics.median(timings),
+                "p95": timings[max(0, round(0.95 * len(timings)) - 1)],
+                "queries": query_count,
+            }
+        )
+    return {"applications": count, "held_by_reviewer": held, "pages": results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", action="append", default=[], help="seeded database URL")
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.requests)))
+        return
+    urls = args.db or [os.environ.get("DATABASE_URL", "")]
+    runs = []
+    for url in urls:
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": os.environ.get("SECRET_KEY", "x")}
+        env.setdefault("DEBUG", "false")
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", "--requests", str(args.requests)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        runs.append(json.loads(output.strip().splitlines()[-1]))
+    header = f"{'page':<26} {'N':>8} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'x floor':>8}"
+    print(header)
+    print("-" * len(header))
+    for run in runs:
+        floor = run["pages"][0]["median"]
+        for page in run["pages"]:
+            print(
+                f"{page['page']:<26} {run['applications']:>8,} {page['median']:>10.1f} "
+                f"{page['p95']:>8.1f} {page['queries']:>8} {page['median'] / floor:>8.1f}"
+            )
+        print(f"  (reviewer holds {run['held_by_reviewer']} open reviews at this N)")
+    print(f"{args.requests} timed requests per page after 3 warm-ups; in-process test client.")
+
+
+if __name__ == "__main__":
+    main()

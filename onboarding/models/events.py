@@ -14,6 +14,8 @@ class ApplicationEvent(models.Model):
         CREATED = "created", _("Application started")
         DRAFT_SAVED = "draft_saved", _("Draft saved")
         STEP_SUBMITTED = "step_submitted", _("Step submitted")
+        SIGNED = "signed", _("Attestation signed")
+        SIGNATURE_VOIDED = "signature_voided", _("Signature voided by a change")
         SCREENED = "screened", _("Screening run")
         TASK_CLAIMED = "task_claimed", _("Review claimed")
         TASK_RELEASED = "task_released", _("Review released")

@@ -37,6 +37,7 @@ from onboarding.services.reviews import (
 )
 from onboarding.services.workflow import stage_of
 from onboarding.views.access import staff_required
+from onboarding.views.attestations import attestation_context
 from onboarding.views.progress import progress_of
 from portal.models import User
 
@@ -106,10 +107,7 @@ def _application_context(application: Application) -> dict[str, Any]:
         "application": application,
         "progress": progress_of(application),
         "profile": application.entity_profile,
-        "attestation": application.capability_attestation,
-        "criteria": application.criterion_attestations.all(),
-        "care_team": application.care_team.all(),
-        "capacities": application.capacities.all(),
+        **attestation_context(application),
         "data_sharing": application.data_sharing,
         "documents": application.documents.select_related("uploaded_by"),
         "screening": application.screening_results.all(),

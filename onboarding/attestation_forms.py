@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from onboarding.attestation_text import ATTESTATION_TEXT, ATTESTATION_VERSION
 from onboarding.forms import PortalForm, PortalModelForm
 from onboarding.models import Application, CareTeamMember, CommunityPartner, CriterionRule
-from onboarding.reference import CareSetting, CareTeamRole, County, PopulationOfFocus
+from onboarding.reference import (
+    CareSetting,
+    CareTeamRole,
+    County,
+    PopulationOfFocus,
+    ReviewReasonCode,
+)
 from onboarding.requirements import criterion_rules, human_date
 
 MAX_CAPACITY = 100_000
@@ -304,3 +310,44 @@ class SignatureForm(PortalForm):
                 _("The attestation text has changed since this page was opened. Read it again.")
             )
         return value
+
+
+class ItemReviewForm(forms.Form):
+    """The reviewer's verdict on one item of the attestation step."""
+
+    ACCEPT = "accept"
+    RETURN = "return"
+
+    verdict = forms.ChoiceField(
+        label=_("Verdict"),
+        choices=[(ACCEPT, _("Accept")), (RETURN, _("Return"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    reason_code = forms.ChoiceField(
+        label=_("Reason code"), choices=[("", "—"), *ReviewReasonCode.choices], required=False
+    )
+    comment = forms.CharField(
+        label=_("Comment for the applicant"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, data: Any = None, *, item: str, label: str) -> None:
+        super().__init__(data, prefix=f"item-{item}")
+        self.item = item
+        self.label = label
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("verdict") == self.RETURN:
+            if not data.get("reason_code"):
+                self.add_error("reason_code", _("Choose why you are returning this item."))
+            if not data.get("comment", "").strip():
+                self.add_error("comment", _("Tell the applicant what to change."))
+        return data
+
+
+def item_review_forms(items: list[tuple[str, str]], data: Any = None) -> list[ItemReviewForm]:
+    return [ItemReviewForm(data, item=item, label=label) for item, label in items]

@@ -8,8 +8,10 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from onboarding.attestation_forms import ItemReviewForm, item_review_forms
 from onboarding.exceptions import OnboardingError
 from onboarding.forms import (
     DataSharingForm,
@@ -18,7 +20,7 @@ from onboarding.forms import (
     ReviewDecisionForm,
 )
 from onboarding.models import Application, ApplicationStep, ReviewDecision
-from onboarding.reference import QualificationCriterion
+from onboarding.reference import QualificationCriterion, ReviewReasonCode
 from onboarding.selectors import (
     application_for_staff,
     applications_for_staff,
@@ -30,18 +32,21 @@ from onboarding.selectors import (
 )
 from onboarding.services.reviews import (
     DeficiencyItem,
+    ItemAccepted,
     review_decide,
     reviewed_steps_of,
     task_claim,
     task_release,
 )
 from onboarding.services.workflow import stage_of
+from onboarding.submission_diff import attestation_changes
 from onboarding.views.access import staff_required
 from onboarding.views.attestations import attestation_context
 from onboarding.views.progress import progress_of
 from portal.models import User
 
 Stage = ReviewDecision.Stage
+Outcome = ReviewDecision.Outcome
 
 
 @staff_required
@@ -172,6 +177,43 @@ def deficiency_requirements(stage: str) -> list[tuple[str, str]]:
     ]
 
 
+ATTESTATION_ITEMS: list[tuple[str, Any]] = [
+    *((f"criterion_{c.value}", f"{c.value}. {c.label}") for c in QualificationCriterion),
+    ("care_team", _lazy("Care-team roster")),
+    ("capacity", _lazy("Populations of focus and capacity")),
+]
+
+
+def _item_verdicts(
+    item_forms: list[ItemReviewForm], outcome: str
+) -> tuple[list[DeficiencyItem], list[ItemAccepted]] | None:
+    """The returned and accepted items, or None (with errors on the forms) if any is undecided."""
+    if not all(f.is_valid() for f in item_forms):
+        return None
+    if outcome == Outcome.DENY:
+        return [], []
+    returned, accepted = [], []
+    for f in item_forms:
+        verdict = f.cleaned_data["verdict"]
+        if verdict == ItemReviewForm.RETURN:
+            code = f.cleaned_data["reason_code"]
+            returned.append(
+                DeficiencyItem(
+                    requirement=f.item,
+                    reason=str(ReviewReasonCode(code).label),
+                    comment=f.cleaned_data["comment"].strip(),
+                    reason_code=code,
+                )
+            )
+        elif verdict == ItemReviewForm.ACCEPT:
+            accepted.append(ItemAccepted(f.item, f.cleaned_data["comment"].strip()))
+        else:
+            f.add_error("verdict", _("Accept or return this item."))
+    if any(f.errors for f in item_forms):
+        return None
+    return returned, accepted
+
+
 @staff_required
 def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -185,6 +227,8 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     formset = DeficiencyFormSet(
         data, form_kwargs={"requirements": requirements}, prefix="deficiency"
     )
+    by_item = stage == Stage.ATTESTATIONS
+    item_forms = item_review_forms(ATTESTATION_ITEMS, data) if by_item else []
     if request.method == "POST" and form.is_valid() and (final or formset.is_valid()):
         items = (
             []
@@ -199,24 +243,30 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
                 if f.cleaned_data.get("requirement")
             ]
         )
-        try:
-            review_decide(
-                task=task,
-                user=user,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-                deficiencies=items,
-            )
-        except OnboardingError as error:
-            if task.owner_id == user.pk:
-                form.add_error(None, error.message)
-            else:
-                messages.error(request, error.message)
+        verdicts = _item_verdicts(item_forms, form.cleaned_data["outcome"]) if by_item else ([], [])
+        if verdicts is None:
+            form.add_error(None, _("Accept or return each item, as marked below."))
         else:
-            messages.success(
-                request, _("Decision recorded for %(ref)s.") % {"ref": application.reference}
-            )
-            return redirect("onboarding:my_tasks")
+            returned, accepted = verdicts
+            try:
+                review_decide(
+                    task=task,
+                    user=user,
+                    outcome=form.cleaned_data["outcome"],
+                    reason=form.cleaned_data["reason"],
+                    deficiencies=returned + items,
+                    accepted=accepted,
+                )
+            except OnboardingError as error:
+                if task.owner_id == user.pk:
+                    form.add_error(None, error.message)
+                else:
+                    messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("Decision recorded for %(ref)s.") % {"ref": application.reference}
+                )
+                return redirect("onboarding:my_tasks")
     return render(
         request,
         "onboarding/review/decide.html",
@@ -228,6 +278,8 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
             "step": None if final else application.step(stage),
             "form": form,
             "formset": formset,
+            "item_forms": item_forms,
+            "changes": attestation_changes(application) if by_item else None,
             "is_owner": task.owner_id == user.pk,
             "conflict": final and reviewed_steps_of(application, user),
             "step_kinds": ApplicationStep.Kind,

@@ -55,7 +55,10 @@ def decide(page: Page, base: str, step: str, outcome: str, visit: Visit, **defic
     row = page.get_by_role("row").filter(has_text=step)
     row.get_by_role("button", name="Claim").first.click()
     visit(f"decide-{step}")
-    page.get_by_label(outcome).check()
+    page.get_by_label(outcome, exact=True).check()
+    if outcome == "Approve":  # steps reviewed item by item need every item accepted
+        for accept in page.locator("input[type=radio][value=accept]").all():
+            accept.check()
     if deficiency:
         page.locator("#id_deficiency-0-requirement").select_option(deficiency["requirement"])
         page.locator("#id_deficiency-0-reason").fill(deficiency["reason"])

@@ -13,6 +13,7 @@ from documents.services import packet_publish
 from onboarding.attestation_text import ATTESTATION_VERSION
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, EntityType
+from onboarding.views.reviewer import ATTESTATION_ITEMS
 from portal.models import User
 from tests.factories import UserFactory, pdf_upload
 
@@ -69,6 +70,8 @@ def review(client: Client, application: Application, node, outcome: str, **extra
         "deficiency-INITIAL_FORMS": "0",
         "deficiency-MIN_NUM_FORMS": "0",
         "deficiency-MAX_NUM_FORMS": "20",
+        # The attestation step is reviewed item by item; other steps ignore these.
+        **{f"item-{item}-verdict": "accept" for item, _ in ATTESTATION_ITEMS},
     }
     data.update(extra)
     response = client.post(f"/review/tasks/{task.pk}/", data)

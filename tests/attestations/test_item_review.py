@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 Kind = ApplicationStep.Kind
 SIGNATURE = Signature("Ana Official", "Executive Director")
 ITEMS = [item for item, _ in ATTESTATION_ITEMS]
+NEW_NARRATIVE = "We reach every referred member within three working days, in person."
 
 
 def submit(application, official) -> None:
@@ -219,7 +220,7 @@ def test_the_resubmission_shows_exactly_what_changed(ready, authorized_official,
         Change("criterion_3", str(application.criterion_attestations.get(criterion=3)),
                "changed", "how your organization meets it",
                "Our leadership team meets weekly and joins every plan learning session, in "
-               "person or online. (3)", "We reach every referred member within three working days, in person."),
+               "person or online. (3)", NEW_NARRATIVE),
         Change("care_team", "Lee Lead (Lead Care Manager)", "changed", "languages spoken",
                "", "English, Tagalog"),
         Change("care_team", "Chris Worker (Community Health Worker)", "added"),

@@ -1,11 +1,11 @@
-"""Plan administrators edit entity types and their evidence rules here."""
+"""Plan administrators edit entity types, their evidence rules and the criterion rules here."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from onboarding.models import Application, EntityType, EvidenceRequirement
+from onboarding.models import Application, CriterionRule, EntityType, EvidenceRequirement
 
 
 class EvidenceRequirementInline(admin.TabularInline):
@@ -22,6 +22,21 @@ class EntityTypeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: past applications refer to the type
+
+
+@admin.register(CriterionRule)
+class CriterionRuleAdmin(admin.ModelAdmin):
+    """Which criteria need evidence, what evidence, and how long a narrative must be."""
+
+    list_display = ["criterion", "evidence_required", "evidence_guidance", "narrative_min_length"]
+    list_editable = ["evidence_required", "evidence_guidance", "narrative_min_length"]
+    list_display_links = ["criterion"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # one rule per criterion, seeded by a migration
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Application)

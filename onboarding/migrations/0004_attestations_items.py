@@ -27,6 +27,22 @@ def seed_criterion_rules(apps, schema_editor):
         )
 
 
+def grant_criterion_rules_to_plan_admins(apps, schema_editor):
+    """Plan administrators edit the criterion rules (their permissions are made here first)."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    content_type, _ = ContentType.objects.get_or_create(app_label="onboarding", model="criterionrule")
+    group, _ = Group.objects.get_or_create(name="plan admin")
+    for action in ("change", "view"):
+        permission, _ = Permission.objects.get_or_create(
+            content_type=content_type,
+            codename=f"{action}_criterionrule",
+            defaults={"name": f"Can {action} criterion rule"},
+        )
+        group.permissions.add(permission)
+
+
 def copy_years_to_populations(apps, schema_editor):
     """Years of experience move from each capacity row to the population served."""
     PopulationCapacity = apps.get_model("onboarding", "PopulationCapacity")
@@ -328,6 +344,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(copy_years_to_populations, migrations.RunPython.noop),
         migrations.RunPython(seed_criterion_rules, migrations.RunPython.noop),
+        migrations.RunPython(grant_criterion_rules_to_plan_admins, migrations.RunPython.noop),
         migrations.RemoveField(
             model_name='populationcapacity',
             name='years_experience',

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from onboarding.attestation_forms import (
@@ -224,3 +225,24 @@ def test_capacity_outside_the_counties_served_is_named(ready, authorized_officia
 def test_no_population_served_is_named(ready, authorized_official):
     capacity_table_save(application=ready, user=authorized_official, populations={}, capacities={})
     assert messages(ready) == ["Choose at least one population of focus that you serve."]
+
+
+def test_plan_administrators_edit_the_criterion_rules_in_the_admin(plan_admin):
+    plan_admin.is_staff = True
+    plan_admin.save()
+    client = Client()
+    client.force_login(plan_admin)
+    rule = CriterionRule.objects.get(criterion=7)
+    assert client.get("/admin/onboarding/criterionrule/").status_code == 200
+    response = client.post(
+        f"/admin/onboarding/criterionrule/{rule.pk}/change/",
+        {
+            "criterion": "7",
+            "evidence_required": "on",
+            "evidence_guidance": "Sample report",
+            "narrative_min_length": "80",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    rule.refresh_from_db()
+    assert (rule.evidence_required, rule.narrative_min_length) == (True, 80)

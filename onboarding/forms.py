@@ -15,7 +15,7 @@ from onboarding.models import (
     EntityType,
     ReviewDecision,
 )
-from onboarding.reference import County
+from onboarding.reference import County, ReviewReasonCode
 from onboarding.screening.identifiers import digits_only, validate_npi, validate_tin
 
 
@@ -208,6 +208,9 @@ class ReviewDecisionForm(PortalForm):
 
 class DeficiencyForm(forms.Form):
     requirement = forms.ChoiceField(label=_("Requirement"), required=False)
+    reason_code = forms.ChoiceField(
+        label=_("Reason code"), choices=[("", "—"), *ReviewReasonCode.choices], required=False
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
     comment = forms.CharField(label=_("Comment for the applicant"), max_length=1000, required=False)
 

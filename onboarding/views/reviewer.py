@@ -117,7 +117,7 @@ def _application_context(application: Application) -> dict[str, Any]:
         "documents": application.documents.select_related("uploaded_by"),
         "screening": application.screening_results.all(),
         "decisions": application.decisions.select_related("reviewer").prefetch_related(
-            "deficiencies"
+            "deficiencies", "accepted_items"
         ),
         "deficiencies": open_deficiencies(application),
         "events": application.events.select_related("actor")[:100],
@@ -238,6 +238,7 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
                     f.cleaned_data["requirement"],
                     f.cleaned_data["reason"],
                     f.cleaned_data["comment"],
+                    reason_code=f.cleaned_data["reason_code"],
                 )
                 for f in formset.forms
                 if f.cleaned_data.get("requirement")

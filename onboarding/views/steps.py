@@ -207,7 +207,7 @@ def _step_context(
         "upload_form": DocumentUploadForm(choices=document_choices(application, kind)),
         "can_submit_now": task_open,
         "remaining": step_problems(step_record) if step_record.is_editable else [],
-        **attestation_context(application),
+        **(attestation_context(application) if kind == Kind.ATTESTATIONS else {}),
         "entity_profile": application.entity_profile,
         "data_sharing": application.data_sharing,
     }

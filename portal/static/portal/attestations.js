@@ -25,7 +25,7 @@
   });
 
   // Capacity table totals: inputs carry data-population and data-county; totals carry
-  // data-total-population, data-total-county or data-total-grand.
+  // data-total-population, data-total-county or data-total-grand, anywhere on the page.
   var table = document.querySelector("[data-capacity-table]");
   if (!table) {
     return;
@@ -46,13 +46,13 @@
       byCounty[c] = (byCounty[c] || 0) + n;
       grand += n;
     });
-    table.querySelectorAll("[data-total-population]").forEach(function (cell) {
+    document.querySelectorAll("[data-total-population]").forEach(function (cell) {
       cell.textContent = byPopulation[cell.getAttribute("data-total-population")] || 0;
     });
-    table.querySelectorAll("[data-total-county]").forEach(function (cell) {
+    document.querySelectorAll("[data-total-county]").forEach(function (cell) {
       cell.textContent = byCounty[cell.getAttribute("data-total-county")] || 0;
     });
-    table.querySelectorAll("[data-total-grand]").forEach(function (cell) {
+    document.querySelectorAll("[data-total-grand]").forEach(function (cell) {
       cell.textContent = grand;
     });
   }

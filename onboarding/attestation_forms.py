@@ -312,7 +312,7 @@ class SignatureForm(PortalForm):
         return value
 
 
-class ItemReviewForm(forms.Form):
+class ItemReviewForm(PortalForm):
     """The reviewer's verdict on one item of the attestation step."""
 
     ACCEPT = "accept"

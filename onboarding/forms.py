@@ -206,7 +206,7 @@ class ReviewDecisionForm(PortalForm):
             ]
 
 
-class DeficiencyForm(forms.Form):
+class DeficiencyForm(PortalForm):
     requirement = forms.ChoiceField(label=_("Requirement"), required=False)
     reason_code = forms.ChoiceField(
         label=_("Reason code"), choices=[("", "—"), *ReviewReasonCode.choices], required=False

@@ -1,4 +1,4 @@
-"""Plan administrators edit entity types and their evidence rules here."""
+"""Plan administrators edit entity types, their evidence rules and the criterion rules here."""
 
 from typing import Any
 
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import (
     Application,
+    CriterionRule,
     EntityType,
     EvidenceRequirement,
     ExclusionRecord,
@@ -33,6 +34,21 @@ class EntityTypeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: past applications refer to the type
+
+
+@admin.register(CriterionRule)
+class CriterionRuleAdmin(admin.ModelAdmin):
+    """Which criteria need evidence, what evidence, and how long a narrative must be."""
+
+    list_display = ["criterion", "evidence_required", "evidence_guidance", "narrative_min_length"]
+    list_editable = ["evidence_required", "evidence_guidance", "narrative_min_length"]
+    list_display_links = ["criterion"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # one rule per criterion, seeded by a migration
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Application)

@@ -5,22 +5,18 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import (
-    CareTeamMember,
     DataSharingProfile,
     Deficiency,
     EntityProfile,
     EntityType,
-    PopulationCapacity,
     ReviewDecision,
     ScreeningResult,
 )
-from onboarding.reference import CareTeamRole, County, QualificationCriterion
-from onboarding.requirements import NARRATIVE_MIN_LENGTH
+from onboarding.reference import County, ReviewReasonCode
 from onboarding.screening.identifiers import (
     digits_only,
     normalise_us_phone,
@@ -171,101 +167,6 @@ class EntityProfileForm(PortalModelForm):
         return value
 
 
-class CriteriaForm(PortalForm):
-    """The seven qualification criteria: attest each and describe how the organization meets it."""
-
-    languages_offered = forms.CharField(
-        label=_("Languages offered"),
-        max_length=300,
-        required=False,
-        help_text=_("Separate languages with commas, e.g. English, Spanish, Korean."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for criterion in QualificationCriterion:
-            n = criterion.value
-            self.fields[f"criterion_{n}"] = forms.BooleanField(
-                label=_("We attest to criterion %(n)d: %(text)s")
-                % {"n": n, "text": criterion.label},
-                required=False,
-            )
-            self.fields[f"narrative_{n}"] = forms.CharField(
-                label=_("How your organization meets criterion %(n)d") % {"n": n},
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3, "maxlength": 5000}),
-                help_text=_("At least %(min)d characters.") % {"min": NARRATIVE_MIN_LENGTH},
-                max_length=5000,
-            )
-
-    def criteria(self) -> dict[int, dict[str, Any]]:
-        return {
-            c.value: {
-                "attested": self.cleaned_data[f"criterion_{c.value}"],
-                "narrative": self.cleaned_data[f"narrative_{c.value}"].strip(),
-            }
-            for c in QualificationCriterion
-        }
-
-
-class CareTeamMemberForm(PortalModelForm):
-    class Meta:
-        model = CareTeamMember
-        fields = [
-            "role",
-            "full_name",
-            "email",
-            "license_type",
-            "license_number",
-            "license_state",
-            "license_expires_on",
-            "fte",
-        ]
-        widgets = {"license_expires_on": forms.DateInput(attrs={"type": "date"})}
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("role") == CareTeamRole.CLINICAL_CONSULTANT:
-            for field in ("license_type", "license_number", "license_state", "license_expires_on"):
-                if not data.get(field):
-                    self.add_error(field, _("Required for an ECM Clinical Consultant."))
-        expires = data.get("license_expires_on")
-        if expires and expires <= timezone.localdate():
-            self.add_error("license_expires_on", _("This license has expired."))
-        fte = data.get("fte")
-        if fte is not None and not (0 < fte <= 1):
-            self.add_error("fte", _("FTE is between 0.01 and 1.00."))
-        return data
-
-
-class CapacityForm(PortalModelForm):
-    class Meta:
-        model = PopulationCapacity
-        fields = ["population", "county", "years_experience", "member_capacity"]
-
-    def __init__(self, *args: Any, application: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.application = application
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if (
-            self.application is not None
-            and self.application.capacities.filter(
-                population=data.get("population"), county=data.get("county")
-            )
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
-            raise ValidationError(
-                _("You already entered a capacity for this population and county.")
-            )
-        return data
-
-    def validate_unique(self) -> None:
-        """Uniqueness is checked in clean(), with a message people understand."""
-
-
 class DataSharingForm(PortalModelForm):
     class Meta:
         model = DataSharingProfile
@@ -287,18 +188,6 @@ class DataSharingForm(PortalModelForm):
             "claims_path",
         ]
         widgets = {"dxf_signed_on": forms.DateInput(attrs={"type": "date"})}
-
-
-class SignatureForm(PortalForm):
-    ATTESTATION_TEXT = _(
-        "I am authorized to sign for this organization. I attest that the information in this "
-        "section is true, complete and accurate, and I understand the plan relies on it to "
-        "contract for Enhanced Care Management."
-    )
-
-    full_name = forms.CharField(label=_("Your full name (typed signature)"), max_length=200)
-    title = forms.CharField(label=_("Your title"), max_length=120)
-    confirm = forms.BooleanField(label=ATTESTATION_TEXT)
 
 
 class DocumentUploadForm(PortalForm):
@@ -368,8 +257,11 @@ class ScreeningAdjudicationForm(PortalForm):
     )
 
 
-class DeficiencyForm(forms.Form):
+class DeficiencyForm(PortalForm):
     requirement = forms.ChoiceField(label=_("Requirement"), required=False)
+    reason_code = forms.ChoiceField(
+        label=_("Reason code"), choices=[("", "—"), *ReviewReasonCode.choices], required=False
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
     comment = forms.CharField(label=_("Comment for the applicant"), max_length=1000, required=False)
 

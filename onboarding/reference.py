@@ -117,6 +117,47 @@ class County(models.TextChoices):
     YUBA = "yuba", "Yuba"
 
 
+class CareSetting(models.TextChoices):
+    """Where the provider's care managers meet members in person."""
+
+    STREET = "street", _("Street (outreach where members live outside)")
+    SHELTER = "shelter", _("Shelter or interim housing")
+    HOME = "home", _("Member's home")
+    CLINIC = "clinic", _("Clinic")
+    HOSPITAL = "hospital", _("Hospital")
+    OTHER = "other", _("Other")
+
+
+class PartnerKind(models.TextChoices):
+    """The kinds of partners criterion 5 asks the provider to name."""
+
+    HOSPITAL = "hospital", _("Hospital")
+    PRIMARY_CARE = "primary_care", _("Primary care")
+    BEHAVIORAL_HEALTH = "behavioral_health", _("Behavioral health")
+    HOUSING = "housing", _("Housing or Community Supports")
+
+
+class AgreementKind(models.TextChoices):
+    MOU = "mou", _("Memorandum of understanding (MOU)")
+    CONTRACT = "contract", _("Contract")
+    DATA_SHARING = "data_sharing", _("Data-sharing agreement")
+    REFERRAL_PROTOCOL = "referral_protocol", _("Written referral protocol")
+    INFORMAL = "informal", _("Informal working relationship")
+
+
+class ReviewReasonCode(models.TextChoices):
+    """Why a reviewer returns an item: coded, so returns can be counted and reported."""
+
+    INCOMPLETE = "incomplete", _("Incomplete or missing information")
+    INSUFFICIENT_NARRATIVE = "insufficient_narrative", _("Narrative does not show the capability")
+    MISSING_EVIDENCE = "missing_evidence", _("Evidence missing or does not support the claim")
+    INCONSISTENT = "inconsistent", _("Inconsistent with other answers or documents")
+    LICENSE_PROBLEM = "license_problem", _("License or certificate problem")
+    STAFFING_GAP = "staffing_gap", _("Staffing does not meet the requirement")
+    CAPACITY_UNREALISTIC = "capacity_unrealistic", _("Capacity figures are not credible")
+    OTHER = "other", _("Other (see comment)")
+
+
 class DataExchangeMethod(models.TextChoices):
     SFTP = "sftp", _("SFTP")
     PLAN_PORTAL = "plan_portal", _("Plan's provider portal")

@@ -1,17 +1,18 @@
 """What each step needs before it can be submitted: drafts may be incomplete, submissions not."""
 
 from collections.abc import Callable
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from onboarding.exceptions import Problem
-from onboarding.models import Application, ApplicationStep
-from onboarding.reference import CareTeamRole, QualificationCriterion
+from onboarding.models import Application, ApplicationStep, CriterionRule
+from onboarding.reference import CareTeamRole, County, PartnerKind
+from onboarding.reference import QualificationCriterion as Criterion
 from onboarding.screening.identifiers import validate_npi, validate_tin
-
-NARRATIVE_MIN_LENGTH = 50
 
 
 def entity_problems(application: Application) -> list[Problem]:
@@ -60,24 +61,82 @@ def entity_problems(application: Application) -> list[Problem]:
     return problems
 
 
+def criterion_rules() -> dict[int, CriterionRule]:
+    """The plan's current rule for each criterion (defaults where an administrator set none)."""
+    rules = {rule.criterion: rule for rule in CriterionRule.objects.all()}
+    return {c.value: rules.get(c.value) or CriterionRule(criterion=c.value) for c in Criterion}
+
+
+def criterion_evidence_label(n: int) -> str:
+    """What a document uploaded as evidence for criterion ``n`` is called."""
+    return f"Criterion {n} evidence"
+
+
+def human_date(value: date) -> str:
+    return date_format(value, "j F Y")
+
+
 def attestation_problems(application: Application) -> list[Problem]:
+    problems = _criteria_problems(application)
+    problems += _care_team_problems(application)
+    problems += _capacity_problems(application)
+    return problems
+
+
+def _criteria_problems(application: Application) -> list[Problem]:
     problems: list[Problem] = []
-    criteria = {row.criterion: row for row in application.criterion_attestations.all()}
-    for criterion in QualificationCriterion:
-        row = criteria.get(criterion.value)
-        field = f"criterion_{criterion.value}"
+    rows = {row.criterion: row for row in application.criterion_attestations.all()}
+    evidence = set(
+        application.documents.filter(step_kind=ApplicationStep.Kind.ATTESTATIONS).values_list(
+            "requirement", flat=True
+        )
+    )
+    for n, rule in criterion_rules().items():
+        row = rows.get(n)
+        field = f"criterion_{n}"
         if row is None or not row.attested:
-            problems.append(
-                Problem(field, _("Attest to criterion %(n)d.") % {"n": criterion.value})
-            )
-        elif len(row.narrative.strip()) < NARRATIVE_MIN_LENGTH:
+            problems.append(Problem(field, _("Attest to criterion %(n)d.") % {"n": n}))
+        elif len(row.narrative.strip()) < rule.narrative_min_length:
             problems.append(
                 Problem(
                     field,
                     _("Describe how you meet criterion %(n)d in at least %(min)d characters.")
-                    % {"n": criterion.value, "min": NARRATIVE_MIN_LENGTH},
+                    % {"n": n, "min": rule.narrative_min_length},
                 )
             )
+        if rule.evidence_required and criterion_evidence_label(n) not in evidence:
+            problems.append(
+                Problem(
+                    field,
+                    _("Upload the evidence for criterion %(n)d: %(what)s.")
+                    % {"n": n, "what": rule.evidence_guidance or _("a supporting document")},
+                )
+            )
+    kinds = set(application.community_partners.values_list("kind", flat=True))
+    for kind in PartnerKind:
+        if kind.value not in kinds:
+            problems.append(
+                Problem(
+                    "partners",
+                    _("For criterion 5, name at least one partner of this kind: %(kind)s.")
+                    % {"kind": kind.label},
+                )
+            )
+    attestation = application.capability_attestation
+    if not attestation.languages_offered.strip():
+        problems.append(Problem("languages_offered", _("List the languages you offer.")))
+    if not attestation.care_settings:
+        problems.append(
+            Problem(
+                "care_settings",
+                _("Choose at least one setting where you meet members in person."),
+            )
+        )
+    return problems
+
+
+def _care_team_problems(application: Application) -> list[Problem]:
+    problems: list[Problem] = []
     team = list(application.care_team.all())
     today = timezone.localdate()
     count = {role: sum(1 for m in team if m.role == role) for role in CareTeamRole}
@@ -91,13 +150,28 @@ def attestation_problems(application: Application) -> list[Problem]:
                 % {"n": count[CareTeamRole.ECM_DIRECTOR]},
             )
         )
+    consultants = [m for m in team if m.role == CareTeamRole.CLINICAL_CONSULTANT]
+    for member in consultants:
+        if not member.is_licensed:
+            problems.append(
+                Problem(
+                    "care_team",
+                    _("Add the license details of %(name)s, your Clinical Consultant.")
+                    % {"name": member.full_name},
+                )
+            )
+        elif member.license_expires_on and member.license_expires_on <= today:
+            problems.append(
+                Problem(
+                    "care_team",
+                    _("The Clinical Consultant's license (%(name)s) expired on %(date)s.")
+                    % {"name": member.full_name, "date": human_date(member.license_expires_on)},
+                )
+            )
     licensed = [
         m
-        for m in team
-        if m.role == CareTeamRole.CLINICAL_CONSULTANT
-        and m.license_number
-        and m.license_expires_on
-        and m.license_expires_on > today
+        for m in consultants
+        if m.is_licensed and m.license_expires_on and m.license_expires_on > today
     ]
     if not licensed:
         problems.append(
@@ -106,10 +180,38 @@ def attestation_problems(application: Application) -> list[Problem]:
                 _("Add at least one ECM Clinical Consultant with an unexpired license."),
             )
         )
-    if not application.capacities.exists():
+    return problems
+
+
+def _capacity_problems(application: Application) -> list[Problem]:
+    problems: list[Problem] = []
+    populations = list(application.populations.all())
+    capacities = list(application.capacities.all())
+    if not populations:
+        problems.append(
+            Problem("capacity", _("Choose at least one population of focus that you serve."))
+        )
+    with_capacity = {row.population for row in capacities if row.member_capacity > 0}
+    for population in populations:
+        if population.population not in with_capacity:
+            problems.append(
+                Problem(
+                    "capacity",
+                    _("Give a member capacity in at least one county for population %(code)s.")
+                    % {"code": population.population},
+                )
+            )
+    # Checked against the entity step's counties once there are some (that step asks for them).
+    served = set(application.entity_profile.county_codes)
+    for county in sorted({row.county for row in capacities} - served if served else set()):
         problems.append(
             Problem(
-                "capacity", _("Add the member capacity for at least one population and county.")
+                "capacity",
+                _(
+                    "You give capacity in %(county)s, which is not among the counties you serve "
+                    "(Entity verification)."
+                )
+                % {"county": County(county).label},
             )
         )
     return problems

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onboarding.views import applicant, reviewer, screening, steps, workbench
+from onboarding.views import applicant, attestations, reviewer, screening, steps, workbench
 
 app_name = "onboarding"
 
@@ -17,23 +17,33 @@ urlpatterns = [
         applicant.application_withdraw_view,
         name="application_withdraw",
     ),
-    path("applications/<int:pk>/care-team/add/", steps.care_team_member_view, name="care_team_add"),
+    path(
+        "applications/<int:pk>/care-team/add/",
+        attestations.care_team_member_view,
+        name="care_team_add",
+    ),
     path(
         "applications/<int:pk>/care-team/<int:member_pk>/",
-        steps.care_team_member_view,
+        attestations.care_team_member_view,
         name="care_team_edit",
     ),
     path(
         "applications/<int:pk>/care-team/<int:member_pk>/remove/",
-        steps.care_team_member_remove_view,
+        attestations.care_team_member_remove_view,
         name="care_team_remove",
     ),
-    path("applications/<int:pk>/capacity/add/", steps.capacity_view, name="capacity_add"),
+    path("applications/<int:pk>/partners/add/", attestations.partner_view, name="partner_add"),
     path(
-        "applications/<int:pk>/capacity/<int:capacity_pk>/remove/",
-        steps.capacity_remove_view,
-        name="capacity_remove",
+        "applications/<int:pk>/partners/<int:partner_pk>/",
+        attestations.partner_view,
+        name="partner_edit",
     ),
+    path(
+        "applications/<int:pk>/partners/<int:partner_pk>/remove/",
+        attestations.partner_remove_view,
+        name="partner_remove",
+    ),
+    path("applications/<int:pk>/capacity/", attestations.capacity_view, name="capacity"),
     path(
         "applications/<int:pk>/documents/<int:document_pk>/remove/",
         steps.document_remove_view,

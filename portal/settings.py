@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "viewflow",
     "viewflow.workflow",
+    "simple_history",
     "portal",
     "onboarding",
     "documents",

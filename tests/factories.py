@@ -30,11 +30,12 @@ from onboarding.models import (
     Organization,
     ReviewDecision,
 )
-from onboarding.reference import CareTeamRole, QualificationCriterion
+from onboarding.reference import AgreementKind, CareTeamRole, PartnerKind, QualificationCriterion
+from onboarding.requirements import criterion_evidence_label, criterion_rules
+from onboarding.services.attestations import capacity_table_save, community_partner_save
 from onboarding.services.reviews import DeficiencyItem, review_decide, task_claim
 from onboarding.services.steps import (
     attestations_save,
-    capacity_save,
     care_team_member_save,
     data_sharing_save,
     entity_profile_save,
@@ -172,16 +173,37 @@ def fill_entity_step(
 
 
 def fill_attestations_step(application: Application, user: User) -> None:
-    """Attest all seven criteria, name a complete care team and give one capacity row."""
+    """Attest all seven criteria with their required evidence, name four partners, a complete
+    care team, and one population served in one county (the county of the entity step)."""
     attestations_save(
         application=application,
         user=user,
         languages_offered="English, Spanish",
+        care_settings=["street", "home"],
         criteria={
             criterion.value: {"attested": True, "narrative": f"{NARRATIVE} ({criterion.value})"}
             for criterion in QualificationCriterion
         },
     )
+    for n, rule in criterion_rules().items():
+        if rule.evidence_required:
+            document_upload(
+                application=application,
+                step_kind=ApplicationStep.Kind.ATTESTATIONS,
+                user=user,
+                requirement=criterion_evidence_label(n),
+                upload=pdf_upload(f"criterion-{n}.pdf", PDF + f"criterion {n}".encode()),
+            )
+    for kind in PartnerKind:
+        community_partner_save(
+            application=application,
+            user=user,
+            data={
+                "kind": kind,
+                "organization_name": f"{kind.label} partner",
+                "agreement_kind": AgreementKind.MOU,
+            },
+        )
     licence_expiry = timezone.localdate() + timedelta(days=365)
     for role, name, licence in (
         (CareTeamRole.LEAD_CARE_MANAGER, "Lee Lead", {}),
@@ -200,10 +222,11 @@ def fill_attestations_step(application: Application, user: User) -> None:
         care_team_member_save(
             application=application, user=user, data={"role": role, "full_name": name, **licence}
         )
-    capacity_save(
+    capacity_table_save(
         application=application,
         user=user,
-        data={"population": "1a", "county": COUNTY, "years_experience": 3, "member_capacity": 120},
+        populations={"1a": 3},
+        capacities={"1a": {COUNTY: 120}},
     )
 
 

@@ -12,8 +12,9 @@ from documents.services import document_upload
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application
 from onboarding.services.applications import application_start
+from onboarding.services.attestations import community_partner_save
 from onboarding.services.organizations import organization_create
-from onboarding.services.steps import capacity_save, care_team_member_save
+from onboarding.services.steps import care_team_member_save
 from portal.models import User
 from tests.factories import UserFactory
 
@@ -44,10 +45,10 @@ def org_b(settings, tmp_path):
     member = care_team_member_save(
         application=application, user=user, data={"role": "ecm_director", "full_name": "Dee B"}
     )
-    capacity = capacity_save(
+    partner = community_partner_save(
         application=application,
         user=user,
-        data={"population": "1a", "county": "los_angeles", "member_capacity": 5},
+        data={"kind": "hospital", "organization_name": "General B", "agreement_kind": "mou"},
     )
     packet = WelcomePacket.objects.create(version=1, title="Packet", is_current=True)
     item = WelcomePacketItem(
@@ -66,7 +67,7 @@ def org_b(settings, tmp_path):
         "application": application,
         "document": document,
         "member": member,
-        "capacity": capacity,
+        "partner": partner,
         "delivery": delivery,
         "item": item,
     }
@@ -80,8 +81,10 @@ def applicant_urls(b: dict) -> list[str]:
         reverse("onboarding:care_team_add", args=[pk]),
         reverse("onboarding:care_team_edit", args=[pk, b["member"].pk]),
         reverse("onboarding:care_team_remove", args=[pk, b["member"].pk]),
-        reverse("onboarding:capacity_add", args=[pk]),
-        reverse("onboarding:capacity_remove", args=[pk, b["capacity"].pk]),
+        reverse("onboarding:capacity", args=[pk]),
+        reverse("onboarding:partner_add", args=[pk]),
+        reverse("onboarding:partner_edit", args=[pk, b["partner"].pk]),
+        reverse("onboarding:partner_remove", args=[pk, b["partner"].pk]),
         reverse("onboarding:document_remove", args=[pk, b["document"].pk]),
         reverse("documents:download", args=[b["document"].pk]),
         reverse("documents:packet", args=[b["delivery"].pk]),
@@ -106,7 +109,7 @@ def test_applicant_of_another_organization_gets_404_everywhere_and_changes_nothi
     assert application.status == "draft"
     assert application.documents.count() == 1
     assert application.care_team.count() == 1
-    assert application.capacities.count() == 1
+    assert application.community_partners.count() == 1
     assert not org_b["delivery"].downloads.exists()
 
 

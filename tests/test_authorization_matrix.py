@@ -20,8 +20,9 @@ from documents.models import WelcomePacket, WelcomePacketItem
 from documents.services import document_upload, packet_deliver
 from onboarding.models import Invitation, ScreeningResult
 from onboarding.services.applications import application_start
+from onboarding.services.attestations import community_partner_save
 from onboarding.services.organizations import invitation_create, organization_create
-from onboarding.services.steps import capacity_save, care_team_member_save
+from onboarding.services.steps import care_team_member_save
 from portal.roles import Role
 from tests.factories import PDF, UserFactory, refetch
 
@@ -53,8 +54,10 @@ MATRIX: dict[str, Row] = {
     "onboarding:care_team_add": Row("get", "app", (LOGIN, 200, 404, 404, 404, 404)),
     "onboarding:care_team_edit": Row("get", "app,member", (LOGIN, 200, 404, 404, 404, 404)),
     "onboarding:care_team_remove": Row("post", "app,member", (LOGIN, 302, 404, 404, 404, 404)),
-    "onboarding:capacity_add": Row("get", "app", (LOGIN, 200, 404, 404, 404, 404)),
-    "onboarding:capacity_remove": Row("post", "app,capacity", (LOGIN, 302, 404, 404, 404, 404)),
+    "onboarding:partner_add": Row("get", "app", (LOGIN, 200, 404, 404, 404, 404)),
+    "onboarding:partner_edit": Row("get", "app,partner", (LOGIN, 200, 404, 404, 404, 404)),
+    "onboarding:partner_remove": Row("post", "app,partner", (LOGIN, 302, 404, 404, 404, 404)),
+    "onboarding:capacity": Row("get", "app", (LOGIN, 200, 404, 404, 404, 404)),
     "onboarding:document_remove": Row("post", "app,document", (LOGIN, 302, 404, 404, 404, 404)),
     "onboarding:step": Row("get", "app,step", (LOGIN, 200, 404, 404, 404, 404)),
     "onboarding:document_upload": Row("post", "app,step", (LOGIN, 302, 404, 404, 404, 404)),
@@ -124,10 +127,10 @@ def world(settings: Any) -> dict[str, Any]:
     member = care_team_member_save(
         application=application, user=a, data={"role": "ecm_director", "full_name": "Dee A"}
     )
-    capacity = capacity_save(
+    partner = community_partner_save(
         application=application,
         user=a,
-        data={"population": "1a", "county": "los_angeles", "member_capacity": 5},
+        data={"kind": "hospital", "organization_name": "General", "agreement_kind": "mou"},
     )
     entity_task = Task.objects.get(process_id=application.process.pk, flow_task_type="HUMAN")
     with entity_task.activation() as activation:
@@ -159,7 +162,7 @@ def world(settings: Any) -> dict[str, Any]:
         "app": application.pk,
         "document": document.pk,
         "member": member.pk,
-        "capacity": capacity.pk,
+        "partner": partner.pk,
         "task": review.pk,
         "step": "entity",
         "item": item.pk,

@@ -2,8 +2,11 @@ from onboarding.models.applications import Application, ApplicationStep, Onboard
 from onboarding.models.attestations import (
     CapabilityAttestation,
     CareTeamMember,
+    CommunityPartner,
     CriterionAttestation,
+    CriterionRule,
     PopulationCapacity,
+    PopulationServed,
 )
 from onboarding.models.data_sharing import DataSharingProfile
 from onboarding.models.entity import (
@@ -14,17 +17,20 @@ from onboarding.models.entity import (
 )
 from onboarding.models.events import ApplicationEvent
 from onboarding.models.organizations import Invitation, Membership, Organization
-from onboarding.models.reviews import Deficiency, ReviewDecision, ScreeningResult
+from onboarding.models.reviews import AcceptedItem, Deficiency, ReviewDecision, ScreeningResult
 from onboarding.models.screening import ExclusionRecord, ExclusionRelease, ExclusionSource
 from onboarding.models.workbench import InternalNote, ReviewWork
 
 __all__ = [
+    "AcceptedItem",
     "Application",
     "ApplicationEvent",
     "ApplicationStep",
     "CapabilityAttestation",
     "CareTeamMember",
+    "CommunityPartner",
     "CriterionAttestation",
+    "CriterionRule",
     "DataSharingProfile",
     "Deficiency",
     "EntityProfile",
@@ -39,6 +45,7 @@ __all__ = [
     "OnboardingProcess",
     "Organization",
     "PopulationCapacity",
+    "PopulationServed",
     "ReviewDecision",
     "ReviewWork",
     "ScreeningResult",

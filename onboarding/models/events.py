@@ -16,6 +16,8 @@ class ApplicationEvent(models.Model):
         CREATED = "created", _("Application started")
         DRAFT_SAVED = "draft_saved", _("Draft saved")
         STEP_SUBMITTED = "step_submitted", _("Step submitted")
+        SIGNED = "signed", _("Attestation signed")
+        SIGNATURE_VOIDED = "signature_voided", _("Signature voided by a change")
         SCREENED = "screened", _("Screening run")
         SCREENING_ADJUDICATED = "screening_adjudicated", _("Screening match adjudicated")
         NEW_EXCLUSION_MATCH = "new_exclusion_match", _("Re-screening found a new match")

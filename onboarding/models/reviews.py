@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from onboarding.models.applications import Application, ApplicationStep
 from onboarding.models.attestations import CareTeamMember
 from onboarding.models.screening import ExclusionRecord, ExclusionRelease
+from onboarding.reference import ReviewReasonCode
 
 
 class ReviewDecision(models.Model):
@@ -74,6 +75,9 @@ class Deficiency(models.Model):
         max_length=64,
         help_text=_("The field or item concerned (a form field name, or 'general')."),
     )
+    reason_code = models.CharField(
+        _("reason code"), max_length=32, choices=ReviewReasonCode.choices, blank=True
+    )
     reason = models.CharField(_("reason"), max_length=200)
     comment = models.TextField(_("comment for the applicant"), blank=True)
     due_on = models.DateField(_("due date"))
@@ -89,6 +93,27 @@ class Deficiency(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class AcceptedItem(models.Model):
+    """An item a reviewer accepted in an item-by-item review (returned items are deficiencies)."""
+
+    decision = models.ForeignKey(
+        ReviewDecision, on_delete=models.CASCADE, related_name="accepted_items"
+    )
+    requirement = models.CharField(_("item"), max_length=64)
+    comment = models.TextField(_("reviewer's note"), blank=True)
+
+    class Meta:
+        ordering = ["decision", "requirement"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "requirement"], name="item_accepted_once_per_decision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.requirement
 
 
 class ScreeningResult(models.Model):

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 from viewflow.workflow.exceptions import FlowLockFailed, FlowRuntimeError
 
 from onboarding import notifications
@@ -45,9 +46,12 @@ def application_start(*, organization: Organization, user: User) -> Application:
     )
     EntityProfile.objects.create(application=application, legal_name=organization.legal_name)
     CapabilityAttestation.objects.create(application=application)
-    CriterionAttestation.objects.bulk_create(
-        CriterionAttestation(application=application, criterion=criterion)
-        for criterion in QualificationCriterion
+    bulk_create_with_history(  # with history, so later changes show as changes
+        [
+            CriterionAttestation(application=application, criterion=criterion)
+            for criterion in QualificationCriterion
+        ],
+        CriterionAttestation,
     )
     DataSharingProfile.objects.create(application=application)
     OnboardingFlow.start.run(application=application)

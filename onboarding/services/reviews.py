@@ -13,6 +13,7 @@ from documents.selectors import current_welcome_packet
 from onboarding import notifications
 from onboarding.exceptions import NotAllowed, OnboardingError, TaskUnavailable
 from onboarding.models import (
+    AcceptedItem,
     Application,
     ApplicationEvent,
     ApplicationStep,
@@ -41,6 +42,15 @@ class DeficiencyItem:
 
     requirement: str
     reason: str
+    comment: str = ""
+    reason_code: str = ""
+
+
+@dataclass(frozen=True)
+class ItemAccepted:
+    """One item a reviewer accepted in an item-by-item review, with an optional note."""
+
+    requirement: str
     comment: str = ""
 
 
@@ -119,13 +129,22 @@ def review_decide(
     outcome: str,
     reason: str = "",
     deficiencies: list[DeficiencyItem] | None = None,
+    accepted: list[ItemAccepted] | None = None,
 ) -> ReviewDecision:
     """Decide a claimed review task: approve, return with itemised deficiencies, or deny.
+
+    ``accepted`` records the items accepted in an item-by-item review (the attestation step);
+    an approval cannot also return items.
 
     Runs under the flow's lock; of two simultaneous decisions on one task exactly one is recorded,
     the other is told the task was already decided.
     """
     deficiencies = deficiencies or []
+    accepted = accepted or []
+    if outcome == Outcome.APPROVE and deficiencies:
+        raise OnboardingError(
+            _("You returned some items. Choose “Return for correction”, or accept every item.")
+        )
     if outcome == Outcome.RETURN and not deficiencies:
         raise OnboardingError(_("List at least one deficiency when returning a step."))
     if outcome == Outcome.DENY and not reason.strip():
@@ -152,6 +171,11 @@ def review_decide(
             decision = _record_decision(
                 application, stage, user, outcome, reason, deficiencies, activation.task.pk
             )
+            if outcome != Outcome.DENY:
+                AcceptedItem.objects.bulk_create(
+                    AcceptedItem(decision=decision, requirement=i.requirement, comment=i.comment)
+                    for i in accepted
+                )
             complete(activation)
             application_refresh_status(application)
             notifications.application_status_changed(application, decision=decision)
@@ -193,6 +217,7 @@ def _record_decision(
                 decision=decision,
                 step=step,
                 requirement=item.requirement,
+                reason_code=item.reason_code,
                 reason=item.reason,
                 comment=item.comment,
                 due_on=due_on,

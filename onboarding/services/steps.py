@@ -1,6 +1,7 @@
 """Saving drafts of the applicant steps and submitting them for review."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -9,16 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding import notifications
+from onboarding.attestation_text import ATTESTATION_TEXTS, ATTESTATION_VERSION
+from onboarding.attested_content import attested_content_sha256
 from onboarding.exceptions import OnboardingError, Problem, StepIncomplete
 from onboarding.models import (
     Application,
     ApplicationEvent,
     ApplicationStep,
+    CapabilityAttestation,
     CareTeamMember,
-    PopulationCapacity,
     ScreeningResult,
     ServiceCounty,
 )
+from onboarding.reference import CareSetting
 from onboarding.requirements import step_problems
 from onboarding.services.access import editable_step, require_authorized_official
 from onboarding.services.applications import application_refresh_status
@@ -32,10 +36,13 @@ Kind = ApplicationStep.Kind
 
 @dataclass(frozen=True)
 class Signature:
-    """The authorized official's typed signature on a submitted step."""
+    """The authorized official's typed signature on a submitted step, and where it came from."""
 
     full_name: str
     title: str
+    attestation_version: str = ATTESTATION_VERSION
+    ip_address: str | None = None
+    user_agent: str = ""
 
 
 def _assign(instance: Model, data: dict[str, Any], fields: list[str]) -> None:
@@ -48,19 +55,26 @@ def _assign(instance: Model, data: dict[str, Any], fields: list[str]) -> None:
 
 def _draft_saved(application: Application, kind: str, user: User, what: str) -> None:
     if kind == Kind.ATTESTATIONS:
-        _void_signature(application)
+        _void_signature(application, user)
     event_record(
         application=application, kind=ApplicationEvent.Kind.DRAFT_SAVED, actor=user, detail=what
     )
 
 
-def _void_signature(application: Application) -> None:
+def _void_signature(application: Application, user: User) -> None:
     """Any change to signed content voids the signature: it must be signed again."""
-    attestation = application.capability_attestation
+    attestation = CapabilityAttestation.objects.get(application=application)
     if attestation.signed_at:
         attestation.signed_at = None
         attestation.signed_by = None
         attestation.save(update_fields=["signed_at", "signed_by", "updated_at"])
+        application.capability_attestation = attestation
+        event_record(
+            application=application,
+            kind=ApplicationEvent.Kind.SIGNATURE_VOIDED,
+            actor=user,
+            detail=_("Attested content changed after signing"),
+        )
 
 
 ENTITY_FIELDS = [
@@ -106,14 +120,24 @@ def attestations_save(
     user: User,
     criteria: dict[int, dict[str, Any]],
     languages_offered: str,
+    care_settings: list[str] | None = None,
+    setting_other_detail: str | None = None,
 ) -> None:
-    """Save the seven criteria attestations and the languages offered."""
+    """Save the seven criteria attestations, the languages offered and the in-person settings.
+
+    ``care_settings`` (setting codes) and ``setting_other_detail`` are left as they are when None.
+    """
     editable_step(application, Kind.ATTESTATIONS, user)
     for row in application.criterion_attestations.all():
         if row.criterion in criteria:
             _assign(row, criteria[row.criterion], ["attested", "narrative"])
     attestation = application.capability_attestation
-    _assign(attestation, {"languages_offered": languages_offered}, ["languages_offered"])
+    data: dict[str, Any] = {"languages_offered": languages_offered.strip()}
+    if care_settings is not None:
+        data |= {f"setting_{s.value}": s.value in care_settings for s in CareSetting}
+    if setting_other_detail is not None:
+        data["setting_other_detail"] = setting_other_detail.strip()
+    _assign(attestation, data, list(data))
     _draft_saved(application, Kind.ATTESTATIONS, user, _("Qualification criteria"))
 
 
@@ -125,7 +149,10 @@ CARE_TEAM_FIELDS = [
     "license_number",
     "license_state",
     "license_expires_on",
+    "chw_certificate",
     "fte",
+    "languages",
+    "date_of_birth",
 ]
 
 
@@ -153,28 +180,6 @@ def care_team_member_remove(*, member: CareTeamMember, user: User) -> None:
     _draft_saved(member.application, Kind.ATTESTATIONS, user, _("Care team member removed"))
 
 
-@transaction.atomic
-def capacity_save(
-    *,
-    application: Application,
-    user: User,
-    data: dict[str, Any],
-    capacity: PopulationCapacity | None = None,
-) -> PopulationCapacity:
-    editable_step(application, Kind.ATTESTATIONS, user)
-    capacity = capacity or PopulationCapacity(application=application)
-    _assign(capacity, data, ["population", "county", "years_experience", "member_capacity"])
-    _draft_saved(application, Kind.ATTESTATIONS, user, _("Population capacity"))
-    return capacity
-
-
-@transaction.atomic
-def capacity_remove(*, capacity: PopulationCapacity, user: User) -> None:
-    editable_step(capacity.application, Kind.ATTESTATIONS, user)
-    capacity.delete()
-    _draft_saved(capacity.application, Kind.ATTESTATIONS, user, _("Population capacity removed"))
-
-
 DATA_SHARING_FIELDS = [
     "documentation_system",
     "documentation_vendor",
@@ -199,6 +204,34 @@ def data_sharing_save(*, application: Application, user: User, data: dict[str, A
     editable_step(application, Kind.DATA_SHARING, user)
     _assign(application.data_sharing, data, DATA_SHARING_FIELDS)
     _draft_saved(application, Kind.DATA_SHARING, user, _("Data-sharing answers"))
+
+
+def _sign(application: Application, user: User, signature: Signature, now: datetime) -> None:
+    """Record the e-signature and the SHA-256 of exactly the content it covers."""
+    if signature.attestation_version not in ATTESTATION_TEXTS:
+        raise OnboardingError(_("The attestation text has changed. Read it again and sign."))
+    attestation = CapabilityAttestation.objects.select_for_update().get(application=application)
+    attestation.signer_name = signature.full_name.strip()
+    attestation.signer_title = signature.title.strip()
+    attestation.signed_by = user
+    attestation.signed_at = now
+    attestation.attestation_version = signature.attestation_version
+    attestation.signed_ip = signature.ip_address or None
+    attestation.signed_user_agent = signature.user_agent[:400]
+    attestation.content_sha256 = attested_content_sha256(application)
+    attestation.save()
+    application.capability_attestation = attestation
+    event_record(
+        application=application,
+        kind=ApplicationEvent.Kind.SIGNED,
+        actor=user,
+        detail=_("Signed by %(name)s, %(title)s; content SHA-256 %(hash)s")
+        % {
+            "name": attestation.signer_name,
+            "title": attestation.signer_title,
+            "hash": attestation.content_sha256[:16],
+        },
+    )
 
 
 def step_submit(
@@ -241,12 +274,7 @@ def step_submit(
             raise OnboardingError(_("This section has already been submitted."))
         now = timezone.now()
         if signature is not None:
-            attestation = application.capability_attestation
-            attestation.signer_name = signature.full_name.strip()
-            attestation.signer_title = signature.title.strip()
-            attestation.signed_by = user
-            attestation.signed_at = now
-            attestation.save()
+            _sign(application, user, signature, now)
         step.deficiencies.filter(resolved_at__isnull=True).update(resolved_at=now)
         step.status = ApplicationStep.Status.SUBMITTED
         step.revision += 1

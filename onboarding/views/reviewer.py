@@ -8,9 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from documents.selectors import latest_delivery
+from onboarding.attestation_forms import ItemReviewForm, item_review_forms
 from onboarding.exceptions import OnboardingError
 from onboarding.forms import (
     DataSharingForm,
@@ -36,7 +38,7 @@ from onboarding.queues import (
     staff_reviewers,
     team_review_work,
 )
-from onboarding.reference import QualificationCriterion
+from onboarding.reference import QualificationCriterion, ReviewReasonCode
 from onboarding.selectors import (
     application_for_staff,
     open_review_work,
@@ -44,6 +46,7 @@ from onboarding.selectors import (
 )
 from onboarding.services.reviews import (
     DeficiencyItem,
+    ItemAccepted,
     review_decide,
     reviewed_steps_of,
     task_claim,
@@ -51,12 +54,15 @@ from onboarding.services.reviews import (
 )
 from onboarding.services.screening import confirmed_match_reason, screening_blockers
 from onboarding.services.workflow import stage_of
+from onboarding.submission_diff import attestation_changes
 from onboarding.views.access import staff_required
+from onboarding.views.attestations import attestation_context
 from onboarding.views.progress import progress_of
 from portal.models import User
 from portal.roles import is_network_manager
 
 Stage = ReviewDecision.Stage
+Outcome = ReviewDecision.Outcome
 
 
 def _filter_form(request: HttpRequest, *, sorts: list[Any], reviewers: bool) -> WorkbenchFilterForm:
@@ -170,16 +176,15 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _application_context(application: Application) -> dict[str, Any]:
     decisions = list(
-        application.decisions.select_related("reviewer").prefetch_related("deficiencies")
+        application.decisions.select_related("reviewer").prefetch_related(
+            "deficiencies", "accepted_items"
+        )
     )
     return {
         "application": application,
         "progress": progress_of(application),
         "profile": application.entity_profile,
-        "attestation": application.capability_attestation,
-        "criteria": application.criterion_attestations.all(),
-        "care_team": application.care_team.all(),
-        "capacities": application.capacities.all(),
+        **attestation_context(application),
         "data_sharing": application.data_sharing,
         "documents": application.documents.select_related("uploaded_by"),
         "screening": application.screening_results.filter(is_current=True).select_related(
@@ -261,6 +266,43 @@ def deficiency_requirements(stage: str) -> list[tuple[str, str]]:
     ]
 
 
+ATTESTATION_ITEMS: list[tuple[str, Any]] = [
+    *((f"criterion_{c.value}", f"{c.value}. {c.label}") for c in QualificationCriterion),
+    ("care_team", _lazy("Care-team roster")),
+    ("capacity", _lazy("Populations of focus and capacity")),
+]
+
+
+def _item_verdicts(
+    item_forms: list[ItemReviewForm], outcome: str
+) -> tuple[list[DeficiencyItem], list[ItemAccepted]] | None:
+    """The returned and accepted items, or None (with errors on the forms) if any is undecided."""
+    if not all(f.is_valid() for f in item_forms):
+        return None
+    if outcome == Outcome.DENY:
+        return [], []
+    returned, accepted = [], []
+    for f in item_forms:
+        verdict = f.cleaned_data["verdict"]
+        if verdict == ItemReviewForm.RETURN:
+            code = f.cleaned_data["reason_code"]
+            returned.append(
+                DeficiencyItem(
+                    requirement=f.item,
+                    reason=str(ReviewReasonCode(code).label),
+                    comment=f.cleaned_data["comment"].strip(),
+                    reason_code=code,
+                )
+            )
+        elif verdict == ItemReviewForm.ACCEPT:
+            accepted.append(ItemAccepted(f.item, f.cleaned_data["comment"].strip()))
+        else:
+            f.add_error("verdict", _("Accept or return this item."))
+    if any(f.errors for f in item_forms):
+        return None
+    return returned, accepted
+
+
 @staff_required
 def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -276,6 +318,8 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     formset = DeficiencyFormSet(
         data, form_kwargs={"requirements": requirements}, prefix="deficiency"
     )
+    by_item = stage == Stage.ATTESTATIONS
+    item_forms = item_review_forms(ATTESTATION_ITEMS, data) if by_item else []
     if request.method == "POST" and form.is_valid() and (final or formset.is_valid()):
         items = (
             []
@@ -285,29 +329,36 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
                     f.cleaned_data["requirement"],
                     f.cleaned_data["reason"],
                     f.cleaned_data["comment"],
+                    reason_code=f.cleaned_data["reason_code"],
                 )
                 for f in formset.forms
                 if f.cleaned_data.get("requirement")
             ]
         )
-        try:
-            review_decide(
-                task=task,
-                user=user,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-                deficiencies=items,
-            )
-        except OnboardingError as error:
-            if task.owner_id == user.pk:
-                form.add_error(None, error.message)
-            else:
-                messages.error(request, error.message)
+        verdicts = _item_verdicts(item_forms, form.cleaned_data["outcome"]) if by_item else ([], [])
+        if verdicts is None:
+            form.add_error(None, _("Accept or return each item, as marked below."))
         else:
-            messages.success(
-                request, _("Decision recorded for %(ref)s.") % {"ref": application.reference}
-            )
-            return redirect("onboarding:my_tasks")
+            returned, accepted = verdicts
+            try:
+                review_decide(
+                    task=task,
+                    user=user,
+                    outcome=form.cleaned_data["outcome"],
+                    reason=form.cleaned_data["reason"],
+                    deficiencies=returned + items,
+                    accepted=accepted,
+                )
+            except OnboardingError as error:
+                if task.owner_id == user.pk:
+                    form.add_error(None, error.message)
+                else:
+                    messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("Decision recorded for %(ref)s.") % {"ref": application.reference}
+                )
+                return redirect("onboarding:my_tasks")
     return render(
         request,
         "onboarding/review/decide.html",
@@ -319,6 +370,8 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
             "step": None if final else application.step(stage),
             "form": form,
             "formset": formset,
+            "item_forms": item_forms,
+            "changes": attestation_changes(application) if by_item else None,
             "is_owner": task.owner_id == user.pk,
             "conflict": final and reviewed_steps_of(application, user),
             "step_kinds": ApplicationStep.Kind,

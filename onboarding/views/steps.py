@@ -12,23 +12,22 @@ from django.views.decorators.http import require_POST
 
 from documents.services import document_remove, document_upload
 from documents.validators import too_large_message
+from onboarding.attestation_forms import CriteriaForm, SignatureForm
 from onboarding.exceptions import OnboardingError, StepIncomplete
 from onboarding.forms import (
-    CapacityForm,
-    CareTeamMemberForm,
-    CriteriaForm,
     DataSharingForm,
     DeficiencyNotesMixin,
     DocumentUploadForm,
     EntityProfileForm,
-    SignatureForm,
 )
 from onboarding.models import Application, ApplicationStep, EvidenceRequirement
 from onboarding.reference import QualificationCriterion
-from onboarding.requirements import step_problems
+from onboarding.requirements import criterion_evidence_label, step_problems
 from onboarding.selectors import application_for_applicant, open_deficiencies
 from onboarding.services import steps as step_services
 from onboarding.services.workflow import APPLICANT_NODES, open_task
+from onboarding.views.access import client_ip
+from onboarding.views.attestations import attestation_context
 from portal.models import User
 
 Kind = ApplicationStep.Kind
@@ -61,7 +60,7 @@ def document_choices(application: Application, kind: str) -> list[tuple[str, str
         return [
             *(
                 (
-                    f"Criterion {c.value} evidence",
+                    criterion_evidence_label(c.value),
                     _("Evidence for criterion %(n)d") % {"n": c.value},
                 )
                 for c in QualificationCriterion
@@ -102,8 +101,11 @@ def _main_form(application: Application, kind: str, data: Any = None) -> BaseFor
     if kind == Kind.DATA_SHARING:
         return DataSharingForm(data, instance=application.data_sharing)
     rows = {row.criterion: row for row in application.criterion_attestations.all()}
+    attestation = application.capability_attestation
     initial: dict[str, Any] = {
-        "languages_offered": application.capability_attestation.languages_offered
+        "languages_offered": attestation.languages_offered,
+        "care_settings": attestation.care_settings,
+        "setting_other_detail": attestation.setting_other_detail,
     }
     for n, row in rows.items():
         initial[f"criterion_{n}"] = row.attested
@@ -124,6 +126,8 @@ def _save_draft(application: Application, kind: str, user: User, form: BaseForm)
             user=user,
             criteria=form.criteria(),
             languages_offered=form.cleaned_data["languages_offered"],
+            care_settings=form.cleaned_data["care_settings"],
+            setting_other_detail=form.cleaned_data["setting_other_detail"],
         )
 
 
@@ -156,11 +160,7 @@ def step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                         application=application,
                         kind=kind,
                         user=user,
-                        signature=step_services.Signature(
-                            signature.cleaned_data["full_name"], signature.cleaned_data["title"]
-                        )
-                        if signing
-                        else None,
+                        signature=_signature(request, signature) if signing else None,
                     )
                     messages.success(
                         request,
@@ -199,6 +199,17 @@ def step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     )
 
 
+def _signature(request: HttpRequest, form: SignatureForm) -> step_services.Signature:
+    """The typed signature with the request it came with (address and browser)."""
+    return step_services.Signature(
+        full_name=form.cleaned_data["full_name"],
+        title=form.cleaned_data["title"],
+        attestation_version=form.cleaned_data["version"],
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+
+
 def _attach_problems(form: BaseForm, problems: list[Any]) -> None:
     for problem in problems:
         if problem.field in form.fields:
@@ -218,14 +229,9 @@ def _step_context(
         "upload_form": DocumentUploadForm(choices=document_choices(application, kind)),
         "can_submit_now": task_open,
         "remaining": step_problems(step_record) if step_record.is_editable else [],
-        "care_team": application.care_team.all(),
-        "capacities": application.capacities.all(),
-        "member_form": CareTeamMemberForm(prefix="member"),
-        "capacity_form": CapacityForm(prefix="capacity"),
+        **(attestation_context(application) if kind == Kind.ATTESTATIONS else {}),
         "entity_profile": application.entity_profile,
         "data_sharing": application.data_sharing,
-        "attestation": application.capability_attestation,
-        "criteria": application.criterion_attestations.all(),
         "evidence_checklist": evidence_checklist(application) if kind == Kind.ENTITY else [],
     }
 
@@ -282,78 +288,3 @@ def document_remove_view(request: HttpRequest, pk: int, document_pk: int) -> Htt
     else:
         messages.success(request, _("Document removed."))
     return redirect("onboarding:step", pk=pk, step=ApplicationStep(kind=document.step_kind).slug)
-
-
-@login_required
-def care_team_member_view(
-    request: HttpRequest, pk: int, member_pk: int | None = None
-) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    application = application_for_applicant(user, pk)
-    member = get_object_or_404(application.care_team, pk=member_pk) if member_pk else None
-    form = CareTeamMemberForm(request.POST or None, instance=member, prefix="member")
-    if request.method == "POST" and form.is_valid():
-        try:
-            step_services.care_team_member_save(
-                application=application, user=user, data=form.cleaned_data, member=member
-            )
-        except OnboardingError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Care team updated."))
-            return redirect("onboarding:step", pk=pk, step="attestations")
-    return render(
-        request,
-        "onboarding/care_team_member_form.html",
-        {"application": application, "form": form, "member": member},
-    )
-
-
-@login_required
-@require_POST
-def care_team_member_remove_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    application = application_for_applicant(user, pk)
-    member = get_object_or_404(application.care_team, pk=member_pk)
-    try:
-        step_services.care_team_member_remove(member=member, user=user)
-    except OnboardingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("%(name)s removed from the care team.") % {"name": member.full_name}
-        )
-    return redirect("onboarding:step", pk=pk, step="attestations")
-
-
-@login_required
-def capacity_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    application = application_for_applicant(user, pk)
-    form = CapacityForm(request.POST or None, prefix="capacity", application=application)
-    if request.method == "POST" and form.is_valid():
-        try:
-            step_services.capacity_save(application=application, user=user, data=form.cleaned_data)
-        except OnboardingError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Capacity added."))
-            return redirect("onboarding:step", pk=pk, step="attestations")
-    return render(
-        request, "onboarding/capacity_form.html", {"application": application, "form": form}
-    )
-
-
-@login_required
-@require_POST
-def capacity_remove_view(request: HttpRequest, pk: int, capacity_pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    application = application_for_applicant(user, pk)
-    capacity = get_object_or_404(application.capacities, pk=capacity_pk)
-    try:
-        step_services.capacity_remove(capacity=capacity, user=user)
-    except OnboardingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Capacity removed."))
-    return redirect("onboarding:step", pk=pk, step="attestations")

@@ -17,7 +17,8 @@ from documents.services import download_record, packet_deliver, packet_publish
 from onboarding.exceptions import OnboardingError
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, ApplicationEvent
-from onboarding.services.steps import capacity_save, entity_profile_save
+from onboarding.services.attestations import capacity_table_save
+from onboarding.services.steps import entity_profile_save
 from onboarding.services.welcome import packet_acknowledge
 from tests.factories import PDF, WelcomePacketFactory, packet_item_add
 from tests.onboarding.test_flow_services import Outcome, approve_all_steps, decide
@@ -76,11 +77,11 @@ def test_welcome_letter_is_personalised_and_masks_the_tax_id(
         application=application, user=authorized_official,
         data={"legal_name": "Sunrise Community Services", "npi": "1234567893", "tin": "123456789"},
     )  # fmt: skip
-    for population, county in [("1a", "los_angeles"), ("1a", "orange"), ("3a", "los_angeles")]:
-        capacity_save(
-            application=application, user=authorized_official,
-            data={"population": population, "county": county, "member_capacity": 40},
-        )  # fmt: skip
+    capacity_table_save(
+        application=application, user=authorized_official,
+        populations={"1a": 5, "3a": 5},
+        capacities={"1a": {"los_angeles": 40, "orange": 40}, "3a": {"los_angeles": 40}},
+    )  # fmt: skip
     application.refresh_from_db()
     text = pdf_text(
         welcome_letter_pdf(

@@ -117,7 +117,8 @@ def test_applicant_pages_fit_a_375_pixel_screen(
         f"/applications/{pk}/attestations/",
         f"/applications/{pk}/data-sharing/",
         f"/applications/{pk}/care-team/add/",
-        f"/applications/{pk}/capacity/add/",
+        f"/applications/{pk}/capacity/",
+        f"/applications/{pk}/partners/add/",
         "/organization/team/",
     ):
         page.goto(f"{live_server.url}{path}")

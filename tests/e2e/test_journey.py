@@ -55,7 +55,10 @@ def decide(page: Page, base: str, step: str, outcome: str, visit: Visit, **defic
     row = page.get_by_role("row").filter(has_text=step)
     row.get_by_role("button", name="Claim").first.click()
     visit(f"decide-{step}")
-    page.get_by_label(outcome).check()
+    page.get_by_label(outcome, exact=True).check()
+    if outcome == "Approve":  # steps reviewed item by item need every item accepted
+        for accept in page.locator("input[type=radio][value=accept]").all():
+            accept.check()
     if deficiency:
         page.locator("#id_deficiency-0-requirement").select_option(deficiency["requirement"])
         page.locator("#id_deficiency-0-reason").fill(deficiency["reason"])
@@ -159,13 +162,31 @@ def test_the_whole_journey_in_a_browser(
             page.get_by_label("License state").fill("CA")
             page.get_by_label("License expiry date").fill("2030-01-31")
         page.get_by_role("button", name="Save").click()
-    page.goto(f"{base}/applications/{application.pk}/capacity/add/")
+    for kind in ("Hospital", "Primary care", "Behavioral health", "Housing or Community Supports"):
+        page.goto(f"{base}/applications/{application.pk}/partners/add/")
+        page.get_by_label("Kind of partner").select_option(label=kind)
+        page.get_by_label("Partner organization").fill(f"{kind} partner")
+        page.get_by_label("Kind of agreement").select_option("mou")
+        page.get_by_role("button", name="Save").click()
+    page.goto(f"{base}/applications/{application.pk}/capacity/")
     visit("capacity")
-    page.get_by_label("Population").select_option("1a")
-    page.get_by_label("County").select_option("los_angeles")
-    page.get_by_label("Member capacity").fill("120")
+    page.get_by_label("1a · Adults experiencing homelessness").check()
+    page.get_by_label("Years of experience serving 1a").fill("4")
+    page.get_by_label("Members of 1a in Los Angeles").fill("100")
+    page.get_by_label("Members of 1a in Los Angeles").press("End")
+    page.get_by_label("Members of 1a in Los Angeles").type("5")  # the total follows the typing
+    expect(page.locator("p [data-total-grand]")).to_have_text("1005")
+    page.get_by_label("Members of 1a in Los Angeles").fill("120")
+    expect(page.locator("p [data-total-grand]")).to_have_text("120")
     page.get_by_role("button", name="Save").click()
     visit("attestations-step")
+    chart = tmp_path / "org-chart.pdf"
+    chart.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.get_by_label("What is this document?").select_option(label="Evidence for criterion 1")
+    page.get_by_label("File").set_input_files(str(chart))
+    page.get_by_role("button", name="Upload document").click()
+    page.get_by_label("Languages offered").fill("English, Spanish")
+    page.get_by_label("Street (outreach where members live outside)").check()
     for n in range(1, 8):
         page.get_by_label(f"We attest to criterion {n}", exact=False).check()
         page.get_by_label(f"How your organization meets criterion {n}").fill(NARRATIVE)

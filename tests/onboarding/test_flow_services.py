@@ -901,7 +901,7 @@ def test_attestation_problems_name_each_missing_item(application, authorized_off
     assert "Add at least one Lead Care Manager." in messages
     assert "Name exactly one ECM Director (you have 2)." in messages
     assert "Add at least one ECM Clinical Consultant with an unexpired license." in messages
-    assert "Add the member capacity for at least one population and county." in messages
+    assert "Choose at least one population of focus that you serve." in messages
 
 
 def test_data_sharing_signed_agreement_needs_its_date(application, authorized_official):

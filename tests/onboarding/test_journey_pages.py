@@ -10,10 +10,12 @@ from viewflow.workflow.models import Task
 
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.services import packet_publish
+from onboarding.attestation_text import ATTESTATION_VERSION
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, EntityType
+from onboarding.views.reviewer import ATTESTATION_ITEMS
 from portal.models import User
-from tests.factories import UserFactory
+from tests.factories import UserFactory, pdf_upload
 
 PASSWORD = "a-long-demo-passphrase-2026"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -68,6 +70,8 @@ def review(client: Client, application: Application, node, outcome: str, **extra
         "deficiency-INITIAL_FORMS": "0",
         "deficiency-MIN_NUM_FORMS": "0",
         "deficiency-MAX_NUM_FORMS": "20",
+        # The attestation step is reviewed item by item; other steps ignore these.
+        **{f"item-{item}-verdict": "accept" for item, _ in ATTESTATION_ITEMS},
     }
     data.update(extra)
     response = client.post(f"/review/tasks/{task.pk}/", data)
@@ -149,15 +153,23 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
         assert (
             client.post(f"/applications/{application.pk}/care-team/add/", data).status_code == 302
         )
-    capacity = {
-        "capacity-population": "1a",
-        "capacity-county": "los_angeles",
-        "capacity-years_experience": "5",
-        "capacity-member_capacity": "120",
-    }
-    assert client.post(f"/applications/{application.pk}/capacity/add/", capacity).status_code == 302
+    capacity = {"serve_1a": "on", "years_1a": "5", "cap_1a_los_angeles": "120"}
+    assert client.post(f"/applications/{application.pk}/capacity/", capacity).status_code == 302
+    for kind in ("hospital", "primary_care", "behavioral_health", "housing"):
+        partner = {
+            "partner-kind": kind,
+            "partner-organization_name": f"{kind} partner",
+            "partner-agreement_kind": "mou",
+        }
+        assert (
+            client.post(f"/applications/{application.pk}/partners/add/", partner).status_code == 302
+        )
+    evidence = {"requirement": "Criterion 1 evidence", "file": pdf_upload("chart.pdf")}
+    client.post(f"/applications/{application.pk}/attestations/documents/", evidence)
     criteria = {
         "languages_offered": "English, Spanish",
+        "care_settings": ["street", "clinic"],
+        "signature-version": ATTESTATION_VERSION,
         "action": "submit",
         "signature-full_name": "Ana Official",
         "signature-title": "Executive Director",

@@ -7,8 +7,9 @@ import pytest
 from documents.services import document_upload
 from onboarding.models import Application, ApplicationStep, EntityType
 from onboarding.services.applications import application_start
+from onboarding.services.attestations import capacity_table_save
 from onboarding.services.organizations import organization_create
-from onboarding.services.steps import capacity_save, step_submit
+from onboarding.services.steps import step_submit
 from tests.factories import PDF, UserFactory, fill_entity_step, pdf_upload, refetch
 
 MakeApplication = Callable[..., Application]
@@ -49,10 +50,11 @@ def submitted_application(db: None) -> MakeApplication:
                 evidence_requirement=requirement,
                 upload=pdf_upload(f"evidence-{number}.pdf", PDF + str(number).encode()),
             )
-        capacity_save(
+        capacity_table_save(
             application=application,
             user=official,
-            data={"population": population, "county": county, "member_capacity": 10},
+            populations={population: 3},
+            capacities={population: {county: 10}},
         )
         step_submit(application=application, kind=ApplicationStep.Kind.ENTITY, user=official)
         return Application.objects.get(pk=application.pk)

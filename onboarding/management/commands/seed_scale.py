@@ -36,6 +36,7 @@ from onboarding.models import (
     OnboardingProcess,
     Organization,
     PopulationCapacity,
+    PopulationServed,
     ReviewDecision,
     ReviewWork,
     ScreeningResult,
@@ -412,16 +413,23 @@ class Command(BaseCommand):
             for a in applications
             for c in QualificationCriterion.values
         )
+        chosen = {a.pk: rnd.sample(populations, rnd.choice([1, 2, 3])) for a in applications}
+        PopulationServed.objects.bulk_create(
+            PopulationServed(
+                application=a, population=population, years_experience=rnd.randrange(0, 15)
+            )
+            for a in applications
+            for population in chosen[a.pk]
+        )
         PopulationCapacity.objects.bulk_create(
             PopulationCapacity(
                 application=a,
                 population=population,
                 county=served[p.pk][0],
-                years_experience=rnd.randrange(0, 15),
                 member_capacity=rnd.randrange(10, 400),
             )
             for a, p in zip(applications, profiles, strict=True)
-            for population in rnd.sample(populations, rnd.choice([1, 2, 3]))
+            for population in chosen[a.pk]
         )
         DataSharingProfile.objects.bulk_create(
             DataSharingProfile(application=a, documentation_system="CareFlow") for a in applications

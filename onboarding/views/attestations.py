@@ -1,0 +1,197 @@
+"""The applicant's pages of the attestation step: care team, partners, populations and capacity."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onboarding.attestation_forms import (
+    CapacityTableForm,
+    CareTeamMemberForm,
+    CommunityPartnerForm,
+    capacity_totals,
+)
+from onboarding.attestation_text import ATTESTATION_TEXTS
+from onboarding.attested_content import attested_content_sha256
+from onboarding.exceptions import OnboardingError
+from onboarding.models import Application
+from onboarding.reference import County
+from onboarding.selectors import application_for_applicant
+from onboarding.services import steps as step_services
+from onboarding.services.attestations import (
+    capacity_table_save,
+    community_partner_remove,
+    community_partner_save,
+)
+from portal.models import User
+
+
+def signature_state(application: Application) -> dict[str, Any]:
+    """Whether the attestation is signed, and whether the signature covers the content as it is."""
+    attestation = application.capability_attestation
+    signed = attestation.signed_at is not None
+    current = attested_content_sha256(application)
+    return {
+        "signed": signed,
+        "matches": signed and attestation.content_sha256 == current,
+        "current_sha256": current,
+        "signed_text": ATTESTATION_TEXTS.get(attestation.attestation_version, ""),
+    }
+
+
+def attestation_context(application: Application) -> dict[str, Any]:
+    """What the attestation step and its summaries show."""
+    capacities = list(application.capacities.all())
+    table: dict[str, dict[str, int]] = {}
+    for row in capacities:
+        table.setdefault(row.population, {})[row.county] = row.member_capacity
+    return {
+        "attestation": application.capability_attestation,
+        "criteria": application.criterion_attestations.all(),
+        "care_team": application.care_team.all(),
+        "partners": application.community_partners.select_related("document"),
+        "populations": application.populations.all(),
+        "capacities": capacities,
+        "capacity_totals": capacity_totals(table),
+        "signature": signature_state(application),
+    }
+
+
+def _capacity_counties(application: Application) -> list[str]:
+    """The columns of the capacity table: the counties served, and any already given."""
+    codes = set(application.entity_profile.county_codes)
+    codes |= set(application.capacities.values_list("county", flat=True))
+    return [c for c in County.values if c in codes]
+
+
+@login_required
+def capacity_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The table of populations of focus by county, with totals computed as the applicant types."""
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    counties = _capacity_counties(application)
+    initial: dict[str, Any] = {}
+    for population in application.populations.all():
+        initial[f"serve_{population.population}"] = True
+        initial[f"years_{population.population}"] = population.years_experience
+    for row in application.capacities.all():
+        initial[f"cap_{row.population}_{row.county}"] = row.member_capacity
+    form = CapacityTableForm(
+        request.POST if request.method == "POST" else None, counties=counties, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            capacity_table_save(
+                application=application,
+                user=user,
+                populations=form.populations(),
+                capacities=form.capacities(),
+            )
+        except OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Populations of focus and capacity saved."))
+            return redirect("onboarding:step", pk=pk, step="attestations")
+    if form.is_bound and form.is_valid():
+        totals = capacity_totals(form.capacities())
+    else:
+        totals = attestation_context(application)["capacity_totals"]
+    return render(
+        request,
+        "onboarding/capacity_form.html",
+        {
+            "application": application,
+            "form": form,
+            "counties": [(c, County(c).label, totals.by_county.get(c, 0)) for c in counties],
+            "rows": form.rows(totals),
+            "totals": totals,
+        },
+    )
+
+
+@login_required
+def care_team_member_view(
+    request: HttpRequest, pk: int, member_pk: int | None = None
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    member = get_object_or_404(application.care_team, pk=member_pk) if member_pk else None
+    form = CareTeamMemberForm(request.POST or None, instance=member, prefix="member")
+    if request.method == "POST" and form.is_valid():
+        try:
+            step_services.care_team_member_save(
+                application=application, user=user, data=form.cleaned_data, member=member
+            )
+        except OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Care team updated."))
+            return redirect("onboarding:step", pk=pk, step="attestations")
+    return render(
+        request,
+        "onboarding/care_team_member_form.html",
+        {"application": application, "form": form, "member": member},
+    )
+
+
+@login_required
+@require_POST
+def care_team_member_remove_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    member = get_object_or_404(application.care_team, pk=member_pk)
+    try:
+        step_services.care_team_member_remove(member=member, user=user)
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(name)s removed from the care team.") % {"name": member.full_name}
+        )
+    return redirect("onboarding:step", pk=pk, step="attestations")
+
+
+@login_required
+def partner_view(request: HttpRequest, pk: int, partner_pk: int | None = None) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    partner = (
+        get_object_or_404(application.community_partners, pk=partner_pk) if partner_pk else None
+    )
+    form = CommunityPartnerForm(
+        request.POST or None, instance=partner, prefix="partner", application=application
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            community_partner_save(
+                application=application, user=user, data=form.cleaned_data, partner=partner
+            )
+        except OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Partner saved."))
+            return redirect("onboarding:step", pk=pk, step="attestations")
+    return render(
+        request,
+        "onboarding/partner_form.html",
+        {"application": application, "form": form, "partner": partner},
+    )
+
+
+@login_required
+@require_POST
+def partner_remove_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    partner = get_object_or_404(application.community_partners, pk=partner_pk)
+    try:
+        community_partner_remove(partner=partner, user=user)
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Partner removed."))
+    return redirect("onboarding:step", pk=pk, step="attestations")

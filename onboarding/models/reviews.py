@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding.models.applications import Application, ApplicationStep
 from onboarding.models.attestations import CareTeamMember
-from onboarding.models.screening import ExclusionRecord, ExclusionRelease
+from onboarding.models.screening import ExclusionRelease
 from onboarding.reference import ReviewReasonCode
 
 
@@ -159,9 +159,6 @@ class ScreeningResult(models.Model):
     evidence = models.TextField(blank=True)
     release = models.ForeignKey(
         ExclusionRelease, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    record = models.ForeignKey(
-        ExclusionRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     matched_line = models.PositiveIntegerField(null=True, blank=True)
     matched_row = models.TextField(

@@ -51,7 +51,6 @@ class Check:
     release: ExclusionRelease | None = None
     matched_line: int | None = None
     matched_row: str = ""
-    record_id: int | None = None
 
 
 def state_of(address: str) -> str:
@@ -108,7 +107,6 @@ def _list_checks(source: str, release: ExclusionRelease | None, find: Finder) ->
                 release,
                 record.line_number,
                 record.raw,
-                record.pk,
             )
         )
     return checks
@@ -183,7 +181,6 @@ def _store(
             outcome=check.outcome,
             evidence=check.evidence,
             release=check.release,
-            record_id=check.record_id,
             matched_line=check.matched_line,
             matched_row=check.matched_row,
             revision=revision,

@@ -49,7 +49,7 @@ def test_any_bytes_under_any_name_are_accepted_as_a_known_type_or_explained(pref
 @settings(max_examples=50, deadline=None)
 @given(
     st.dictionaries(
-        st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=20),
+        st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=20),
         st.binary(max_size=500),
         max_size=5,
     )

@@ -5,7 +5,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from onboarding.models import Application, EntityType, EvidenceRequirement
+from onboarding.data_exchange.services import specification_make_current
+from onboarding.models import (
+    Application,
+    EntityType,
+    EvidenceRequirement,
+    FileSpecification,
+    SpecColumn,
+)
 
 
 class EvidenceRequirementInline(admin.TabularInline):
@@ -22,6 +29,32 @@ class EntityTypeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: past applications refer to the type
+
+
+class SpecColumnInline(admin.TabularInline):
+    model = SpecColumn
+    extra = 1
+    fields = ["position", "name", "required", "format", "codes", "member_data"]
+
+
+@admin.register(FileSpecification)
+class FileSpecificationAdmin(admin.ModelAdmin):
+    """Plan administrators keep the RTF/OTF templates here; a new DHCS template is a new version."""
+
+    list_display = ["__str__", "title", "is_current", "created_at"]
+    list_filter = ["kind", "is_current"]
+    inlines = [SpecColumnInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if obj.is_current:
+            obj.is_current = False
+            super().save_model(request, obj, form, change)
+            specification_make_current(specification=obj)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # reports of past samples refer to the version they were checked against
 
 
 @admin.register(Application)

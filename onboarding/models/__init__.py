@@ -5,6 +5,12 @@ from onboarding.models.attestations import (
     CriterionAttestation,
     PopulationCapacity,
 )
+from onboarding.models.data_exchange import (
+    FileSpecification,
+    SampleFileProblem,
+    SampleFileReport,
+    SpecColumn,
+)
 from onboarding.models.data_sharing import DataSharingProfile
 from onboarding.models.entity import (
     EntityProfile,
@@ -28,12 +34,16 @@ __all__ = [
     "EntityProfile",
     "EntityType",
     "EvidenceRequirement",
+    "FileSpecification",
     "Invitation",
     "Membership",
     "OnboardingProcess",
     "Organization",
     "PopulationCapacity",
     "ReviewDecision",
+    "SampleFileProblem",
+    "SampleFileReport",
     "ScreeningResult",
     "ServiceCounty",
+    "SpecColumn",
 ]

@@ -26,6 +26,7 @@ class ApplicationEvent(models.Model):
         PACKET_ACKNOWLEDGED = "packet_acknowledged", _("Welcome packet acknowledged")
         DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
         DOCUMENT_REMOVED = "document_removed", _("Document removed")
+        SAMPLE_FILE_CHECKED = "sample_file_checked", _("Sample data file checked")
         WITHDRAWN = "withdrawn", _("Application withdrawn")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onboarding.data_exchange.selectors import sample_file_overview
+from onboarding.data_exchange.specs import FileKind
 from onboarding.exceptions import OnboardingError
 from onboarding.forms import (
     DataSharingForm,
@@ -119,6 +121,7 @@ def _application_context(application: Application) -> dict[str, Any]:
         "deficiencies": open_deficiencies(application),
         "events": application.events.select_related("actor")[:100],
         "delivery": getattr(application, "packet_delivery", None),
+        "sample_kinds": sample_file_overview(application),
     }
 
 
@@ -170,7 +173,9 @@ def deficiency_requirements(stage: str) -> list[tuple[str, str]]:
         ]
     form = DataSharingForm()
     return [(name, str(field.label)) for name, field in form.fields.items()] + [
-        ("general", _("General"))
+        ("baa_document", _("Signed business associate agreement (document)")),
+        *((f"sample_{kind}", _("Sample %(kind)s") % {"kind": kind.upper()}) for kind in FileKind),
+        ("general", _("General")),
     ]
 
 

@@ -180,7 +180,7 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
         {"requirement": "Business associate agreement", "file": ContentFile(PDF, name="baa.pdf")},
     )
     for kind in ("rtf", "otf"):
-        rows = sample_rows(specification(kind), npi=ENTITY_FORM["npi"], tin=ENTITY_FORM["tin"])
+        rows = sample_rows(specification(kind), npi="1234567893", tin="123456789")
         response = client.post(
             f"/applications/{application.pk}/data-sharing/samples/",
             {"kind": kind, "file": ContentFile(as_csv(rows), name=f"{kind}.csv")},

@@ -9,17 +9,24 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from documents.validators import CSV, JPEG, OFFICE_TYPES, PDF, PNG, sniff_content_type
 
 XLSX = OFFICE_TYPES["xl/"]
 DESCRIBED_TYPES = {
-    PDF: _("a PDF document"),
-    PNG: _("an image"),
-    JPEG: _("an image"),
-    OFFICE_TYPES["word/"]: _("a Word document"),
+    PDF: gettext_lazy("a PDF document"),
+    PNG: gettext_lazy("an image"),
+    JPEG: gettext_lazy("an image"),
+    OFFICE_TYPES["word/"]: gettext_lazy("a Word document"),
 }
+
+
+NOT_UTF8 = gettext_lazy(
+    "Line %(line)d is not saved as UTF-8 text. In Excel, save the file as “CSV UTF-8 (comma "
+    "delimited)” and upload it again."
+)
 
 
 class UnreadableFile(Exception):
@@ -48,7 +55,12 @@ def file_format_of(upload: Any) -> str:
         return "csv"
     if content_type == XLSX:
         return "xlsx"
-    what = DESCRIBED_TYPES.get(content_type or "", _("not a CSV or Excel file"))
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if content_type is None and b"," in head and b"\x00" not in head:
+        raise UnreadableFile(str(NOT_UTF8) % {"line": 1})
+    what = str(DESCRIBED_TYPES.get(content_type or "", _("not a CSV or Excel file")))
     raise UnreadableFile(
         _(
             "This file is %(what)s. Upload the sample as a CSV file (comma-separated, saved as "
@@ -78,13 +90,7 @@ def _csv_lines(upload: IO[bytes]) -> Iterator[Line]:
             if any(value.strip() for value in values):
                 yield Line(number, values)
     except UnicodeDecodeError as error:
-        raise UnreadableFile(
-            _(
-                "Line %(line)d is not saved as UTF-8 text. In Excel, save the file as "
-                "“CSV UTF-8 (comma delimited)” and upload it again."
-            )
-            % {"line": previous_end + 1}
-        ) from error
+        raise UnreadableFile(str(NOT_UTF8) % {"line": previous_end + 1}) from error
     except csv.Error as error:
         raise UnreadableFile(
             _(

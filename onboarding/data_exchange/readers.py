@@ -79,9 +79,18 @@ def read_lines(upload: Any, file_format: str) -> Iterator[Line]:
         yield from _csv_lines(upload)
 
 
+def _delimiter(upload: IO[bytes]) -> str:
+    """Comma, unless the heading line is plainly separated by tabs or pipes."""
+    heading = upload.read(4096).split(b"\n", 1)[0]
+    upload.seek(0)
+    counts = {delimiter: heading.count(delimiter.encode()) for delimiter in (",", "\t", "|")}
+    return max(counts, key=lambda delimiter: counts[delimiter]) if any(counts.values()) else ","
+
+
 def _csv_lines(upload: IO[bytes]) -> Iterator[Line]:
+    delimiter = _delimiter(upload)
     text = codecs.getreader("utf-8-sig")(upload)
-    reader = csv.reader(text)
+    reader = csv.reader(text, delimiter=delimiter)
     previous_end = 0
     try:
         for values in reader:

@@ -298,6 +298,14 @@ def test_headings_match_regardless_of_case_spacing_and_byte_order_mark(
     assert messages(report) == []
 
 
+def test_a_tab_separated_export_is_read_as_well(entity_filled, authorized_official):
+    content = "\n".join("\t".join(row) for row in rows_of("otf")).encode()
+
+    report = check(entity_filled, authorized_official, "otf", content, "otf.txt")
+
+    assert messages(report) == []
+
+
 def test_a_file_full_of_problems_lists_the_first_ones_and_counts_them_all(
     entity_filled, authorized_official
 ):

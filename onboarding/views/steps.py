@@ -210,7 +210,7 @@ def _step_context(
         "criteria": application.criterion_attestations.all(),
         **(
             {
-                "sample_form": SampleFileForm(),
+                "sample_form": SampleFileForm(prefix="sample"),
                 "sample_kinds": sample_file_overview(application),
             }
             if kind == Kind.DATA_SHARING
@@ -225,9 +225,9 @@ def sample_file_check_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Check an uploaded sample RTF or OTF; the file is deleted and only the report is kept."""
     user: User = request.user  # type: ignore[assignment]
     application = application_for_applicant(user, pk)
-    form = SampleFileForm(request.POST, request.FILES)
+    form = SampleFileForm(request.POST, request.FILES, prefix="sample")
     if not form.is_valid():
-        for upload in request.FILES.getlist("file"):
+        for upload in request.FILES.getlist("sample-file"):
             upload.close()  # the sample is never kept, even when the form is refused
         for errors in form.errors.values():
             for error in errors:

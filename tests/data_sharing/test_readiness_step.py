@@ -80,7 +80,7 @@ def test_the_page_says_the_sample_is_deleted_before_anything_is_uploaded(
     html = page.content.decode()
 
     notice = html.index("Your file is deleted as soon as it is checked.")
-    assert notice < html.index('name="file"')
+    assert notice < html.index('name="sample-file"')
     assert "the plan currently requires version 2025-07" in html
 
 
@@ -106,7 +106,7 @@ def test_an_uploaded_sample_is_deleted_and_only_its_report_is_kept(
 
     response = signed_in(authorized_official).post(
         f"/applications/{entity_filled.pk}/data-sharing/samples/",
-        {"kind": "rtf", "file": ContentFile(rtf_with_bad_cin(), name="june-rtf.csv")},
+        {"sample-kind": "rtf", "sample-file": ContentFile(rtf_with_bad_cin(), name="june-rtf.csv")},
         follow=True,
     )
     monkeypatch.undo()
@@ -168,10 +168,23 @@ def test_another_organizations_applicant_cannot_check_a_sample_on_this_applicati
     outsider = UserFactory.create()
     response = signed_in(outsider).post(
         f"/applications/{entity_filled.pk}/data-sharing/samples/",
-        {"kind": "rtf", "file": ContentFile(rtf_with_bad_cin(), name="rtf.csv")},
+        {"sample-kind": "rtf", "sample-file": ContentFile(rtf_with_bad_cin(), name="rtf.csv")},
     )
 
     assert response.status_code == 404
+    assert not SampleFileReport.objects.exists()
+
+
+def test_a_sample_upload_without_a_file_or_kind_says_what_to_choose(
+    entity_filled, authorized_official
+):
+    response = signed_in(authorized_official).post(
+        f"/applications/{entity_filled.pk}/data-sharing/samples/", {}, follow=True
+    )
+
+    html = response.content.decode()
+    assert "Choose whether the sample is an RTF or an OTF." in html
+    assert "Choose the sample file to upload." in html
     assert not SampleFileReport.objects.exists()
 
 

@@ -183,7 +183,7 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
         rows = sample_rows(specification(kind), npi="1234567893", tin="123456789")
         response = client.post(
             f"/applications/{application.pk}/data-sharing/samples/",
-            {"kind": kind, "file": ContentFile(as_csv(rows), name=f"{kind}.csv")},
+            {"sample-kind": kind, "sample-file": ContentFile(as_csv(rows), name=f"{kind}.csv")},
         )
         assert response.status_code == 302
     data_sharing = {

@@ -101,17 +101,21 @@ def measure(path: Path) -> tuple[float, float, int, int]:
 
 
 def main() -> None:
-    print(f"{'file':<6} {'lines':>7} {'size MB':>8} {'seconds':>8} {'peak MB':>8} {'problems':>8}")
+    print(
+        f"{'file':<6} {'lines':>7} {'size MB':>8} {'seconds':>8} {'peak MB':>8} {'problems':>8}",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as folder:
-        for count in SIZES:
-            for file_format, write in (("csv", write_csv), ("xlsx", write_xlsx)):
+        for file_format, write in (("csv", write_csv), ("xlsx", write_xlsx)):
+            for count in SIZES:
                 path = Path(folder) / f"rtf-{count}.{file_format}"
                 write(path, count)
                 seconds, peak, lines, problems = measure(path)
                 size = path.stat().st_size / 1024 / 1024
                 print(
                     f"{file_format:<6} {lines:>7} {size:>8.1f} {seconds:>8.2f} {peak:>8.2f} "
-                    f"{problems:>8}"
+                    f"{problems:>8}",
+                    flush=True,
                 )
 
 

@@ -28,7 +28,11 @@ ZIP = re.compile(r"\d{5}(-?\d{4})?")
 WHOLE_NUMBER = re.compile(r"\d+")
 NON_DIGITS = re.compile(r"\D")
 YES_NO = {"y", "n", "yes", "no"}
-DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%Y%m%d")
+DATE_PATTERN = re.compile(
+    r"(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})"
+    r"|(?P<m2>\d{1,2})/(?P<d2>\d{1,2})/(?P<y2>\d{4})"
+    r"|(?P<y3>\d{4})(?P<m3>\d{2})(?P<d3>\d{2})"
+)
 
 
 @dataclass(frozen=True)
@@ -81,13 +85,19 @@ def _quote(value: str) -> str:
 
 
 def _is_date(value: str) -> bool:
-    for pattern in DATE_FORMATS:
-        try:
-            parsed = datetime.datetime.strptime(value, pattern)
-        except ValueError:
-            continue
-        return 1900 <= parsed.year <= 2100
-    return False
+    """A real calendar date written 2025-07-31, 07/31/2025 or 20250731 (a time after it is fine)."""
+    match = DATE_PATTERN.fullmatch(value.split("T", 1)[0].split(" ", 1)[0])
+    if match is None:
+        return False
+    groups = match.groupdict()
+    year = groups["y1"] or groups["y2"] or groups["y3"]
+    month = groups["m1"] or groups["m2"] or groups["m3"]
+    day = groups["d1"] or groups["d2"] or groups["d3"]
+    try:
+        parsed = datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return 1900 <= parsed.year <= 2100
 
 
 def _format_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
@@ -132,6 +142,8 @@ def _format_problem(rule: ColumnRule, value: str, expected: Expected) -> str | N
 
 
 def _npi_problem(value: str, npi: str) -> str | None:
+    if value == npi:
+        return None  # the application's NPI passed the check-digit test when it was entered
     digits = NON_DIGITS.sub("", value)
     if len(digits) != 10 or digits != value.strip():
         return _("should be your organization's 10-digit NPI.")

@@ -8,7 +8,7 @@ message: the report is kept after the file is deleted, and must not become a cop
 import datetime
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -100,48 +100,63 @@ def _is_date(value: str) -> bool:
     return 1900 <= parsed.year <= 2100
 
 
-def _format_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
-    """Why ``value`` does not fit ``rule``, without the value itself; None when it fits."""
-    kind = rule.format
-    if kind == ColumnFormat.DATE:
-        if not _is_date(value):
-            return _("is not a date we can read; write dates like 07/31/2025 or 2025-07-31.")
-    elif kind == ColumnFormat.CIN:
-        if not CIN.fullmatch(value):
-            return _(
-                "should be 8 digits followed by a letter, like 91234567A (this value has "
-                "%(n)d characters)."
-            ) % {"n": len(value)}
-    elif kind == ColumnFormat.YES_NO:
-        if value.casefold() not in YES_NO:
-            return _("should be Y or N (yes or no).")
-    elif kind == ColumnFormat.CODE:
-        if rule.codes and value.casefold() not in {code.casefold() for code in rule.codes}:
-            return _("is not one of the allowed codes: %(codes)s.") % {
-                "codes": ", ".join(rule.codes)
-            }
-    elif kind == ColumnFormat.NPI:
-        return _npi_problem(value, expected.npi)
-    elif kind == ColumnFormat.TIN:
-        return _tin_problem(value, expected.tin)
-    elif kind == ColumnFormat.ZIP:
-        if not ZIP.fullmatch(value):
-            return _("should be a 5-digit ZIP code, like 90012 (or ZIP+4, like 90012-3456).")
-    elif kind == ColumnFormat.PHONE:
-        digits = NON_DIGITS.sub("", value)
-        if not (len(digits) == 10 or (len(digits) == 11 and digits.startswith("1"))):
-            return _("should be a 10-digit phone number, like (213) 555-0100.")
-    elif kind == ColumnFormat.EMAIL:
-        try:
-            validate_email(value)
-        except ValidationError:
-            return _("is not an email address.")
-    elif kind == ColumnFormat.WHOLE_NUMBER and not WHOLE_NUMBER.fullmatch(value):
-        return _("should be a whole number, like 30.")
+def _date_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+    if _is_date(value):
+        return None
+    return _("is not a date we can read; write dates like 07/31/2025 or 2025-07-31.")
+
+
+def _cin_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+    if CIN.fullmatch(value):
+        return None
+    return _(
+        "should be 8 digits followed by a letter, like 91234567A (this value has %(n)d characters)."
+    ) % {"n": len(value)}
+
+
+def _yes_no_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+    return None if value.casefold() in YES_NO else _("should be Y or N (yes or no).")
+
+
+def _code_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+    if not rule.codes or value.casefold() in {code.casefold() for code in rule.codes}:
+        return None
+    return _("is not one of the allowed codes: %(codes)s.") % {"codes": ", ".join(rule.codes)}
+
+
+def _zip_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+    if ZIP.fullmatch(value):
+        return None
+    return _("should be a 5-digit ZIP code, like 90012 (or ZIP+4, like 90012-3456).")
+
+
+def _phone_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+    digits = NON_DIGITS.sub("", value)
+    if len(digits) == 10 or (len(digits) == 11 and digits.startswith("1")):
+        return None
+    return _("should be a 10-digit phone number, like (213) 555-0100.")
+
+
+def _email_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return _("is not an email address.")
     return None
 
 
-def _npi_problem(value: str, npi: str) -> str | None:
+def _whole_number_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+    return None if WHOLE_NUMBER.fullmatch(value) else _("should be a whole number, like 30.")
+
+
+def _format_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+    """Why ``value`` does not fit ``rule``, without the value itself; None when it fits."""
+    check = CHECKS.get(rule.format)
+    return check(rule, value, expected) if check is not None else None
+
+
+def _npi_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+    npi = expected.npi
     if value == npi:
         return None  # the application's NPI passed the check-digit test when it was entered
     digits = NON_DIGITS.sub("", value)
@@ -158,7 +173,8 @@ def _npi_problem(value: str, npi: str) -> str | None:
     return None
 
 
-def _tin_problem(value: str, tin: str) -> str | None:
+def _tin_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+    tin = expected.tin
     digits = NON_DIGITS.sub("", value)
     if len(digits) != 9 or len(value.replace("-", "").strip()) != 9:
         return _("should be your organization's 9-digit TIN, like 12-3456789.")
@@ -168,6 +184,21 @@ def _tin_problem(value: str, tin: str) -> str | None:
             "Entity verification)."
         ) % {"last4": tin[-4:]}
     return None
+
+
+# Plain-string keys: looked up once per value, in the loop over every cell of the file.
+CHECKS: dict[str, Callable[[ColumnRule, str, Expected], str | None]] = {
+    str(ColumnFormat.DATE.value): _date_problem,
+    str(ColumnFormat.CIN.value): _cin_problem,
+    str(ColumnFormat.YES_NO.value): _yes_no_problem,
+    str(ColumnFormat.CODE.value): _code_problem,
+    str(ColumnFormat.NPI.value): _npi_problem,
+    str(ColumnFormat.TIN.value): _tin_problem,
+    str(ColumnFormat.ZIP.value): _zip_problem,
+    str(ColumnFormat.PHONE.value): _phone_problem,
+    str(ColumnFormat.EMAIL.value): _email_problem,
+    str(ColumnFormat.WHOLE_NUMBER.value): _whole_number_problem,
+}
 
 
 def _value_message(rule: ColumnRule, value: str, problem: str) -> str:

@@ -5,9 +5,11 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from onboarding.data_exchange.specs import FileKind
 from onboarding.models import (
     DataSharingProfile,
     Deficiency,
@@ -167,6 +169,28 @@ class EntityProfileForm(PortalModelForm):
         return value
 
 
+class YesNoSelect(forms.NullBooleanSelect):
+    """A yes/no question that starts unanswered."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", _("Choose…")), ("true", _("Yes")), ("false", _("No"))]
+
+
+PHONE_DIGITS = 10
+
+
+def clean_phone(value: str) -> str:
+    """A US phone number: 10 digits, written any common way; stored as typed."""
+    value = value.strip()
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if digits.startswith("1") and len(digits) == PHONE_DIGITS + 1:
+        digits = digits[1:]
+    if value and (len(digits) != PHONE_DIGITS or any(ch.isalpha() for ch in value)):
+        raise ValidationError(_("Enter a 10-digit phone number, like (213) 555-0100."))
+    return value
+
+
 class DataSharingForm(PortalModelForm):
     class Meta:
         model = DataSharingProfile
@@ -179,15 +203,65 @@ class DataSharingForm(PortalModelForm):
             "has_secure_email",
             "dxf_status",
             "dxf_signed_on",
+            "dxf_signatory_name",
+            "dxf_signatory_title",
+            "dxf_in_participant_directory",
             "adt_source",
             "privacy_officer_name",
             "privacy_officer_email",
+            "privacy_officer_phone",
             "security_officer_name",
             "security_officer_email",
+            "security_officer_phone",
             "has_signed_baa",
+            "uses_mfa",
+            "encrypts_at_rest",
+            "encrypts_in_transit",
+            "trains_workforce",
+            "breach_contact_name",
+            "breach_contact_email",
             "claims_path",
+            "acknowledges_billing_codes",
         ]
-        widgets = {"dxf_signed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "dxf_signed_on": forms.DateInput(attrs={"type": "date"}),
+            "dxf_in_participant_directory": YesNoSelect(),
+            "uses_mfa": YesNoSelect(),
+            "encrypts_at_rest": YesNoSelect(),
+            "encrypts_in_transit": YesNoSelect(),
+            "trains_workforce": YesNoSelect(),
+            "privacy_officer_phone": forms.TextInput(attrs={"type": "tel"}),
+            "security_officer_phone": forms.TextInput(attrs={"type": "tel"}),
+        }
+
+    def clean_privacy_officer_phone(self) -> str:
+        return clean_phone(self.cleaned_data["privacy_officer_phone"])
+
+    def clean_security_officer_phone(self) -> str:
+        return clean_phone(self.cleaned_data["security_officer_phone"])
+
+    def clean_dxf_signed_on(self) -> Any:
+        signed_on = self.cleaned_data["dxf_signed_on"]
+        if signed_on and signed_on > timezone.localdate():
+            raise ValidationError(_("The signing date cannot be in the future."))
+        return signed_on
+
+
+class SampleFileForm(PortalForm):
+    kind = forms.ChoiceField(
+        label=_("Which file is this?"),
+        choices=FileKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the sample is an RTF or an OTF.")},
+    )
+    file = forms.FileField(
+        label=_("Sample file"),
+        help_text=_("CSV (comma-separated, UTF-8) or Excel (.xlsx), with the heading line first."),
+        error_messages={
+            "required": _("Choose the sample file to upload."),
+            "empty": _("The file is empty. Choose your sample file and upload it again."),
+        },
+    )
 
 
 class DocumentUploadForm(PortalForm):

@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from onboarding.data_exchange.selectors import current_specification, latest_reports
+from onboarding.data_exchange.specs import FileKind
 from onboarding.exceptions import Problem
 from onboarding.models import Application, ApplicationStep, CriterionRule
-from onboarding.reference import CareTeamRole, County, PartnerKind
+from onboarding.reference import CareTeamRole, County, DataExchangeMethod, PartnerKind
 from onboarding.reference import QualificationCriterion as Criterion
 from onboarding.screening.identifiers import validate_npi, validate_tin
 
@@ -217,6 +219,9 @@ def _capacity_problems(application: Application) -> list[Problem]:
     return problems
 
 
+BAA_DOCUMENT = "Business associate agreement"
+
+
 def data_sharing_problems(application: Application) -> list[Problem]:
     profile = application.data_sharing
     required = {
@@ -226,20 +231,108 @@ def data_sharing_problems(application: Application) -> list[Problem]:
         "dxf_status": _("Give the status of your Data Exchange Framework agreement."),
         "privacy_officer_name": _("Name your HIPAA privacy officer."),
         "privacy_officer_email": _("Give your privacy officer's email."),
+        "privacy_officer_phone": _("Give your privacy officer's phone number."),
         "security_officer_name": _("Name your HIPAA security officer."),
         "security_officer_email": _("Give your security officer's email."),
+        "security_officer_phone": _("Give your security officer's phone number."),
+        "breach_contact_name": _("Name the person to contact about a data breach."),
+        "breach_contact_email": _("Give the breach contact's email."),
         "claims_path": _("Choose how you will bill for ECM."),
     }
     problems = [Problem(f, m) for f, m in required.items() if not getattr(profile, f)]
-    if profile.dxf_status == "signed" and not profile.dxf_signed_on:
-        problems.append(Problem("dxf_signed_on", _("Give the date your DxF agreement was signed.")))
+    if profile.dxf_status == "signed":
+        if not profile.dxf_signed_on:
+            problems.append(
+                Problem("dxf_signed_on", _("Give the date your DxF agreement was signed."))
+            )
+        if not profile.dxf_signatory_name:
+            problems.append(
+                Problem("dxf_signatory_name", _("Name the person who signed the DxF agreement."))
+            )
+        if profile.dxf_in_participant_directory is None:
+            problems.append(
+                Problem(
+                    "dxf_in_participant_directory",
+                    _("Say whether you are listed in the DxF Participant Directory."),
+                )
+            )
+    if (
+        DataExchangeMethod.SECURE_EMAIL in (profile.mif_receipt_method, profile.rtf_return_method)
+        and not profile.has_secure_email
+    ):
+        problems.append(
+            Problem(
+                "has_secure_email",
+                _("You chose secure email to exchange files: confirm you can use secure email."),
+            )
+        )
+    questions = {
+        "uses_mfa": _("Answer: do staff use multi-factor authentication?"),
+        "encrypts_at_rest": _("Answer: is member data encrypted where it is stored?"),
+        "encrypts_in_transit": _("Answer: is member data encrypted when it is sent?"),
+        "trains_workforce": _("Answer: do staff complete HIPAA training every year?"),
+    }
+    problems += [Problem(f, m) for f, m in questions.items() if getattr(profile, f) is None]
     if not profile.has_signed_baa:
         problems.append(
             Problem(
                 "has_signed_baa",
-                _("Confirm you will sign the plan's business associate agreement."),
+                _("Confirm you have signed the plan's business associate agreement."),
             )
         )
+    if not application.documents.filter(
+        step_kind=ApplicationStep.Kind.DATA_SHARING, requirement=BAA_DOCUMENT
+    ).exists():
+        problems.append(
+            Problem("baa_document", _("Upload the signed business associate agreement."))
+        )
+    if not profile.acknowledges_billing_codes:
+        problems.append(
+            Problem("acknowledges_billing_codes", _("Acknowledge the ECM billing codes."))
+        )
+    return problems + sample_file_problems(application)
+
+
+def sample_file_problems(application: Application) -> list[Problem]:
+    """The current version of each file must have passed the latest check of its sample."""
+    problems: list[Problem] = []
+    latest = latest_reports(application)
+    for kind in FileKind:
+        field = f"sample_{kind}"
+        specification = current_specification(kind)
+        report = latest[kind]
+        if specification is None:
+            continue
+        if report is None:
+            problems.append(
+                Problem(
+                    field,
+                    _("Upload a sample %(kind)s (version %(version)s) and have it checked.")
+                    % {"kind": kind.upper(), "version": specification.version},
+                )
+            )
+        elif report.specification_id != specification.pk:
+            problems.append(
+                Problem(
+                    field,
+                    _(
+                        "The plan now requires version %(version)s of the %(kind)s. Check a "
+                        "sample in that version."
+                    )
+                    % {"kind": kind.upper(), "version": specification.version},
+                )
+            )
+        elif not report.passed:
+            problems.append(
+                Problem(
+                    field,
+                    _(
+                        "The check of your sample %(kind)s found problems. Correct them and "
+                        "upload the sample again."
+                    )
+                    % {"kind": kind.upper()},
+                )
+            )
     return problems
 
 

@@ -49,6 +49,11 @@ urlpatterns = [
         steps.document_remove_view,
         name="document_remove",
     ),
+    path(
+        "applications/<int:pk>/data-sharing/samples/",
+        steps.sample_file_check_view,
+        name="sample_file_check",
+    ),
     path("applications/<int:pk>/<slug:step>/", steps.step_page, name="step"),
     path(
         "applications/<int:pk>/<slug:step>/documents/",

@@ -68,6 +68,7 @@ def reference_data(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("transactional_db")
     import_module("onboarding.migrations.0002_entity_types").seed_entity_types(apps, None)
+    import_module("onboarding.migrations.0010_data_sharing_specs").seed(apps, None)
     # Permissions come back with the flush's post_migrate signal; the groups do not.
     for role, permissions in [*ROLE_PERMISSIONS.items(), *SCREENING_ROLE_PERMISSIONS.items()]:
         group, _ = Group.objects.get_or_create(name=role.value)

@@ -22,6 +22,8 @@ from viewflow.workflow.models import Task
 
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.services import document_upload
+from onboarding.data_exchange.services import sample_file_check
+from onboarding.data_exchange.specs import FileKind
 from onboarding.models import (
     Application,
     ApplicationStep,
@@ -31,7 +33,7 @@ from onboarding.models import (
     ReviewDecision,
 )
 from onboarding.reference import AgreementKind, CareTeamRole, PartnerKind, QualificationCriterion
-from onboarding.requirements import criterion_evidence_label, criterion_rules
+from onboarding.requirements import BAA_DOCUMENT, criterion_evidence_label, criterion_rules
 from onboarding.services.attestations import capacity_table_save, community_partner_save
 from onboarding.services.reviews import DeficiencyItem, review_decide, task_claim
 from onboarding.services.steps import (
@@ -42,6 +44,7 @@ from onboarding.services.steps import (
 )
 from onboarding.services.workflow import open_task
 from portal.models import User
+from tests.data_sharing.samples import as_csv, sample_rows, specification
 
 PASSWORD = "correct-horse-battery"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -230,27 +233,76 @@ def fill_attestations_step(application: Application, user: User) -> None:
     )
 
 
-def fill_data_sharing_step(application: Application, user: User) -> None:
-    """Answer every required data-sharing question."""
+DATA_SHARING_ANSWERS: dict[str, Any] = {
+    "documentation_system": "CareFlow",
+    "documentation_vendor": "CareFlow Inc.",
+    "mif_receipt_method": "sftp",
+    "rtf_return_method": "sftp",
+    "has_secure_email": True,
+    "dxf_status": "signed",
+    "dxf_signatory_name": "Ana Official",
+    "dxf_signatory_title": "Executive Director",
+    "dxf_in_participant_directory": True,
+    "adt_source": "Manifest MedEx",
+    "privacy_officer_name": "Pat Privacy",
+    "privacy_officer_email": "privacy@sunrise.example",
+    "privacy_officer_phone": "(213) 555-0101",
+    "security_officer_name": "Sam Security",
+    "security_officer_email": "security@sunrise.example",
+    "security_officer_phone": "(213) 555-0102",
+    "has_signed_baa": True,
+    "uses_mfa": True,
+    "encrypts_at_rest": True,
+    "encrypts_in_transit": True,
+    "trains_workforce": True,
+    "breach_contact_name": "Sam Security",
+    "breach_contact_email": "security@sunrise.example",
+    "claims_path": "claims",
+    "acknowledges_billing_codes": True,
+}
+
+
+def fill_data_sharing_step(
+    application: Application, user: User, *, check_samples: bool = True
+) -> None:
+    """Answer every data-sharing question, upload the signed BAA, and check valid samples.
+
+    The samples carry the NPI and TIN of the entity step (fill it first), or the factories'
+    defaults when it is still empty.
+    """
     data_sharing_save(
         application=application,
         user=user,
         data={
-            "documentation_system": "CareFlow",
-            "documentation_vendor": "CareFlow Inc.",
-            "mif_receipt_method": "sftp",
-            "rtf_return_method": "sftp",
-            "has_secure_email": True,
-            "dxf_status": "signed",
+            **DATA_SHARING_ANSWERS,
             "dxf_signed_on": timezone.localdate() - timedelta(days=30),
-            "privacy_officer_name": "Pat Privacy",
-            "privacy_officer_email": "privacy@sunrise.example",
-            "security_officer_name": "Sam Security",
-            "security_officer_email": "security@sunrise.example",
-            "has_signed_baa": True,
-            "claims_path": "claims",
         },
     )
+    document_upload(
+        application=application,
+        step_kind=ApplicationStep.Kind.DATA_SHARING,
+        user=user,
+        requirement=BAA_DOCUMENT,
+        upload=pdf_upload("baa.pdf", PDF + b"baa"),
+    )
+    if check_samples:
+        check_valid_samples(application, user)
+
+
+def check_valid_samples(application: Application, user: User) -> None:
+    """Have a valid sample of each kind of file checked against its current version."""
+    profile = application.entity_profile
+    for kind in FileKind:
+        rows = sample_rows(
+            specification(kind), npi=profile.npi or VALID_NPI, tin=profile.tin or VALID_TIN
+        )
+        report = sample_file_check(
+            application=application,
+            user=user,
+            kind=kind,
+            upload=SimpleUploadedFile(f"sample-{kind}.csv", as_csv(rows)),
+        )
+        assert report.passed, [p.message for p in report.problems.all()]
 
 
 def review_task(application: Application, task_node: object) -> Task:

@@ -61,6 +61,7 @@ MATRIX: dict[str, Row] = {
     "onboarding:document_remove": Row("post", "app,document", (LOGIN, 302, 404, 404, 404, 404)),
     "onboarding:step": Row("get", "app,step", (LOGIN, 200, 404, 404, 404, 404)),
     "onboarding:document_upload": Row("post", "app,step", (LOGIN, 302, 404, 404, 404, 404)),
+    "onboarding:sample_file_check": Row("post", "app", (LOGIN, 302, 404, 404, 404, 404)),
     "onboarding:review_queue": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
     "onboarding:my_tasks": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
     "onboarding:review_applications": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),

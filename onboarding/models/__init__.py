@@ -8,6 +8,12 @@ from onboarding.models.attestations import (
     PopulationCapacity,
     PopulationServed,
 )
+from onboarding.models.data_exchange import (
+    FileSpecification,
+    SampleFileProblem,
+    SampleFileReport,
+    SpecColumn,
+)
 from onboarding.models.data_sharing import DataSharingProfile
 from onboarding.models.entity import (
     EntityProfile,
@@ -39,6 +45,7 @@ __all__ = [
     "ExclusionRecord",
     "ExclusionRelease",
     "ExclusionSource",
+    "FileSpecification",
     "InternalNote",
     "Invitation",
     "Membership",
@@ -48,6 +55,9 @@ __all__ = [
     "PopulationServed",
     "ReviewDecision",
     "ReviewWork",
+    "SampleFileProblem",
+    "SampleFileReport",
     "ScreeningResult",
     "ServiceCounty",
+    "SpecColumn",
 ]

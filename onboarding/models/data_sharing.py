@@ -38,22 +38,65 @@ class DataSharingProfile(models.Model):
         blank=True,
     )
     dxf_signed_on = models.DateField(_("DxF agreement signed on"), null=True, blank=True)
+    dxf_signatory_name = models.CharField(
+        _("who signed the DxF agreement"), max_length=200, blank=True
+    )
+    dxf_signatory_title = models.CharField(_("their title"), max_length=120, blank=True)
+    dxf_in_participant_directory = models.BooleanField(
+        _("listed in the DxF Participant Directory"), null=True, blank=True
+    )
     adt_source = models.CharField(
-        _("source of ADT (admission, discharge, transfer) notifications"),
+        _("intermediary that sends you ADT (admission, discharge, transfer) notifications"),
         max_length=200,
         blank=True,
+        help_text=_("For example a Qualified Health Information Organization (QHIO)."),
     )
     privacy_officer_name = models.CharField(_("HIPAA privacy officer"), max_length=200, blank=True)
     privacy_officer_email = models.EmailField(_("privacy officer's email"), blank=True)
+    privacy_officer_phone = models.CharField(
+        _("privacy officer's phone"), max_length=32, blank=True
+    )
     security_officer_name = models.CharField(
         _("HIPAA security officer"), max_length=200, blank=True
     )
     security_officer_email = models.EmailField(_("security officer's email"), blank=True)
-    has_signed_baa = models.BooleanField(
-        _("we will sign the plan's business associate agreement"), default=False
+    security_officer_phone = models.CharField(
+        _("security officer's phone"), max_length=32, blank=True
     )
+    has_signed_baa = models.BooleanField(
+        _("we have signed the plan's business associate agreement (upload it below)"),
+        default=False,
+    )
+    uses_mfa = models.BooleanField(
+        _("staff sign in to systems with member data using multi-factor authentication"),
+        null=True,
+        blank=True,
+    )
+    encrypts_at_rest = models.BooleanField(
+        _("member data is encrypted where it is stored (at rest)"), null=True, blank=True
+    )
+    encrypts_in_transit = models.BooleanField(
+        _("member data is encrypted when it is sent (in transit)"), null=True, blank=True
+    )
+    trains_workforce = models.BooleanField(
+        _("staff complete HIPAA privacy and security training every year"),
+        null=True,
+        blank=True,
+    )
+    breach_contact_name = models.CharField(
+        _("breach notification contact"), max_length=200, blank=True
+    )
+    breach_contact_email = models.EmailField(_("breach contact's email"), blank=True)
     claims_path = models.CharField(
         _("how you will bill for ECM"), max_length=16, choices=ClaimsPath.choices, blank=True
+    )
+    acknowledges_billing_codes = models.BooleanField(
+        _(
+            "we understand ECM is billed with HCPCS G9008 (clinical staff, modifier U1) and G9012 "
+            "(non-clinical staff, modifier U2; U8 for outreach), with a telehealth modifier for "
+            "phone or video, as the plan's current coding guide says"
+        ),
+        default=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -33,6 +33,7 @@ class ApplicationEvent(models.Model):
         PACKET_ACKNOWLEDGED = "packet_acknowledged", _("Welcome packet acknowledged")
         DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
         DOCUMENT_REMOVED = "document_removed", _("Document removed")
+        SAMPLE_FILE_CHECKED = "sample_file_checked", _("Sample data file checked")
         WITHDRAWN = "withdrawn", _("Application withdrawn")
 
     # Screening findings are the plan's to weigh; applicants' pages do not list these events.

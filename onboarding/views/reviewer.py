@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from documents.selectors import latest_delivery
 from onboarding.attestation_forms import ItemReviewForm, item_review_forms
+from onboarding.data_exchange.selectors import sample_file_overview
+from onboarding.data_exchange.specs import FileKind
 from onboarding.exceptions import OnboardingError
 from onboarding.forms import (
     DataSharingForm,
@@ -196,6 +198,7 @@ def _application_context(application: Application) -> dict[str, Any]:
         "deficiencies": _open_deficiencies(application, decisions),
         "events": application.events.select_related("actor"),
         "delivery": latest_delivery(application),
+        "sample_kinds": sample_file_overview(application),
     }
 
 
@@ -262,7 +265,9 @@ def deficiency_requirements(stage: str) -> list[tuple[str, str]]:
         ]
     form = DataSharingForm()
     return [(name, str(field.label)) for name, field in form.fields.items()] + [
-        ("general", _("General"))
+        ("baa_document", _("Signed business associate agreement (document)")),
+        *((f"sample_{kind}", _("Sample %(kind)s") % {"kind": kind.upper()}) for kind in FileKind),
+        ("general", _("General")),
     ]
 
 

@@ -13,16 +13,20 @@ from django.views.decorators.http import require_POST
 from documents.services import document_remove, document_upload
 from documents.validators import too_large_message
 from onboarding.attestation_forms import CriteriaForm, SignatureForm
+from onboarding.data_exchange.selectors import sample_file_overview
+from onboarding.data_exchange.services import sample_file_check
+from onboarding.data_exchange.specs import FileKind
 from onboarding.exceptions import OnboardingError, StepIncomplete
 from onboarding.forms import (
     DataSharingForm,
     DeficiencyNotesMixin,
     DocumentUploadForm,
     EntityProfileForm,
+    SampleFileForm,
 )
 from onboarding.models import Application, ApplicationStep, EvidenceRequirement
 from onboarding.reference import QualificationCriterion
-from onboarding.requirements import criterion_evidence_label, step_problems
+from onboarding.requirements import BAA_DOCUMENT, criterion_evidence_label, step_problems
 from onboarding.selectors import application_for_applicant, open_deficiencies
 from onboarding.services import steps as step_services
 from onboarding.services.workflow import APPLICANT_NODES, open_task
@@ -68,7 +72,7 @@ def document_choices(application: Application, kind: str) -> list[tuple[str, str
             ("Partner agreement", _("Partner agreement (MOU, contract)")),
         ]
     return [
-        ("Business associate agreement", _("Signed business associate agreement")),
+        (BAA_DOCUMENT, _("Signed business associate agreement")),
         ("Data Exchange Framework agreement", _("Data Exchange Framework agreement")),
         ("Other supporting document", _("Other supporting document")),
     ]
@@ -233,7 +237,58 @@ def _step_context(
         "entity_profile": application.entity_profile,
         "data_sharing": application.data_sharing,
         "evidence_checklist": evidence_checklist(application) if kind == Kind.ENTITY else [],
+        **(
+            {
+                "sample_form": SampleFileForm(prefix="sample"),
+                "sample_kinds": sample_file_overview(application),
+            }
+            if kind == Kind.DATA_SHARING
+            else {}
+        ),
     }
+
+
+@login_required
+@require_POST
+def sample_file_check_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check an uploaded sample RTF or OTF; the file is deleted and only the report is kept."""
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    form = SampleFileForm(request.POST, request.FILES, prefix="sample")
+    if not form.is_valid():
+        for upload in request.FILES.getlist("sample-file"):
+            upload.close()  # the sample is never kept, even when the form is refused
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("onboarding:step", pk=pk, step="data-sharing")
+    kind = FileKind(form.cleaned_data["kind"])
+    try:
+        report = sample_file_check(
+            application=application, user=user, kind=kind, upload=form.cleaned_data["file"]
+        )
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        if report.passed:
+            messages.success(
+                request,
+                _(
+                    "Your sample %(kind)s passed the check. The file has been deleted; "
+                    "the report is kept below."
+                )
+                % {"kind": kind.upper()},
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "The check of your sample %(kind)s found %(n)d problem(s), listed below. "
+                    "The file has been deleted. Correct the problems and upload it again."
+                )
+                % {"kind": kind.upper(), "n": report.problem_count},
+            )
+    return redirect("onboarding:step", pk=pk, step="data-sharing")
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from onboarding.models import Application
+from tests.data_sharing.samples import as_csv, sample_rows, specification
 from tests.factories import PASSWORD, UserFactory, enroll_totp, totp_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -203,12 +204,40 @@ def test_the_whole_journey_in_a_browser(
     page.get_by_label(re.compile("return the Return Transmission File")).select_option("sftp")
     page.get_by_label("CalHHS Data Exchange Framework agreement").select_option("signed")
     page.get_by_label("DxF agreement signed on").fill("2025-03-01")
+    page.get_by_label("Who signed the DxF agreement").fill("Ana Official")
+    page.get_by_label("Listed in the DxF Participant Directory").select_option("true")
     page.get_by_label("HIPAA privacy officer").fill("Pat Privacy")
     page.get_by_label("Privacy officer's email").fill("pat@sunrise.example")
+    page.get_by_label("Privacy officer's phone").fill("(213) 555-0101")
     page.get_by_label("HIPAA security officer").fill("Sam Secure")
     page.get_by_label("Security officer's email").fill("sam@sunrise.example")
+    page.get_by_label("Security officer's phone").fill("(213) 555-0102")
     page.get_by_label(re.compile("business associate agreement")).check()
+    for question in ("multi-factor", "where it is stored", "when it is sent", "HIPAA privacy and"):
+        page.get_by_label(re.compile(question)).select_option("true")
+    page.get_by_label("Breach notification contact").fill("Sam Secure")
+    page.get_by_label("Breach contact's email").fill("sam@sunrise.example")
     page.get_by_label("How you will bill for ECM").select_option("claims")
+    page.get_by_label(re.compile("billed with HCPCS G9008")).check()
+    page.get_by_role("button", name="Save draft").click()
+    baa = tmp_path / "baa.pdf"
+    baa.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.get_by_label("What is this document?").select_option("Business associate agreement")
+    page.locator("#id_file").set_input_files(str(baa))  # "Sample file" would match "File" too
+    page.get_by_role("button", name="Upload document").click()
+    expect(page.locator("#sample-privacy-notice")).to_contain_text("deleted as soon as it is")
+    for kind, label in (
+        ("rtf", "Return Transmission File (RTF)"),
+        ("otf", "Outreach Tracker File (OTF)"),
+    ):
+        sample = tmp_path / f"{kind}.csv"
+        rows = sample_rows(specification(kind), npi="1245319599", tin="123456789")
+        sample.write_bytes(as_csv(rows))
+        page.get_by_label(label, exact=True).check()
+        page.get_by_label("Sample file").set_input_files(str(sample))
+        page.get_by_role("button", name="Check sample file").click()
+        expect(page.get_by_role("alert").first).to_contain_text("passed the check")
+    visit("data-sharing-samples-checked")
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_role("alert").first).to_contain_text("Submitted for review")
 

@@ -905,6 +905,7 @@ def test_attestation_problems_name_each_missing_item(application, authorized_off
 
 
 def test_data_sharing_signed_agreement_needs_its_date(application, authorized_official):
+    fill_entity_step(application, authorized_official)
     fill_data_sharing_step(application, authorized_official)
     data_sharing_save(
         application=fresh(application), user=authorized_official, data={"dxf_signed_on": None}

@@ -15,6 +15,7 @@ from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, EntityType
 from onboarding.views.reviewer import ATTESTATION_ITEMS
 from portal.models import User
+from tests.data_sharing.samples import as_csv, sample_rows, specification
 from tests.factories import UserFactory, pdf_upload
 
 PASSWORD = "a-long-demo-passphrase-2026"
@@ -183,6 +184,20 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
     response = client.post(f"/applications/{application.pk}/attestations/", criteria)
     assert response.status_code == 302, response.content.decode()[-3000:]
 
+    # Data sharing: the page says the sample is deleted before anything is uploaded.
+    page = client.get(f"/applications/{application.pk}/data-sharing/").content.decode()
+    assert "Your file is deleted as soon as it is checked." in page
+    client.post(
+        f"/applications/{application.pk}/data-sharing/documents/",
+        {"requirement": "Business associate agreement", "file": ContentFile(PDF, name="baa.pdf")},
+    )
+    for kind in ("rtf", "otf"):
+        rows = sample_rows(specification(kind), npi="1234567893", tin="123456789")
+        response = client.post(
+            f"/applications/{application.pk}/data-sharing/samples/",
+            {"sample-kind": kind, "sample-file": ContentFile(as_csv(rows), name=f"{kind}.csv")},
+        )
+        assert response.status_code == 302
     data_sharing = {
         "documentation_system": "CareNotes",
         "documentation_vendor": "CareNotes Inc.",
@@ -190,13 +205,24 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
         "rtf_return_method": "sftp",
         "dxf_status": "signed",
         "dxf_signed_on": "2025-03-01",
+        "dxf_signatory_name": "Ana Official",
+        "dxf_in_participant_directory": "true",
         "adt_source": "LANES",
         "privacy_officer_name": "Pat Privacy",
         "privacy_officer_email": "pat@sunrise.example",
+        "privacy_officer_phone": "213-555-0101",
         "security_officer_name": "Sam Secure",
         "security_officer_email": "sam@sunrise.example",
+        "security_officer_phone": "213 555 0102",
         "has_signed_baa": "on",
+        "uses_mfa": "true",
+        "encrypts_at_rest": "true",
+        "encrypts_in_transit": "true",
+        "trains_workforce": "true",
+        "breach_contact_name": "Sam Secure",
+        "breach_contact_email": "sam@sunrise.example",
         "claims_path": "claims",
+        "acknowledges_billing_codes": "on",
         "action": "submit",
     }
     response = client.post(f"/applications/{application.pk}/data-sharing/", data_sharing)

@@ -1,0 +1,123 @@
+"""Sample-file check benchmark: time and peak memory to check RTF samples of 5,000 and 50,000 lines.
+
+    python bench/data_exchange.py
+
+Writes valid RTF samples (current July 2025 column set) as CSV and as Excel to a temporary folder,
+then runs the portal's own check on each (content sniffing, streaming read, every column rule,
+NPI/TIN comparison) and prints a table: lines, file size, seconds (one timed run), peak Python
+memory while checking (tracemalloc, in a second run). No database is used: the rules come
+straight from the seeded spec. Exits 0.
+"""
+
+import csv
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import django  # noqa: E402  (settings must be configured first)
+
+django.setup()
+
+from openpyxl import Workbook  # noqa: E402
+
+from onboarding.data_exchange.readers import file_format_of, read_lines  # noqa: E402
+from onboarding.data_exchange.specs import RTF_2025_07, ColumnFormat  # noqa: E402
+from onboarding.data_exchange.validation import ColumnRule, Expected, check_lines  # noqa: E402
+
+NPI, TIN = "1234567893", "123456789"
+SIZES = (5_000, 50_000)
+VALUES = {
+    ColumnFormat.TEXT: "Sample",
+    ColumnFormat.DATE: "07/15/2025",
+    ColumnFormat.YES_NO: "Y",
+    ColumnFormat.ZIP: "90012",
+    ColumnFormat.PHONE: "(213) 555-0100",
+    ColumnFormat.EMAIL: "lcm@sunrise.example",
+    ColumnFormat.WHOLE_NUMBER: "2",
+    ColumnFormat.NPI: NPI,
+    ColumnFormat.TIN: "12-3456789",
+}
+RULES = [
+    ColumnRule(c.name, c.format, c.required, tuple(x.strip() for x in c.codes.split(",") if x))
+    for c in RTF_2025_07
+]
+
+
+def line(n: int) -> list[str]:
+    values = []
+    for rule in RULES:
+        if rule.format == ColumnFormat.CIN:
+            values.append(f"{90000000 + n:08d}A")
+        elif rule.format == ColumnFormat.CODE:
+            values.append(rule.codes[n % len(rule.codes)])
+        else:
+            values.append(VALUES[ColumnFormat(rule.format)])
+    return values
+
+
+def write_csv(path: Path, count: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([rule.name for rule in RULES])
+        for n in range(count):
+            writer.writerow(line(n))
+
+
+def write_xlsx(path: Path, count: int) -> None:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("RTF")
+    sheet.append([rule.name for rule in RULES])
+    for n in range(count):
+        sheet.append(line(n))
+    workbook.save(path)
+
+
+def check(path: Path) -> tuple[int, int]:
+    with path.open("rb") as upload:
+        file_format = file_format_of(upload)
+        result = check_lines(
+            read_lines(upload, file_format), RULES, "RTF (version 2025-07)", Expected(NPI, TIN)
+        )
+    return result.line_count, result.problem_count
+
+
+def measure(path: Path) -> tuple[float, float, int, int]:
+    """Seconds from one run, peak memory from a second run (tracemalloc slows Python down)."""
+    started = time.perf_counter()
+    lines, problems = check(path)
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    check(path)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak / 1024 / 1024, lines, problems
+
+
+def main() -> None:
+    print(
+        f"{'file':<6} {'lines':>7} {'size MB':>8} {'seconds':>8} {'peak MB':>8} {'problems':>8}",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        for file_format, write in (("csv", write_csv), ("xlsx", write_xlsx)):
+            for count in SIZES:
+                path = Path(folder) / f"rtf-{count}.{file_format}"
+                write(path, count)
+                seconds, peak, lines, problems = measure(path)
+                size = path.stat().st_size / 1024 / 1024
+                print(
+                    f"{file_format:<6} {lines:>7} {size:>8.1f} {seconds:>8.2f} {peak:>8.2f} "
+                    f"{problems:>8}",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()

@@ -9,17 +9,25 @@ import hashlib
 import json
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
+
+from documents.models import Document
 from onboarding.models import Application, ApplicationStep
 
 
 def attested_content(application: Application) -> dict[str, Any]:
-    """Everything the signature covers: criteria, settings, partners, team, capacity, evidence."""
+    """Everything the signature covers: criteria, settings, partners, team, capacity, evidence.
+
+    Reads the related rows once (``prefetch_attested_content``), so that a page showing them
+    after checking the signature reads them from the same prefetch.
+    """
+    prefetch_attested_content(application)
     attestation = application.capability_attestation
     return {
         "application": application.reference,
         "criteria": [
             {"criterion": row.criterion, "attested": row.attested, "narrative": row.narrative}
-            for row in application.criterion_attestations.order_by("criterion")
+            for row in sorted(application.criterion_attestations.all(), key=lambda r: r.criterion)
         ],
         "languages_offered": attestation.languages_offered,
         "care_settings": attestation.care_settings,
@@ -32,7 +40,7 @@ def attested_content(application: Application) -> dict[str, Any]:
                     "agreement_kind": p.agreement_kind,
                     "document_sha256": p.document.sha256 if p.document else "",
                 }
-                for p in application.community_partners.select_related("document")
+                for p in application.community_partners.all()
             ),
             key=lambda row: json.dumps(row, sort_keys=True),
         ),
@@ -59,17 +67,31 @@ def attested_content(application: Application) -> dict[str, Any]:
         ),
         "populations": [
             {"population": p.population, "years_experience": p.years_experience}
-            for p in application.populations.order_by("population")
+            for p in sorted(application.populations.all(), key=lambda p: p.population)
         ],
         "capacities": [
             {"population": c.population, "county": c.county, "member_capacity": c.member_capacity}
-            for c in application.capacities.order_by("population", "county")
+            for c in sorted(application.capacities.all(), key=lambda c: (c.population, c.county))
         ],
         "documents": sorted(
             [d.requirement, d.sha256]
-            for d in application.documents.filter(step_kind=ApplicationStep.Kind.ATTESTATIONS)
+            for d in application.documents.all()
+            if d.step_kind == ApplicationStep.Kind.ATTESTATIONS
         ),
     }
+
+
+def prefetch_attested_content(application: Application) -> None:
+    """Load the rows the signature covers onto ``application`` (lookups already loaded are kept)."""
+    prefetch_related_objects(
+        [application],
+        "criterion_attestations",
+        "care_team",
+        "community_partners__document",
+        "populations",
+        "capacities",
+        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+    )
 
 
 def canonical_json(content: dict[str, Any]) -> bytes:

@@ -54,14 +54,24 @@ class SampleFileOverview:
 
 
 def sample_file_overview(application: Application) -> list[SampleFileOverview]:
-    latest = latest_reports(application)
-    history = list(application.sample_reports.select_related("specification", "checked_by"))
-    return [
-        SampleFileOverview(
-            kind=kind,
-            specification=current_specification(kind),
-            latest=latest[kind],
-            history=[report for report in history if report.kind == kind],
+    """Each kind of file with its required version and reports; the same few queries however
+    many kinds and reports there are."""
+    reports = list(reports_of(application))
+    specifications = {
+        specification.kind: specification
+        for specification in FileSpecification.objects.filter(is_current=True).prefetch_related(
+            "columns"
         )
-        for kind in FileKind
-    ]
+    }
+    overview = []
+    for kind in FileKind:
+        history = [report for report in reports if report.kind == kind]
+        overview.append(
+            SampleFileOverview(
+                kind=kind,
+                specification=specifications.get(kind),
+                latest=history[0] if history else None,
+                history=history,
+            )
+        )
+    return overview

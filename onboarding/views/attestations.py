@@ -16,7 +16,7 @@ from onboarding.attestation_forms import (
     capacity_totals,
 )
 from onboarding.attestation_text import ATTESTATION_TEXTS
-from onboarding.attested_content import attested_content_sha256
+from onboarding.attested_content import attested_content_sha256, prefetch_attested_content
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application
 from onboarding.reference import County
@@ -44,7 +44,9 @@ def signature_state(application: Application) -> dict[str, Any]:
 
 
 def attestation_context(application: Application) -> dict[str, Any]:
-    """What the attestation step and its summaries show."""
+    """What the attestation step and its summaries show (the rows are read once, see
+    ``prefetch_attested_content``)."""
+    prefetch_attested_content(application)
     capacities = list(application.capacities.all())
     table: dict[str, dict[str, int]] = {}
     for row in capacities:
@@ -53,7 +55,7 @@ def attestation_context(application: Application) -> dict[str, Any]:
         "attestation": application.capability_attestation,
         "criteria": application.criterion_attestations.all(),
         "care_team": application.care_team.all(),
-        "partners": application.community_partners.select_related("document"),
+        "partners": application.community_partners.all(),
         "populations": application.populations.all(),
         "capacities": capacities,
         "capacity_totals": capacity_totals(table),

@@ -177,6 +177,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _application_context(application: Application) -> dict[str, Any]:
+    screening = list(application.screening_results.select_related("adjudicated_by", "release"))
     decisions = list(
         application.decisions.select_related("reviewer").prefetch_related(
             "deficiencies", "accepted_items"
@@ -188,11 +189,9 @@ def _application_context(application: Application) -> dict[str, Any]:
         "profile": application.entity_profile,
         **attestation_context(application),
         "data_sharing": application.data_sharing,
-        "documents": application.documents.select_related("uploaded_by"),
-        "screening": application.screening_results.filter(is_current=True).select_related(
-            "adjudicated_by", "release"
-        ),
-        "screening_earlier": application.screening_results.filter(is_current=False).count(),
+        "documents": application.documents.all(),  # prefetched by attestation_context
+        "screening": [result for result in screening if result.is_current],
+        "screening_earlier": sum(not result.is_current for result in screening),
         "adjudication_choices": ScreeningResult.Adjudication.choices,
         "decisions": decisions,
         "deficiencies": _open_deficiencies(application, decisions),

@@ -169,7 +169,8 @@ def display_name(name: str) -> str:
 
 def is_disguised_name(name: str) -> bool:
     """A name climbing out of its folder (``..``) or hiding characters, such as a right-to-left
-    override that shows ``invoice‮fdp.exe`` as ``invoiceexe.pdf``: no real file is named so."""
+    override (U+202E) that shows ``invoice<U+202E>fdp.exe`` as ``invoiceexe.pdf``: no real file is
+    named so."""
     parts = name.replace("\\", "/").split("/")
     return ".." in parts or any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in name)
 

@@ -100,19 +100,7 @@ class CriteriaForm(PortalForm):
 class CareTeamMemberForm(PortalModelForm):
     class Meta:
         model = CareTeamMember
-        fields = [
-            "role",
-            "full_name",
-            "email",
-            "license_type",
-            "license_number",
-            "license_state",
-            "license_expires_on",
-            "chw_certificate",
-            "fte",
-            "languages",
-            "date_of_birth",
-        ]
+        fields = CareTeamMember.APPLICANT_FIELDS
         widgets = {
             "license_expires_on": forms.DateInput(attrs={"type": "date"}),
             "date_of_birth": forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),

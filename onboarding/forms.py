@@ -194,35 +194,7 @@ def clean_phone(value: str) -> str:
 class DataSharingForm(PortalModelForm):
     class Meta:
         model = DataSharingProfile
-        fields = [
-            "documentation_system",
-            "documentation_vendor",
-            "is_certified_ehr",
-            "mif_receipt_method",
-            "rtf_return_method",
-            "has_secure_email",
-            "dxf_status",
-            "dxf_signed_on",
-            "dxf_signatory_name",
-            "dxf_signatory_title",
-            "dxf_in_participant_directory",
-            "adt_source",
-            "privacy_officer_name",
-            "privacy_officer_email",
-            "privacy_officer_phone",
-            "security_officer_name",
-            "security_officer_email",
-            "security_officer_phone",
-            "has_signed_baa",
-            "uses_mfa",
-            "encrypts_at_rest",
-            "encrypts_in_transit",
-            "trains_workforce",
-            "breach_contact_name",
-            "breach_contact_email",
-            "claims_path",
-            "acknowledges_billing_codes",
-        ]
+        fields = DataSharingProfile.APPLICANT_FIELDS
         widgets = {
             "dxf_signed_on": forms.DateInput(attrs={"type": "date"}),
             "dxf_in_participant_directory": YesNoSelect(),

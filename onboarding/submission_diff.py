@@ -61,18 +61,8 @@ TRACKED = [
     Tracked(CommunityPartner, ["kind", "organization_name", "agreement_kind", "document"]),
     Tracked(
         CareTeamMember,
-        [
-            "role",
-            "full_name",
-            "email",
-            "license_type",
-            "license_number",
-            "license_state",
-            "license_expires_on",
-            "chw_certificate",
-            "fte",
-            "languages",
-        ],
+        # The date of birth stays out of the history tables (needed only for screening).
+        [name for name in CareTeamMember.APPLICANT_FIELDS if name != "date_of_birth"],
     ),
     Tracked(PopulationServed, ["population", "years_experience"]),
     Tracked(PopulationCapacity, ["population", "county", "member_capacity"]),

@@ -4,6 +4,8 @@ Every record an applicant can change here keeps a field-level history (django-si
 that a reviewer sees exactly what changed between two submissions.
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -172,6 +174,21 @@ class CommunityPartner(models.Model):
 
 class CareTeamMember(models.Model):
     """A person on the organization's ECM care team."""
+
+    # What the applicant fills in (the form and the service that saves it).
+    APPLICANT_FIELDS: ClassVar[list[str]] = [
+        "role",
+        "full_name",
+        "email",
+        "license_type",
+        "license_number",
+        "license_state",
+        "license_expires_on",
+        "chw_certificate",
+        "fte",
+        "languages",
+        "date_of_birth",
+    ]
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="care_team")
     role = models.CharField(max_length=32, choices=CareTeamRole.choices)

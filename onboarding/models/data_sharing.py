@@ -1,5 +1,7 @@
 """Data-sharing readiness: how the provider exchanges member data with the plan."""
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,37 @@ from onboarding.reference import ClaimsPath, DataExchangeMethod, DxfAgreementSta
 
 class DataSharingProfile(models.Model):
     """The applicant's answers to the data-sharing readiness step."""
+
+    # What the applicant answers (the form and the service that saves it).
+    APPLICANT_FIELDS: ClassVar[list[str]] = [
+        "documentation_system",
+        "documentation_vendor",
+        "is_certified_ehr",
+        "mif_receipt_method",
+        "rtf_return_method",
+        "has_secure_email",
+        "dxf_status",
+        "dxf_signed_on",
+        "dxf_signatory_name",
+        "dxf_signatory_title",
+        "dxf_in_participant_directory",
+        "adt_source",
+        "privacy_officer_name",
+        "privacy_officer_email",
+        "privacy_officer_phone",
+        "security_officer_name",
+        "security_officer_email",
+        "security_officer_phone",
+        "has_signed_baa",
+        "uses_mfa",
+        "encrypts_at_rest",
+        "encrypts_in_transit",
+        "trains_workforce",
+        "breach_contact_name",
+        "breach_contact_email",
+        "claims_path",
+        "acknowledges_billing_codes",
+    ]
 
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="data_sharing"

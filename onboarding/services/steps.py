@@ -19,6 +19,7 @@ from onboarding.models import (
     ApplicationStep,
     CapabilityAttestation,
     CareTeamMember,
+    DataSharingProfile,
     ScreeningResult,
     ServiceCounty,
 )
@@ -141,21 +142,6 @@ def attestations_save(
     _draft_saved(application, Kind.ATTESTATIONS, user, _("Qualification criteria"))
 
 
-CARE_TEAM_FIELDS = [
-    "role",
-    "full_name",
-    "email",
-    "license_type",
-    "license_number",
-    "license_state",
-    "license_expires_on",
-    "chw_certificate",
-    "fte",
-    "languages",
-    "date_of_birth",
-]
-
-
 @transaction.atomic
 def care_team_member_save(
     *,
@@ -166,7 +152,7 @@ def care_team_member_save(
 ) -> CareTeamMember:
     editable_step(application, Kind.ATTESTATIONS, user)
     member = member or CareTeamMember(application=application)
-    _assign(member, data, CARE_TEAM_FIELDS)
+    _assign(member, data, CareTeamMember.APPLICANT_FIELDS)
     _draft_saved(
         application, Kind.ATTESTATIONS, user, _("Care team: %(name)s") % {"name": member.full_name}
     )
@@ -180,41 +166,10 @@ def care_team_member_remove(*, member: CareTeamMember, user: User) -> None:
     _draft_saved(member.application, Kind.ATTESTATIONS, user, _("Care team member removed"))
 
 
-DATA_SHARING_FIELDS = [
-    "documentation_system",
-    "documentation_vendor",
-    "is_certified_ehr",
-    "mif_receipt_method",
-    "rtf_return_method",
-    "has_secure_email",
-    "dxf_status",
-    "dxf_signed_on",
-    "dxf_signatory_name",
-    "dxf_signatory_title",
-    "dxf_in_participant_directory",
-    "adt_source",
-    "privacy_officer_name",
-    "privacy_officer_email",
-    "privacy_officer_phone",
-    "security_officer_name",
-    "security_officer_email",
-    "security_officer_phone",
-    "has_signed_baa",
-    "uses_mfa",
-    "encrypts_at_rest",
-    "encrypts_in_transit",
-    "trains_workforce",
-    "breach_contact_name",
-    "breach_contact_email",
-    "claims_path",
-    "acknowledges_billing_codes",
-]
-
-
 @transaction.atomic
 def data_sharing_save(*, application: Application, user: User, data: dict[str, Any]) -> None:
     editable_step(application, Kind.DATA_SHARING, user)
-    _assign(application.data_sharing, data, DATA_SHARING_FIELDS)
+    _assign(application.data_sharing, data, DataSharingProfile.APPLICANT_FIELDS)
     _draft_saved(application, Kind.DATA_SHARING, user, _("Data-sharing answers"))
 
 

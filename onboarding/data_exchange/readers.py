@@ -3,16 +3,15 @@
 import codecs
 import csv
 import datetime
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 
 from documents.validators import CSV, JPEG, OFFICE_TYPES, PDF, PNG, sniff_content_type
+from onboarding.data_exchange import xlsx
 
 XLSX = OFFICE_TYPES["xl/"]
 DESCRIBED_TYPES = {
@@ -112,19 +111,14 @@ def _csv_lines(upload: IO[bytes]) -> Iterator[Line]:
 
 def _xlsx_lines(upload: IO[bytes]) -> Iterator[Line]:
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise UnreadableFile(
-            _("This Excel file cannot be opened. Save it again in Excel as .xlsx and upload it.")
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, row in xlsx.rows(upload):
             values = [_cell_text(value) for value in row]
             if any(values):
                 yield Line(number, values)
-    finally:
-        workbook.close()
+    except xlsx.NotAWorkbook as error:
+        raise UnreadableFile(
+            _("This Excel file cannot be opened. Save it again in Excel as .xlsx and upload it.")
+        ) from error
 
 
 def _cell_text(value: object) -> str:

@@ -7,8 +7,10 @@ Each ``--db`` is a migrated database seeded with ``manage.py seed_scale --applic
 script does not seed; seeding 100,000 takes minutes). For each database a child process serves
 requests in-process through Django's test client (no network, no browser) and counts queries with
 ``CaptureQueriesContext``; the parent prints one table: median and p95 milliseconds, queries per
-request, and the median as a multiple of the floor (a trivial signed-in request: the home page,
-which only redirects to the person's own start page). Prints figures; asserts nothing; exits 0.
+request, and the median as a multiple of the floor: a trivial signed-in page, the reviewer's own
+e-mail addresses (allauth's page in the portal's layout, reading one small table). The application
+page is that of an application waiting for its data-sharing review, so that both sizes show an
+application with the same sections filled in. Prints figures; asserts nothing; exits 0.
 """
 
 import argparse
@@ -38,7 +40,7 @@ def measure(requests: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from onboarding.models import Application, ReviewWork
+    from onboarding.models import Application, ReviewDecision, ReviewWork
     from portal.models import User
 
     reviewer = User.objects.filter(email__endswith="@reviewers.plan.example").order_by("pk").first()
@@ -47,9 +49,12 @@ def measure(requests: int) -> dict[str, Any]:
     if not Authenticator.objects.filter(user=reviewer, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(reviewer, generate_totp_secret())
     count = Application.objects.count()
-    middle = Application.objects.filter(
-        status=Application.Status.IN_REVIEW, review_work__is_open=True
-    ).order_by("pk")[count // 40]
+    waiting = Application.objects.filter(
+        status=Application.Status.IN_REVIEW,
+        review_work__is_open=True,
+        review_work__stage=ReviewDecision.Stage.DATA_SHARING,
+    ).order_by("pk")
+    middle = waiting[waiting.count() // 2]
     applicant = middle.created_by
     held = ReviewWork.objects.filter(is_open=True, owner=reviewer).count()
 
@@ -58,7 +63,7 @@ def measure(requests: int) -> dict[str, Any]:
     person = Client()
     person.force_login(applicant)
     pages = [
-        ("floor: home (signed in)", staff, reverse("home")),
+        ("floor: account e-mail page", staff, reverse("account_email")),
         ("reviewer queue", staff, reverse("onboarding:review_queue")),
         ("my tasks", staff, reverse("onboarding:my_tasks")),
         (

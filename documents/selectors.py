@@ -58,7 +58,10 @@ def delivery_for(user: User, pk: int) -> PacketDelivery:
 
 
 def latest_delivery(application: Application) -> PacketDelivery | None:
-    """The newest welcome packet version delivered to ``application``, if any."""
+    """The newest welcome packet version delivered to ``application``, if any (packets go
+    only to approved providers, so no query is needed before then)."""
+    if application.status not in (Application.Status.APPROVED, Application.Status.ACTIVE):
+        return None
     return application.packet_deliveries.select_related("packet").first()
 
 

@@ -16,6 +16,7 @@ from portal.roles import is_staff_member
 # Pages a staff member must reach to sign in, sign out and set up two-factor authentication.
 OPEN_PREFIXES = ("/accounts/", "/static/")
 LAST_SEEN = "portal_last_seen"
+MFA_ENROLLED = "portal_mfa_enrolled"
 
 
 class StaffSecurityMiddleware:
@@ -41,7 +42,7 @@ class StaffSecurityMiddleware:
             refresh_after = min(60, settings.STAFF_IDLE_TIMEOUT_SECONDS / 10)
             if last_seen is None or now - last_seen > refresh_after:
                 request.session[LAST_SEEN] = now
-            if not request.path.startswith(OPEN_PREFIXES) and not is_mfa_enabled(user):
+            if not request.path.startswith(OPEN_PREFIXES) and not _mfa_enrolled(request):
                 messages.info(
                     request,
                     _(
@@ -51,3 +52,14 @@ class StaffSecurityMiddleware:
                 )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+def _mfa_enrolled(request: HttpRequest) -> bool:
+    """Whether the person has a second factor; once seen, remembered for the session (the flag is
+    dropped when they remove an authenticator, see portal.signals)."""
+    if request.session.get(MFA_ENROLLED):
+        return True
+    if is_mfa_enabled(request.user):
+        request.session[MFA_ENROLLED] = True
+        return True
+    return False

@@ -66,11 +66,15 @@ def is_plan_staff(user: object) -> bool:
 
 
 def is_staff_member(user: object) -> bool:
-    """Anyone working for the plan: a staff role or access to the admin site."""
+    """Anyone working for the plan: a staff role or access to the admin site.
+
+    Every role carries permissions and applicants hold none, so this reads the permission cache
+    that the page's own checks then reuse, rather than querying the groups.
+    """
     if getattr(user, "is_staff", False):
         return True
-    groups = getattr(user, "groups", None)
-    return bool(groups is not None and groups.filter(name__in=Role.values).exists())
+    all_permissions = getattr(user, "get_all_permissions", None)
+    return bool(all_permissions and all_permissions())
 
 
 def is_network_manager(user: object) -> bool:

@@ -1,7 +1,9 @@
-"""Audit receivers for what only signals tell us: sign-ins, role changes and admin edits."""
+"""Receivers for what only signals tell us: sign-ins, role changes, admin edits, and a second
+factor removed."""
 
 from typing import Any
 
+from allauth.mfa.signals import authenticator_removed
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -10,6 +12,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from portal.audit import admin_change_recorded, audit_record, current_user, request_details
+from portal.middleware import MFA_ENROLLED
 from portal.models import AuditEvent, User
 
 
@@ -58,3 +61,10 @@ def roles_changed(
 def admin_changed(sender: Any, instance: LogEntry, created: bool, **kwargs: Any) -> None:
     if created:
         admin_change_recorded(instance)
+
+
+@receiver(authenticator_removed)
+def second_factor_removed(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """Staff pages check for a second factor again once this session's is gone."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(MFA_ENROLLED, None)

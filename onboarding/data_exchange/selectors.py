@@ -53,16 +53,16 @@ class SampleFileOverview:
         return str(self.kind.label)
 
 
-def sample_file_overview(application: Application) -> list[SampleFileOverview]:
+def sample_file_overview(
+    application: Application, *, with_columns: bool = False
+) -> list[SampleFileOverview]:
     """Each kind of file with its required version and reports; the same few queries however
-    many kinds and reports there are."""
+    many kinds and reports there are. The applicant's page lists each version's columns."""
     reports = list(reports_of(application))
-    specifications = {
-        specification.kind: specification
-        for specification in FileSpecification.objects.filter(is_current=True).prefetch_related(
-            "columns"
-        )
-    }
+    current = FileSpecification.objects.filter(is_current=True)
+    if with_columns:
+        current = current.prefetch_related("columns")
+    specifications = {specification.kind: specification for specification in current}
     overview = []
     for kind in FileKind:
         history = [report for report in reports if report.kind == kind]

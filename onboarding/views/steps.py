@@ -240,7 +240,7 @@ def _step_context(
         **(
             {
                 "sample_form": SampleFileForm(prefix="sample"),
-                "sample_kinds": sample_file_overview(application),
+                "sample_kinds": sample_file_overview(application, with_columns=True),
             }
             if kind == Kind.DATA_SHARING
             else {}

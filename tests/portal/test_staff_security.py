@@ -4,6 +4,7 @@ import time
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
@@ -96,3 +97,20 @@ def test_passwords_must_be_strong(client):
         )
         assert response.status_code == 200, weak
     assert not User.objects.filter(email="new@org.example").exists()
+
+
+def test_removing_the_authenticator_brings_the_second_factor_requirement_back(client):
+    reviewer = verified(User.objects.create_user("rita@plan.example", PASSWORD))
+    reviewer.groups.add(Group.objects.get(name="reviewer"))
+    secret = enroll_totp(reviewer)
+    client.post("/accounts/login/", {"login": reviewer.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_now(secret)})
+    assert client.get("/review/").status_code == 200  # the session now remembers the factor
+
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})  # allauth asks first
+    response = client.post("/accounts/2fa/totp/deactivate/")
+
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=reviewer).exists()
+    response = client.get("/review/")
+    assert response["Location"] == "/accounts/2fa/totp/activate/"

@@ -235,6 +235,14 @@ class SampleFileForm(PortalForm):
         },
     )
 
+    def __init__(self, *args: Any, form_id: str | None = None, **kwargs: Any) -> None:
+        """``form_id`` places the fields in another form on the page (HTML's ``form``
+        attribute), so that they are sent with the answers of that form."""
+        super().__init__(*args, **kwargs)
+        if form_id:
+            for field in self.fields.values():
+                field.widget.attrs["form"] = form_id
+
 
 class DocumentUploadForm(PortalForm):
     requirement = forms.CharField(

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -157,6 +158,11 @@ def step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         if form.is_valid():
             try:
                 _save_draft(application, kind, user, form)
+                if action == "check_sample" and kind == Kind.DATA_SHARING:
+                    _check_sample(request, application, user)
+                    return redirect(
+                        reverse("onboarding:step", args=[application.pk, step]) + "#samples"
+                    )
                 if action == "submit":
                     if signing and not signature.is_valid():
                         raise StepIncomplete([])
@@ -185,6 +191,14 @@ def step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 _attach_problems(form, problems)
             except OnboardingError as error:
                 form.add_error(None, error.message)
+        elif action == "check_sample":
+            messages.error(
+                request,
+                _(
+                    "Your sample was not checked, because some answers need fixing first "
+                    "(listed below). Fix them, choose the file again and check it."
+                ),
+            )
     elif request.method == "POST":
         messages.error(request, _("This section can no longer be changed."))
         return redirect("onboarding:step", pk=application.pk, step=step)
@@ -239,7 +253,7 @@ def _step_context(
         "evidence_checklist": evidence_checklist(application) if kind == Kind.ENTITY else [],
         **(
             {
-                "sample_form": SampleFileForm(prefix="sample"),
+                "sample_form": SampleFileForm(prefix="sample", form_id="step-form"),
                 "sample_kinds": sample_file_overview(application, with_columns=True),
             }
             if kind == Kind.DATA_SHARING
@@ -254,6 +268,12 @@ def sample_file_check_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Check an uploaded sample RTF or OTF; the file is deleted and only the report is kept."""
     user: User = request.user  # type: ignore[assignment]
     application = application_for_applicant(user, pk)
+    _check_sample(request, application, user)
+    return redirect("onboarding:step", pk=pk, step="data-sharing")
+
+
+def _check_sample(request: HttpRequest, application: Application, user: User) -> None:
+    """Check the posted sample and say what the check found (the file is never kept)."""
     form = SampleFileForm(request.POST, request.FILES, prefix="sample")
     if not form.is_valid():
         for upload in request.FILES.getlist("sample-file"):
@@ -261,7 +281,7 @@ def sample_file_check_view(request: HttpRequest, pk: int) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
-        return redirect("onboarding:step", pk=pk, step="data-sharing")
+        return
     kind = FileKind(form.cleaned_data["kind"])
     try:
         report = sample_file_check(
@@ -269,26 +289,25 @@ def sample_file_check_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except OnboardingError as error:
         messages.error(request, error.message)
+        return
+    if report.passed:
+        messages.success(
+            request,
+            _(
+                "Your sample %(kind)s passed the check. The file has been deleted; "
+                "the report is kept below."
+            )
+            % {"kind": kind.upper()},
+        )
     else:
-        if report.passed:
-            messages.success(
-                request,
-                _(
-                    "Your sample %(kind)s passed the check. The file has been deleted; "
-                    "the report is kept below."
-                )
-                % {"kind": kind.upper()},
+        messages.warning(
+            request,
+            _(
+                "The check of your sample %(kind)s found %(n)d problem(s), listed below. "
+                "The file has been deleted. Correct the problems and upload it again."
             )
-        else:
-            messages.warning(
-                request,
-                _(
-                    "The check of your sample %(kind)s found %(n)d problem(s), listed below. "
-                    "The file has been deleted. Correct the problems and upload it again."
-                )
-                % {"kind": kind.upper(), "n": report.problem_count},
-            )
-    return redirect("onboarding:step", pk=pk, step="data-sharing")
+            % {"kind": kind.upper(), "n": report.problem_count},
+        )
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The data-sharing step: answers, sample uploads through the page, deletion, submission, review."""
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,64 @@ def test_an_uploaded_sample_is_deleted_and_only_its_report_is_kept(
     assert "The file has been deleted." in html
     assert f"Line 3, column {CIN_HEADING}: the value should be 8 digits" in html
     assert "5550001" not in html
+
+
+def test_checking_a_sample_from_the_page_saves_the_answers_typed_so_far(
+    entity_filled, authorized_official
+):
+    answers = {"documentation_system": "CareNotes", "privacy_officer_name": "Pat Privacy"}
+
+    response = signed_in(authorized_official).post(
+        f"/applications/{entity_filled.pk}/data-sharing/",
+        {
+            **answers,
+            "action": "check_sample",
+            "sample-kind": "rtf",
+            "sample-file": ContentFile(rtf_with_bad_cin(), name="june-rtf.csv"),
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/applications/{entity_filled.pk}/data-sharing/#samples"
+    profile = fresh(entity_filled).data_sharing
+    assert (profile.documentation_system, profile.privacy_officer_name) == (
+        "CareNotes",
+        "Pat Privacy",
+    )
+    assert SampleFileReport.objects.get().file_name == "june-rtf.csv"
+
+
+def test_answers_that_need_fixing_are_kept_on_the_page_and_the_sample_waits(
+    entity_filled, authorized_official
+):
+    response = signed_in(authorized_official).post(
+        f"/applications/{entity_filled.pk}/data-sharing/",
+        {
+            "documentation_system": "CareNotes",
+            "privacy_officer_phone": "call the front desk",
+            "action": "check_sample",
+            "sample-kind": "rtf",
+            "sample-file": ContentFile(rtf_with_bad_cin(), name="june-rtf.csv"),
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Your sample was not checked, because some answers need fixing first" in html
+    assert 'value="CareNotes"' in html
+    assert "Enter a 10-digit phone number, like (213) 555-0100." in html
+    assert not SampleFileReport.objects.exists()
+
+
+def test_the_sample_fields_belong_to_the_answers_form(application, authorized_official):
+    html = signed_in(authorized_official).get(f"/applications/{application.pk}/data-sharing/")
+
+    page = html.content.decode()
+    assert 'id="step-form"' in page
+    file_input = re.search(r'<input[^>]*name="sample-file"[^>]*>', page)
+    assert file_input is not None
+    assert 'form="step-form"' in file_input.group()
+    assert re.search(r'<button[^>]*form="step-form"[^>]*value="check_sample"', page)
 
 
 def test_the_temporary_upload_is_deleted_even_when_the_check_is_refused(

@@ -86,7 +86,7 @@ def test_form_errors_are_listed_at_the_top_announced_and_linked_to_their_fields(
     page.goto(f"{live_server.url}/applications/{signed_in_applicant.pk}/entity/")
     page.locator("#id_npi").fill("1234567890")
     page.locator("#id_tin").fill("12-34")
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save draft", exact=True).click()
     summary = page.locator("#form-errors")
     expect(summary).to_have_attribute("role", "alert")
     expect(summary).to_contain_text("last digit should be 3")

@@ -111,11 +111,11 @@ def test_the_whole_journey_in_a_browser(
     page.get_by_label("Authorized official's title").fill("Executive Director")
     page.get_by_label("Primary contact's name").fill("Ana Official")
     page.get_by_label("Primary contact's email").fill(APPLICANT)
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save draft", exact=True).click()
     visit("entity-step-error")
     expect(page.locator("#form-errors")).to_contain_text("last digit should be 3")
     page.get_by_label("Organizational NPI").fill("1234567893")
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save draft", exact=True).click()
     evidence = tmp_path / "hrsa-award.pdf"
     evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     hrsa = page.locator("#id_requirement option", has_text="HRSA").get_attribute("value")
@@ -219,7 +219,7 @@ def test_the_whole_journey_in_a_browser(
     page.get_by_label("Breach contact's email").fill("sam@sunrise.example")
     page.get_by_label("How you will bill for ECM").select_option("claims")
     page.get_by_label(re.compile("billed with HCPCS G9008")).check()
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save draft", exact=True).click()
     baa = tmp_path / "baa.pdf"
     baa.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     page.get_by_label("What is this document?").select_option("Business associate agreement")

@@ -6,7 +6,9 @@
 Each ``--db`` is a migrated database seeded with ``manage.py seed_scale --applications N`` (this
 script does not seed; seeding 100,000 takes minutes). For each database a child process serves
 requests in-process through Django's test client (no network, no browser) and counts queries with
-``CaptureQueriesContext``; the parent prints one table: median and p95 milliseconds, queries per
+``CaptureQueriesContext``. Set ``CACHE_URL`` as production does (the Redis on this machine:
+``rediscache://127.0.0.1:6379/3``) so that sessions are read from the cache; without it each page
+makes one more query. The parent prints one table: median and p95 milliseconds, queries per
 request, and the median as a multiple of the floor: a trivial signed-in page, the reviewer's own
 e-mail addresses (allauth's page in the portal's layout, reading one small table). The application
 page is that of an application waiting for its data-sharing review, so that both sizes show an

@@ -109,9 +109,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits (failed sign-ins) must be shared by every web node: Redis in production.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-# Sessions are read from the cache and written through to the database: one query fewer on every
-# signed-in page, and nobody is signed out when the cache is cleared.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With a cache every process shares (CACHE_URL), or the single process of the embedded default,
+# sessions are read from the cache and written through to the database: one query fewer on every
+# signed-in page, and nobody is signed out when the cache is cleared. Several processes each with
+# its own memory cache would read stale sessions (a sign-out seen by one only), so they use the
+# database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if "CACHE_URL" in env or EMBEDDED_DEFAULT
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [

@@ -3,23 +3,18 @@
 from typing import Any
 
 from django.contrib import messages
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from documents.selectors import latest_delivery
 from onboarding.attestation_forms import ItemReviewForm, item_review_forms
 from onboarding.data_exchange.selectors import sample_file_overview
-from onboarding.data_exchange.specs import FileKind
 from onboarding.exceptions import OnboardingError
 from onboarding.forms import (
-    DataSharingForm,
     DeficiencyFormSet,
-    EntityProfileForm,
     InternalNoteForm,
     ReviewDecisionForm,
 )
@@ -40,7 +35,8 @@ from onboarding.queues import (
     staff_reviewers,
     team_review_work,
 )
-from onboarding.reference import QualificationCriterion, ReviewReasonCode
+from onboarding.reference import ReviewReasonCode
+from onboarding.review_items import ATTESTATION_ITEMS, deficiency_requirements
 from onboarding.selectors import (
     application_for_staff,
     open_review_work,
@@ -240,41 +236,6 @@ def release(request: HttpRequest, task_pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The review is back in the queue."))
     return redirect("onboarding:my_tasks")
-
-
-def deficiency_requirements(stage: str) -> list[tuple[str, str]]:
-    """The items a reviewer can return, named as the applicant's form names them."""
-    form: BaseForm
-    if stage == Stage.ENTITY:
-        form = EntityProfileForm()
-        return [(name, str(field.label)) for name, field in form.fields.items()] + [
-            ("evidence", _("Evidence documents")),
-            ("general", _("General")),
-        ]
-    if stage == Stage.ATTESTATIONS:
-        return [
-            *(
-                (f"criterion_{c.value}", _("Criterion %(n)d") % {"n": c.value})
-                for c in QualificationCriterion
-            ),
-            ("care_team", _("Care-team roster")),
-            ("capacity", _("Populations and capacity")),
-            ("signature", _("Signature")),
-            ("general", _("General")),
-        ]
-    form = DataSharingForm()
-    return [(name, str(field.label)) for name, field in form.fields.items()] + [
-        ("baa_document", _("Signed business associate agreement (document)")),
-        *((f"sample_{kind}", _("Sample %(kind)s") % {"kind": kind.upper()}) for kind in FileKind),
-        ("general", _("General")),
-    ]
-
-
-ATTESTATION_ITEMS: list[tuple[str, Any]] = [
-    *((f"criterion_{c.value}", f"{c.value}. {c.label}") for c in QualificationCriterion),
-    ("care_team", _lazy("Care-team roster")),
-    ("capacity", _lazy("Populations of focus and capacity")),
-]
 
 
 def _item_verdicts(

@@ -14,6 +14,7 @@ from onboarding.models import (
     Deficiency,
     ReviewDecision,
 )
+from onboarding.review_items import ATTESTATION_ITEMS
 from onboarding.services.attestations import capacity_table_save
 from onboarding.services.steps import (
     Signature,
@@ -23,7 +24,6 @@ from onboarding.services.steps import (
     step_submit,
 )
 from onboarding.submission_diff import Change, attestation_changes
-from onboarding.views.reviewer import ATTESTATION_ITEMS
 from tests.attestations.conftest import fresh
 
 pytestmark = pytest.mark.django_db

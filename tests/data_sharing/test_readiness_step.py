@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.test import Client
+from django.utils.html import escape
 
 from onboarding.data_exchange.services import sample_file_check, specification_make_current
 from onboarding.exceptions import OnboardingError, StepIncomplete
@@ -24,9 +25,9 @@ from onboarding.models import (
     SampleFileReport,
 )
 from onboarding.requirements import data_sharing_problems
+from onboarding.review_items import deficiency_requirements
 from onboarding.services.reviews import DeficiencyItem
 from onboarding.services.steps import data_sharing_save, step_submit
-from onboarding.views.reviewer import deficiency_requirements
 from portal.models import AuditEvent, User
 from tests.data_sharing.samples import as_csv, sample_rows, specification
 from tests.factories import (
@@ -400,23 +401,24 @@ def test_the_reviewer_sees_the_answers_the_latest_report_and_its_history(
 
 
 def test_the_reviewer_returns_data_sharing_item_by_item_and_the_applicant_fixes_it(
-    entity_approved, authorized_official, reviewer
+    entity_approved, authorized_official, reviewer, mailoutbox, django_capture_on_commit_callbacks
 ):
     application = entity_approved
     fill_data_sharing_step(application, authorized_official)
     step_submit(application=fresh(application), kind=Kind.DATA_SHARING, user=authorized_official)
     task_page = signed_in(reviewer)
 
-    decide(
-        OnboardingFlow.review_data_sharing,
-        fresh(application),
-        reviewer,
-        Outcome.RETURN,
-        deficiencies=[
-            DeficiencyItem("sample_otf", "Outreach methods are free text", "Use plan codes."),
-            DeficiencyItem("privacy_officer_phone", "This number is not answered"),
-        ],
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the email goes out on commit
+        decide(
+            OnboardingFlow.review_data_sharing,
+            fresh(application),
+            reviewer,
+            Outcome.RETURN,
+            deficiencies=[
+                DeficiencyItem("sample_otf", "Outreach methods are free text", "Use plan codes."),
+                DeficiencyItem("privacy_officer_phone", "This number is not answered"),
+            ],
+        )
 
     step = fresh(application).step(Kind.DATA_SHARING)
     assert step.status == ApplicationStep.Status.RETURNED
@@ -424,6 +426,15 @@ def test_the_reviewer_returns_data_sharing_item_by_item_and_the_applicant_fixes_
     html = page.content.decode()
     assert "Outreach methods are free text" in html
     assert "Returned: This number is not answered" in html
+    items = dict(deficiency_requirements(ReviewDecision.Stage.DATA_SHARING))
+    phone = items["privacy_officer_phone"]
+    assert "(Sample OTF)" in html  # each returned item by its name, never its internal key
+    assert f"({escape(phone)})" in html
+    assert "sample_otf" not in html
+    email = next(m for m in mailoutbox if "returned" in m.body.lower()).body
+    assert "- Sample OTF: Outreach methods are free text: Use plan codes." in email
+    reviewer_view = task_page.get(f"/review/applications/{application.pk}/").content.decode()
+    assert "Sample OTF: Outreach methods are free text" in reviewer_view
     check_valid_samples(application, authorized_official)
     data_sharing_save(
         application=fresh(application),

@@ -66,7 +66,14 @@ class WelcomePacketAdmin(admin.ModelAdmin):
         except OnboardingError as error:
             self.message_user(request, error.message, messages.ERROR)
             return
-        self.message_user(request, _("%(packet)s is now current.") % {"packet": packet})
+        self.message_user(
+            request,
+            _(
+                "%(packet)s is now current. Providers that have an earlier version receive it in "
+                "the background, each with a new letter and an email."
+            )
+            % {"packet": packet},
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and obj.published_at:

@@ -94,3 +94,17 @@ def packet_receipts() -> QuerySet[PacketDelivery]:
         )
         .order_by("application__organization__legal_name", "-packet__version")
     )
+
+
+def packet_recipients(packet: WelcomePacket) -> QuerySet[Application]:
+    """Providers that received an earlier welcome packet version but not ``packet``."""
+    return (
+        Application.objects.filter(
+            status__in=[Application.Status.ACTIVE, Application.Status.APPROVED],
+            packet_deliveries__isnull=False,
+        )
+        .exclude(packet_deliveries__packet=packet)
+        .distinct()
+        .select_related("organization")
+        .order_by("pk")
+    )

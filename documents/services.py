@@ -19,6 +19,7 @@ from documents.models import (
     WelcomePacketItem,
 )
 from documents.selectors import current_welcome_packet
+from documents.tasks import deliver_packet_version
 from documents.validators import check_upload
 from onboarding import notifications
 from onboarding.exceptions import OnboardingError
@@ -109,20 +110,16 @@ def document_remove(*, document: Document, user: User) -> None:
 
 @transaction.atomic
 def packet_publish(*, packet: WelcomePacket) -> WelcomePacket:
-    """Make ``packet`` the current welcome packet version and deliver it to every provider that
-    already received an earlier one; they are emailed and acknowledge the new version."""
+    """Make ``packet`` the current welcome packet version. Once that is committed, a background
+    job delivers it to every provider that already received an earlier one (a letter each, so
+    not in the request); they are emailed and acknowledge the new version."""
     if not packet.items.exists():
         raise OnboardingError(_("Add at least one document before publishing a packet."))
     WelcomePacket.objects.filter(is_current=True).exclude(pk=packet.pk).update(is_current=False)
     packet.is_current = True
     packet.published_at = packet.published_at or timezone.now()
     packet.save()
-    providers = Application.objects.filter(
-        status__in=[Application.Status.ACTIVE, Application.Status.APPROVED],
-        packet_deliveries__isnull=False,
-    ).exclude(packet_deliveries__packet=packet)
-    for application in providers.distinct().select_related("organization"):
-        packet_deliver(application=application, packet=packet)
+    transaction.on_commit(lambda: deliver_packet_version.delay(packet.pk))
     return packet
 
 

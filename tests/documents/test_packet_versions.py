@@ -14,6 +14,7 @@ from django.urls import reverse
 from documents.letters import welcome_letter_pdf
 from documents.models import DownloadRecord, PacketDelivery, WelcomePacket, WelcomePacketItem
 from documents.services import download_record, packet_deliver, packet_publish
+from documents.tasks import deliver_packet_version
 from onboarding.exceptions import OnboardingError
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, ApplicationEvent
@@ -124,11 +125,12 @@ def test_publishing_a_new_version_delivers_it_to_active_providers(
 
 
 def test_new_version_is_acknowledged_again_after_a_download(
-    application, authorized_official, welcome_packet
+    application, authorized_official, welcome_packet, django_capture_on_commit_callbacks
 ):
     active_provider(application)
     packet = second_version()
-    packet_publish(packet=packet)
+    with django_capture_on_commit_callbacks(execute=True):
+        packet_publish(packet=packet)
     delivery = application.packet_deliveries.get(packet=packet)
 
     with pytest.raises(OnboardingError, match="download"):
@@ -157,13 +159,39 @@ def test_snapshot_keeps_what_was_delivered_when_the_version_changes_later(
 
 
 def test_publishing_does_not_redeliver_to_providers_that_have_the_version(
-    application, welcome_packet
+    application, welcome_packet, django_capture_on_commit_callbacks
 ):
     active_provider(application)
 
-    packet_publish(packet=welcome_packet)
+    with django_capture_on_commit_callbacks(execute=True):
+        packet_publish(packet=welcome_packet)
 
     assert application.packet_deliveries.count() == 1
+
+
+def test_the_new_version_is_delivered_after_publishing_commits_not_in_the_request(
+    application, welcome_packet, django_capture_on_commit_callbacks
+):
+    active_provider(application)
+    packet = second_version()
+
+    with django_capture_on_commit_callbacks() as waiting:
+        packet_publish(packet=packet)
+
+    assert application.packet_deliveries.count() == 1  # nothing delivered inside the transaction
+    assert len(waiting) == 1
+    waiting[0]()  # the background job, as the worker runs it
+    assert application.packet_deliveries.filter(packet=packet).count() == 1
+
+
+def test_a_version_superseded_before_its_job_runs_is_not_delivered(application, welcome_packet):
+    active_provider(application)
+    older, newer = second_version(), second_version()
+    packet_publish(packet=older)
+    packet_publish(packet=newer)  # before the job for the older one ran
+
+    assert deliver_packet_version(older.pk) == 0
+    assert not application.packet_deliveries.filter(packet=older).exists()
 
 
 def test_zip_holds_the_letter_and_every_document_and_is_recorded(
@@ -236,7 +264,13 @@ def test_letter_download_is_an_attachment_and_is_recorded(
 
 
 def test_network_managers_see_each_providers_versions_downloads_and_receipt(
-    application, authorized_official, welcome_packet, manager, client, django_assert_num_queries
+    application,
+    authorized_official,
+    welcome_packet,
+    manager,
+    client,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
 ):
     first = active_provider(application)
     download_record(user=authorized_official, ip_address=None, delivery=first,
@@ -245,7 +279,8 @@ def test_network_managers_see_each_providers_versions_downloads_and_receipt(
         user=manager, ip_address=None, delivery=first, kind=DownloadRecord.Kind.LETTER
     )  # fmt: skip  (staff looking: not counted)
     packet_acknowledge(delivery=first, user=authorized_official)
-    packet_publish(packet=second_version())
+    with django_capture_on_commit_callbacks(execute=True):
+        packet_publish(packet=second_version())
     client.force_login(manager)
 
     response = client.get(reverse("documents:packet_receipts"))

@@ -5,7 +5,7 @@ never sits whole in memory. Every cell is neutralised against spreadsheet formul
 """
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
 
@@ -73,7 +73,7 @@ def application_rows(applications: QuerySet[Application]) -> Iterator[list[objec
     for a in applications.iterator(chunk_size=CHUNK):
         profile = getattr(a, "entity_profile", None)
         steps = {s.kind: s.get_status_display() for s in a.steps.all()}
-        work = a.open_work
+        work = cast("list[ReviewWork]", a.open_work)  # django-stubs types it by the base model
         yield [
             a.reference,
             a.organization.legal_name,

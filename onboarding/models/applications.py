@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from onboarding.models.organizations import Organization
+from portal.choices import ChoiceLabels
 
 
-class Application(models.Model):
+class Application(ChoiceLabels):
     """One application by one organization; the domain record behind an onboarding process."""
 
     class Status(models.TextChoices):
@@ -81,7 +82,7 @@ class Application(models.Model):
         raise ApplicationStep.DoesNotExist(kind)
 
 
-class ApplicationStep(models.Model):
+class ApplicationStep(ChoiceLabels):
     """The state of one applicant step of an application, as the applicant and reviewers see it."""
 
     class Kind(models.TextChoices):

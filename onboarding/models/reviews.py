@@ -10,9 +10,10 @@ from onboarding.models.applications import Application, ApplicationStep
 from onboarding.models.attestations import CareTeamMember
 from onboarding.models.screening import ExclusionRelease
 from onboarding.reference import ReviewReasonCode
+from portal.choices import ChoiceLabels
 
 
-class ReviewDecision(models.Model):
+class ReviewDecision(ChoiceLabels):
     """A reviewer's (or the network manager's) decision on one step of an application."""
 
     class Stage(models.TextChoices):
@@ -63,7 +64,7 @@ class ReviewDecision(models.Model):
         )
 
 
-class Deficiency(models.Model):
+class Deficiency(ChoiceLabels):
     """One itemised problem a reviewer found in a returned step."""
 
     decision = models.ForeignKey(

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding.models.applications import Application
 from onboarding.models.reviews import ReviewDecision
+from portal.choices import ChoiceLabels
 
 
-class ReviewWork(models.Model):
+class ReviewWork(ChoiceLabels):
     """One review task of the onboarding flow, as the queues sort and filter it.
 
     viewflow's task table stays the source of truth; this row copies what the queues need

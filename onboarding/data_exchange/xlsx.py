@@ -35,7 +35,14 @@ def rows(upload: IO[bytes]) -> Iterator[tuple[int, list[object]]]:
     try:
         with zipfile.ZipFile(upload) as archive:
             yield from _Workbook(archive).rows()
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, etree.XMLSyntaxError) as error:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        IndexError,
+        ValueError,
+        OSError,
+        etree.XMLSyntaxError,
+    ) as error:
         raise NotAWorkbook(str(error)) from error
 
 

@@ -24,7 +24,7 @@ def lines_of(upload: SimpleUploadedFile) -> list[tuple[int, list[str]]]:
 
 
 def test_texts_numbers_flags_and_dates_read_as_their_csv_export_would():
-    workbook = Workbook()  # a regular workbook keeps its texts in the shared-string table
+    workbook = Workbook()
     sheet = workbook.active
     sheet.append(["CIN", "NPI", "Date", "Stamp", "Successful", "Minutes"])
     sheet.append(
@@ -93,3 +93,73 @@ def test_a_zip_that_is_not_a_workbook_asks_for_the_file_to_be_saved_again():
     assert refused.value.message == (
         "This Excel file cannot be opened. Save it again in Excel as .xlsx and upload it."
     )
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def saved_by_excel(cells: str, shared: list[str]) -> SimpleUploadedFile:
+    """A workbook laid out as Excel writes one: texts in the shared-string table, dates as
+    numbers in a date style (openpyxl writes texts inline, so it cannot stand in for Excel)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}"><workbookPr/>'
+            '<sheets><sheet name="RTF" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{PACKAGE}">'
+            f'<Relationship Id="rId1" Type="{RELATIONSHIPS}/worksheet" '
+            'Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{RELATIONSHIPS}/sharedStrings" '
+            'Target="sharedStrings.xml"/>'
+            f'<Relationship Id="rId3" Type="{RELATIONSHIPS}/styles" Target="styles.xml"/>'
+            "</Relationships>",
+        )
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            f'<sst xmlns="{MAIN}">' + "".join(f"<si>{text}</si>" for text in shared) + "</sst>",
+        )
+        archive.writestr(
+            "xl/styles.xml",
+            f'<styleSheet xmlns="{MAIN}"><numFmts><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+            '</numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/>'
+            "</cellXfs></styleSheet>",
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{MAIN}"><sheetData>{cells}</sheetData></worksheet>',
+        )
+    return SimpleUploadedFile("sample.xlsx", out.getvalue())
+
+
+def test_a_workbook_saved_by_excel_reads_its_shared_texts_and_dated_numbers():
+    upload = saved_by_excel(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+        '<c r="C1" t="s"><v>2</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" s="1"><v>45853</v></c>'
+        '<c r="C2" s="2"><v>45853</v></c></row>',
+        shared=[
+            "<t>CIN</t>",
+            "<t>Outreach date</t>",
+            "<r><t>Enrollment </t></r><r><rPr><b/></rPr><t>date</t></r>",
+            "<t>90000001A</t><rPh><t>phonetic reading, not part of the text</t></rPh>",
+        ],
+    )
+
+    assert lines_of(upload) == [
+        (1, ["CIN", "Outreach date", "Enrollment date"]),
+        (2, ["90000001A", "2025-07-15", "2025-07-15"]),
+    ]
+
+
+def test_a_cell_pointing_past_the_shared_texts_is_a_damaged_file_not_a_crash():
+    upload = saved_by_excel('<row r="1"><c r="A1" t="s"><v>99</v></c></row>', ["<t>CIN</t>"])
+
+    with pytest.raises(UnreadableFile):
+        lines_of(upload)

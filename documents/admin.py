@@ -12,6 +12,7 @@ from documents.models import PacketDelivery, WelcomePacket, WelcomePacketItem
 from documents.services import packet_publish
 from documents.validators import check_upload
 from onboarding.exceptions import OnboardingError
+from portal.read_only_admin import ReadOnlyModelAdmin
 
 
 class WelcomePacketItemForm(forms.ModelForm):
@@ -85,15 +86,6 @@ class WelcomePacketAdmin(admin.ModelAdmin):
 
 
 @admin.register(PacketDelivery)
-class PacketDeliveryAdmin(admin.ModelAdmin):
+class PacketDeliveryAdmin(ReadOnlyModelAdmin):
     list_display = ["application", "packet", "delivered_at", "acknowledged_at", "acknowledged_by"]
     list_select_related = ["application__organization", "packet", "acknowledged_by"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -21,6 +21,7 @@ from onboarding.models import (
 )
 from onboarding.screening.importers import ImportFormatError
 from onboarding.services.exclusions import exclusion_file_check, exclusion_release_import
+from portal.read_only_admin import ReadOnlyModelAdmin
 
 
 class EvidenceRequirementInline(admin.TabularInline):
@@ -96,22 +97,13 @@ class FileSpecificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyModelAdmin):
     """Read-only: applications change only through the workflow."""
 
     list_display = ["reference", "organization", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["organization__legal_name"]
     list_select_related = ["organization"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ExclusionReleaseUploadForm(forms.ModelForm):
@@ -192,7 +184,7 @@ class ExclusionReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExclusionRecord)
-class ExclusionRecordAdmin(admin.ModelAdmin):
+class ExclusionRecordAdmin(ReadOnlyModelAdmin):
     """The rows of the active releases, to look an entry up; they change only by import."""
 
     list_display = ["display_name", "kind", "state", "npi", "excluded_on", "release", "line_number"]
@@ -202,12 +194,3 @@ class ExclusionRecordAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).filter(release__is_active=True)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

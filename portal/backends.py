@@ -26,6 +26,8 @@ class PermissionBackend(ModelBackend):
                 f"{app_label}.{codename}"
                 for app_label, codename in permissions.values_list(
                     "content_type__app_label", "codename"
-                ).distinct()
+                )
+                .order_by()  # a set: Permission's default ordering would only widen the query
+                .distinct()
             }
         return user_obj._perm_cache

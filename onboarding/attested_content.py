@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, prefetch_related_objects
 
 from documents.models import Document
-from onboarding.models import Application, ApplicationStep
+from onboarding.models import Application, ApplicationStep, CommunityPartner
 
 
 def attested_content(application: Application) -> dict[str, Any]:
@@ -82,16 +82,25 @@ def attested_content(application: Application) -> dict[str, Any]:
 
 
 def prefetch_attested_content(application: Application) -> None:
-    """Load the rows the signature covers onto ``application`` (lookups already loaded are kept)."""
+    """Load the rows the signature covers onto ``application`` (lookups already loaded are kept).
+
+    A partner's agreement is one of the application's documents, so it is taken from those
+    rather than read again.
+    """
     prefetch_related_objects(
         [application],
         "criterion_attestations",
         "care_team",
-        "community_partners__document",
+        "community_partners",
         "populations",
         "capacities",
         Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
     )
+    documents = {document.pk: document for document in application.documents.all()}
+    agreement = CommunityPartner.document.field
+    for partner in application.community_partners.all():
+        if partner.document_id in documents:
+            agreement.set_cached_value(partner, documents[partner.document_id])
 
 
 def canonical_json(content: dict[str, Any]) -> bytes:

@@ -7,6 +7,7 @@ from viewflow.workflow.models import Task
 from onboarding.models import Application, ApplicationStep, Deficiency, Organization, ReviewWork
 from onboarding.services.workflow import REVIEW_NODES
 from portal.models import User
+from portal.rows_in_query import with_rows_in_query
 
 
 def organization_of(user: User) -> Organization | None:
@@ -32,13 +33,23 @@ def application_for_applicant(user: User, pk: int) -> Application:
 
 
 def application_for_staff(pk: int) -> Application:
+    """The application with its record's short lists read in the same query (a reviewer's page
+    shows them all, and a round trip for each table was most of its time)."""
+    record = Application.objects.select_related(
+        "organization", "entity_profile", "data_sharing", "capability_attestation"
+    )
     return get_object_or_404(
-        Application.objects.select_related(
-            "organization",
-            "entity_profile",
-            "data_sharing",
-            "capability_attestation",
-        ).prefetch_related("steps", "entity_profile__entity_types", "entity_profile__counties"),
+        with_rows_in_query(
+            record,
+            "steps",
+            "entity_profile__entity_types",
+            "entity_profile__counties",
+            "criterion_attestations",
+            "care_team",
+            "community_partners",
+            "populations",
+            "capacities",
+        ),
         pk=pk,
     )
 

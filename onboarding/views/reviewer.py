@@ -58,6 +58,7 @@ from onboarding.views.attestations import attestation_context
 from onboarding.views.progress import progress_of
 from portal.models import User
 from portal.roles import is_network_manager
+from portal.rows_in_query import with_rows_in_query
 
 Stage = ReviewDecision.Stage
 Outcome = ReviewDecision.Outcome
@@ -175,8 +176,8 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
 def _application_context(application: Application) -> dict[str, Any]:
     screening = list(application.screening_results.select_related("adjudicated_by", "release"))
     decisions = list(
-        application.decisions.select_related("reviewer").prefetch_related(
-            "deficiencies", "accepted_items"
+        with_rows_in_query(
+            application.decisions.select_related("reviewer"), "deficiencies", "accepted_items"
         )
     )
     return {

@@ -7,7 +7,14 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from onboarding.models import Application, OnboardingProcess, ReviewWork
+from onboarding.models import (
+    Application,
+    CareTeamMember,
+    CommunityPartner,
+    OnboardingProcess,
+    ReviewWork,
+)
+from onboarding.reference import PartnerKind
 from onboarding.services.workflow import REVIEW_NODES
 from portal.models import User
 from tests.factories import enroll_totp
@@ -22,6 +29,9 @@ def test_seed_scale_makes_applications_in_every_state_with_their_tasks():
     statuses = set(Application.objects.values_list("status", flat=True))
     assert statuses == set(Application.Status.values)
     assert OnboardingProcess.objects.count() == 300
+    # A record as full as an applicant's: a care team of three and a partner of each kind.
+    assert CareTeamMember.objects.count() == 3 * 300
+    assert CommunityPartner.objects.count() == len(PartnerKind) * 300
     open_reviews = Task.objects.filter(
         flow_task__in=list(REVIEW_NODES.values()), status__in=[STATUS.NEW, STATUS.ASSIGNED]
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -28,6 +29,8 @@ from onboarding.models import (
     ApplicationEvent,
     ApplicationStep,
     CapabilityAttestation,
+    CareTeamMember,
+    CommunityPartner,
     CriterionAttestation,
     DataSharingProfile,
     EntityProfile,
@@ -42,7 +45,14 @@ from onboarding.models import (
     ScreeningResult,
     ServiceCounty,
 )
-from onboarding.reference import County, PopulationOfFocus, QualificationCriterion
+from onboarding.reference import (
+    AgreementKind,
+    CareTeamRole,
+    County,
+    PartnerKind,
+    PopulationOfFocus,
+    QualificationCriterion,
+)
 from onboarding.services.workflow import STAGE_BY_NODE
 from onboarding.sla import ReviewRound, due_date, holidays
 from portal.models import User
@@ -417,6 +427,39 @@ class Command(BaseCommand):
             )
             for a in applications
             for c in QualificationCriterion.values
+        )
+        licence = {
+            "license_type": "LCSW",
+            "license_number": "LCS10001",
+            "license_state": "CA",
+            "license_expires_on": timezone.localdate() + timedelta(days=400),
+        }
+        CommunityPartner.objects.bulk_create(
+            CommunityPartner(
+                application=a,
+                kind=kind,
+                organization_name=f"{kind.label} partner of {a.pk}",
+                agreement_kind=rnd.choice(AgreementKind.values),
+            )
+            for a in applications
+            for kind in PartnerKind
+        )
+        CareTeamMember.objects.bulk_create(
+            CareTeamMember(
+                application=a,
+                role=role,
+                full_name=f"{role.label} {a.pk}",
+                email=f"{role.value}@org{a.pk}.example",
+                fte=rnd.choice([Decimal("0.50"), Decimal("1.00")]),
+                languages="English, Spanish",
+                **(licence if role == CareTeamRole.CLINICAL_CONSULTANT else {}),
+            )
+            for a in applications
+            for role in (
+                CareTeamRole.LEAD_CARE_MANAGER,
+                CareTeamRole.ECM_DIRECTOR,
+                CareTeamRole.CLINICAL_CONSULTANT,
+            )
         )
         chosen = {a.pk: rnd.sample(populations, rnd.choice([1, 2, 3])) for a in applications}
         PopulationServed.objects.bulk_create(

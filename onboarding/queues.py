@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -134,13 +135,9 @@ class WorkbenchFilterForm(forms.Form):
                 choices = [("", str(field.empty_label))] + [
                     (str(obj.pk), str(obj)) for obj in field.queryset or []
                 ]
+                options = _options_html(choices, raw)
             else:
-                choices = _translated_choices(self, name, get_language())
-            options = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                ((value, " selected" if value == raw else "", label) for value, label in choices),
-            )
+                options = _fixed_options(self, name, get_language(), raw)
             controls.append({"name": name, "label": field.label, "options": options})
         return controls
 
@@ -150,19 +147,34 @@ class WorkbenchFilterForm(forms.Form):
         return urlencode({k: "on" if v is True else v for k, v in values.items() if v})
 
 
-_CHOICES_CACHE: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+def _options_html(choices: list[tuple[str, str]], selected: str) -> SafeString:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in choices),
+    )
 
 
-def _translated_choices(
-    form: "WorkbenchFilterForm", name: str, language: str | None
-) -> list[tuple[str, str]]:
-    """A fixed field's choices as text, translated once per language (not on every request)."""
+_OPTIONS_CACHE: dict[tuple[str, str, str, str], SafeString] = {}
+
+
+def _fixed_options(
+    form: "WorkbenchFilterForm", name: str, language: str | None, selected: str
+) -> SafeString:
+    """A fixed field's options, rendered once per language and selection (not on every request;
+    escaping the 59 counties was a tenth of the list page's time)."""
     field = form.fields[name]
-    sort_key = ",".join(str(v) for v, _label in field.choices) if name == "sort" else ""  # type: ignore[attr-defined]
-    key = (name, language or "", sort_key)
-    if key not in _CHOICES_CACHE:
-        _CHOICES_CACHE[key] = [(str(v), str(label)) for v, label in field.choices]  # type: ignore[attr-defined]
-    return _CHOICES_CACHE[key]
+    choices = field.choices  # type: ignore[attr-defined]
+    values = [str(value) for value, _label in choices]
+    if selected not in values:  # an unknown value selects nothing, as "Any" shows
+        selected = ""
+    sort_key = ",".join(values) if name == "sort" else ""
+    key = (name, language or "", sort_key, selected)
+    if key not in _OPTIONS_CACHE:
+        _OPTIONS_CACHE[key] = _options_html(
+            [(str(value), str(label)) for value, label in choices], selected
+        )
+    return _OPTIONS_CACHE[key]
 
 
 def _application_matches(filters: dict[str, Any], application: str) -> Q:

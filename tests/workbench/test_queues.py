@@ -1,5 +1,6 @@
 """The queues and the applications list: filters, sorting, claim/release/reassign, permissions."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -50,6 +51,30 @@ def test_queue_filters_by_entity_type_county_population_and_step(submitted_appli
     assert references(client.get(url, {"population": "3a"})) == {cbo.reference}
     assert references(client.get(url, {"step": "entity"})) == {fqhc.reference, cbo.reference}
     assert references(client.get(url, {"step": "attestations"})) == set()
+
+
+def selected(html: str, name: str) -> list[str]:
+    """The values selected in the ``<select>`` called ``name``."""
+    options = re.search(rf'<select[^>]* name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert options, name
+    return re.findall(r'<option value="([^"]*)" selected>', options.group(1))
+
+
+def test_the_filters_show_what_was_chosen(submitted_application, reviewer):
+    submitted_application(county="fresno")
+    client = signed_in(reviewer)
+    url = reverse("onboarding:review_applications")
+
+    chosen = client.get(url, {"county": "fresno", "reviewer": reviewer.pk}).content.decode()
+    other = client.get(url, {"county": "los_angeles"}).content.decode()
+    unknown = client.get(url, {"county": "atlantis"})
+
+    assert selected(chosen, "county") == ["fresno"]
+    assert selected(chosen, "reviewer") == [str(reviewer.pk)]
+    assert selected(other, "county") == ["los_angeles"]
+    assert selected(other, "reviewer") == [""]
+    assert unknown.status_code == 200
+    assert selected(unknown.content.decode(), "county") == [""]  # "Any"
 
 
 def test_overdue_filter_and_highlight(submitted_application, reviewer):

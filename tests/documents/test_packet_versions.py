@@ -8,6 +8,7 @@ import zipfile
 import zlib
 
 import pytest
+from celery.signals import task_retry
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
@@ -21,6 +22,7 @@ from onboarding.models import Application, ApplicationEvent
 from onboarding.services.attestations import capacity_table_save
 from onboarding.services.steps import entity_profile_save
 from onboarding.services.welcome import packet_acknowledge
+from portal.celery import app as celery_app
 from tests.factories import PDF, WelcomePacketFactory, packet_item_add
 from tests.onboarding.test_flow_services import Outcome, approve_all_steps, decide
 
@@ -192,6 +194,42 @@ def test_a_version_superseded_before_its_job_runs_is_not_delivered(application, 
 
     assert deliver_packet_version(older.pk) == 0
     assert not application.packet_deliveries.filter(packet=older).exists()
+
+
+def test_delivery_is_tried_again_while_file_storage_is_away_then_completes(
+    application, welcome_packet, settings, tmp_path
+):
+    active_provider(application)
+    packet = second_version()
+    packet_publish(packet=packet)  # its job runs after commit, which this test never reaches
+    working = settings.STORAGES
+    not_a_folder = tmp_path / "storage-away"
+    not_a_folder.write_bytes(b"")
+    settings.STORAGES = {
+        **working,
+        "default": {**working["default"], "OPTIONS": {"location": str(not_a_folder / "media")}},
+    }
+    tries_again: list[object] = []
+
+    def count(**kwargs: object) -> None:
+        tries_again.append(kwargs["reason"])
+
+    # Run eagerly as a worker would: a retry is scheduled, not raised to the caller.
+    propagates = celery_app.conf.task_eager_propagates
+    celery_app.conf.task_eager_propagates = False
+    task_retry.connect(count)
+    try:
+        with pytest.raises(NotADirectoryError):
+            deliver_packet_version.apply(args=[packet.pk]).get()
+    finally:
+        task_retry.disconnect(count)
+        celery_app.conf.task_eager_propagates = propagates
+
+    assert len(tries_again) == deliver_packet_version.max_retries
+    assert not application.packet_deliveries.filter(packet=packet).exists()
+    settings.STORAGES = working
+    assert deliver_packet_version.apply(args=[packet.pk]).get() == 1
+    assert application.packet_deliveries.filter(packet=packet).count() == 1
 
 
 def test_zip_holds_the_letter_and_every_document_and_is_recorded(

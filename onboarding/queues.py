@@ -166,7 +166,7 @@ def _fixed_options(
     field = form.fields[name]
     choices = field.choices  # type: ignore[attr-defined]
     values = [str(value) for value, _label in choices]
-    if selected not in values:  # an unknown value selects nothing, as "Any" shows
+    if selected not in values:  # an unknown value selects "Any", as the browser showed it
         selected = ""
     sort_key = ",".join(values) if name == "sort" else ""
     key = (name, language or "", sort_key, selected)

@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# The SQLite suite in parallel, one process per core (each has its own in-memory database).
+PYTEST_WORKERS ?= auto
 # The embedded default (SQLite in var/, local documents, console email, eager Celery) in debug mode.
 DEV_ENV := DEBUG=true DEMO_TOTP_BYPASS_CODE=123456
 
@@ -15,7 +17,8 @@ SHELL := /bin/bash
 
 help:
 	@echo "make run    migrate, create the demo accounts and serve on http://127.0.0.1:8000/"
-	@echo "make test   ruff, ruff format --check, mypy and pytest (PYTEST_ARGS='-k ...' passes through)"
+	@echo "make test   ruff, ruff format --check, mypy and pytest (PYTEST_ARGS='-k ...' passes through;"
+	@echo "            the tests run in one process per core, PYTEST_WORKERS=0 runs them in one)"
 	@echo "make lock   re-pin requirements/base.txt and requirements/dev.txt from pyproject.toml"
 	@echo "make venv   create $(VENV) and install requirements/dev.txt (only when it changed)"
 	@echo "make clean  remove $(VENV) and caches (keeps the demo data in var/)"
@@ -39,7 +42,7 @@ test: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # pip-compile writes this machine's package sources into the files; they are not part of the lock.
 lock: venv

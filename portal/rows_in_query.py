@@ -71,9 +71,12 @@ class RelatedRows(Expression):
 
 
 def with_rows_in_query(queryset: QuerySet[M], *lookups: str) -> QuerySet[M]:
-    """``queryset`` reading ``lookups`` (``"steps"``, ``"entity_profile__counties"``: a reverse
-    foreign key or a many-to-many, optionally behind one-to-one or foreign-key hops that the
-    queryset ``select_related``\\s) inside its own query."""
+    """``queryset`` reading ``lookups`` inside its own query.
+
+    A lookup names a reverse foreign key or a many-to-many field (``"steps"``), optionally behind
+    one-to-one or foreign-key hops that the queryset follows with ``select_related``
+    (``"entity_profile__counties"``).
+    """
     annotations = {
         f"{ANNOTATION_PREFIX}{index}": RelatedRows(queryset.model, lookup)
         for index, lookup in enumerate(lookups)

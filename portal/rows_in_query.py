@@ -140,7 +140,8 @@ def _order_by(model: type[models.Model], name: Any) -> str:
         raise TypeError(f"{model.__name__}: only field names in Meta.ordering are supported")
     field_name = name.lstrip("-")
     field = model._meta.pk if field_name == "pk" else model._meta.get_field(field_name)
-    return f"r.{_quote_name(field.attname)}"  # type: ignore[union-attr]  # a concrete field + (" DESC" if name.startswith("-") else "")
+    column = f"r.{_quote_name(field.attname)}"  # type: ignore[union-attr]  # a concrete field
+    return f"{column} DESC" if name.startswith("-") else column
 
 
 def _quote_name(name: str) -> str:

@@ -81,6 +81,17 @@ def test_rows_keep_their_models_order_and_know_their_parent(
         assert criteria[0].get_criterion_display()
 
 
+def test_a_descending_ordering_is_kept(filled_application):
+    """Events are ordered newest first (``-created_at``, ``-pk``)."""
+    expected = Application.objects.prefetch_related("events").get(pk=filled_application.pk)
+    read = with_rows_in_query(Application.objects.all(), "events").get(pk=filled_application.pk)
+
+    events = [event.pk for event in read.events.all()]
+    assert len(events) > 1
+    assert events == [event.pk for event in expected.events.all()]
+    assert events == sorted(events, reverse=True)
+
+
 def test_an_empty_one_to_one_reads_no_rows(application, django_assert_num_queries):
     EntityProfile.objects.filter(application=application).delete()
     with django_assert_num_queries(1):

@@ -32,26 +32,26 @@ def application_for_applicant(user: User, pk: int) -> Application:
     return get_object_or_404(applications_of(user), pk=pk)
 
 
+# The short lists of one application's record, read with it (``with_rows_in_query``).
+RECORD_LISTS = (
+    "steps",
+    "entity_profile__entity_types",
+    "entity_profile__counties",
+    "criterion_attestations",
+    "care_team",
+    "community_partners",
+    "populations",
+    "capacities",
+)
+
+
 def application_for_staff(pk: int) -> Application:
     """The application with its record's short lists read in the same query (a reviewer's page
     shows them all, and a round trip for each table was most of its time)."""
     record = Application.objects.select_related(
         "organization", "entity_profile", "data_sharing", "capability_attestation"
     )
-    return get_object_or_404(
-        with_rows_in_query(
-            record,
-            "steps",
-            "entity_profile__entity_types",
-            "entity_profile__counties",
-            "criterion_attestations",
-            "care_team",
-            "community_partners",
-            "populations",
-            "capacities",
-        ),
-        pk=pk,
-    )
+    return get_object_or_404(with_rows_in_query(record, *RECORD_LISTS), pk=pk)
 
 
 def open_deficiencies(application: Application) -> dict[str, list[Deficiency]]:

@@ -86,14 +86,15 @@ def with_rows_in_query(queryset: QuerySet[M], *lookups: str) -> QuerySet[M]:
     return clone
 
 
-def _relation_of(model: type[models.Model], lookup: str) -> tuple[list[str], Any]:
+@functools.cache
+def _relation_of(model: type[models.Model], lookup: str) -> tuple[tuple[str, ...], Any]:
     *hops, name = lookup.split("__")
     for hop in hops:
         model = model._meta.get_field(hop).related_model  # type: ignore[assignment]
     relation = model._meta.get_field(name)
     if not isinstance(relation, ManyToOneRel | ManyToManyField):
         raise TypeError(f"{lookup} is not a reverse foreign key or a many-to-many field")
-    return hops, relation
+    return tuple(hops), relation
 
 
 @functools.cache
@@ -163,16 +164,15 @@ def _adopting_iterable(lookups: tuple[str, ...]) -> type[ModelIterable]:
 
 
 def _adopt(instance: models.Model, lookup: str, rows: list[dict[str, Any]], db: str) -> None:
-    *hops, name = lookup.split("__")
+    hops, relation = _relation_of(type(instance), lookup)
     owner: models.Model | None = instance
     for hop in hops:
         owner = getattr(owner, hop, None)
     if owner is None:  # an empty one-to-one: nothing to read rows for
         return
-    relation = owner._meta.get_field(name)
-    related: type[models.Model] = relation.related_model  # type: ignore[assignment]
+    related: type[models.Model] = relation.related_model
     objects = [_instance(related, row, db) for row in rows]
-    manager = getattr(owner, name)
+    manager = getattr(owner, lookup.rsplit("__", 1)[-1])
     if isinstance(relation, ManyToOneRel):
         cache_name = relation.cache_name
         for obj in objects:

@@ -7,22 +7,14 @@ import pytest
 from django.db import models
 
 from onboarding.models import Application, ApplicationStep, CareTeamMember, EntityProfile
+from onboarding.selectors import RECORD_LISTS
 from onboarding.services.steps import step_submit
 from portal.rows_in_query import with_rows_in_query
 from tests.factories import fill_attestations_step, fill_entity_step
 
 pytestmark = pytest.mark.django_db
 
-LOOKUPS = (
-    "steps",
-    "entity_profile__entity_types",
-    "entity_profile__counties",
-    "criterion_attestations",
-    "care_team",
-    "community_partners",
-    "populations",
-    "capacities",
-)
+LOOKUPS = RECORD_LISTS  # what the reviewer's application page reads
 
 
 def columns(instance: models.Model) -> dict[str, object]:

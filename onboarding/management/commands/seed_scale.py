@@ -1,15 +1,14 @@
 """Bulk-create realistic applications in every state, with their viewflow processes and tasks.
 
-For measuring the workbench at scale (``bench/pages.py``): rows are written with ``bulk_create``
-in batches, never by running the flow, so 100,000 applications take minutes, not hours. The rows
-are what the flow would have left behind: one process per application, its human tasks in the
-right statuses (review tasks held by seeded reviewers or waiting in the queue), the workbench's
-``ReviewWork`` copy with due dates, timeline events, decisions and screening results.
+For measuring the workbench at scale (``bench/pages.py``): rows are written in batches as plain
+tuples (``portal.table_rows``: ``COPY`` on PostgreSQL), never by running the flow, so 100,000
+applications take minutes, not hours. The rows are what the flow would have left behind: one
+process per application, its human tasks in the right statuses (review tasks held by seeded
+reviewers or waiting in the queue), the workbench's ``ReviewWork`` copy with due dates, timeline
+events, decisions and screening results.
 """
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -18,7 +17,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
@@ -57,6 +56,7 @@ from onboarding.services.workflow import STAGE_BY_NODE
 from onboarding.sla import ReviewRound, due_date, holidays
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, Role
+from portal.table_rows import TableRows
 
 F = OnboardingFlow
 Status = Application.Status
@@ -81,6 +81,11 @@ SCENARIOS = [
     ("denied", 8),
     ("withdrawn", 6),
 ]
+CARE_TEAM = (
+    CareTeamRole.LEAD_CARE_MANAGER,
+    CareTeamRole.ECM_DIRECTOR,
+    CareTeamRole.CLINICAL_CONSULTANT,
+)
 REVIEW_PERMISSIONS = {
     F.review_entity: REVIEW_PERMISSION,
     F.review_attestations: REVIEW_PERMISSION,
@@ -89,32 +94,34 @@ REVIEW_PERMISSIONS = {
 }
 
 
-@contextmanager
-def timestamps_as_given(*model_classes: type[models.Model]) -> Iterator[None]:
-    """Let bulk_create keep the historical dates we set instead of stamping 'now'."""
-    saved = []
-    for model in model_classes:
-        for f in model._meta.concrete_fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                saved.append((f, f.auto_now, f.auto_now_add))  # type: ignore[attr-defined]
-                f.auto_now = f.auto_now_add = False  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        for f, now, now_add in saved:
-            f.auto_now, f.auto_now_add = now, now_add  # type: ignore[attr-defined]
-
-
 @dataclass
 class Plan:
     """What one application's history looks like, before it is written."""
 
     status: str
     steps: dict[str, str]
+    created: datetime
+    official: int
+    application: int = 0
     tasks: list[dict[str, Any]] = field(default_factory=list)
     process_status: str = PROCESS.NEW
     events: list[tuple[str, datetime]] = field(default_factory=list)
     decisions: list[tuple[str, str, datetime]] = field(default_factory=list)
+
+    def first(self, *kinds: str) -> datetime | None:
+        return next((at for kind, at in self.events if kind in kinds), None)
+
+    @property
+    def submitted_at(self) -> datetime | None:
+        return self.first("step_submitted")
+
+    @property
+    def decided_at(self) -> datetime | None:
+        return self.first("final_approved", "denied", "withdrawn")
+
+    @property
+    def approved_at(self) -> datetime | None:
+        return self.first("final_approved")
 
 
 class Command(BaseCommand):
@@ -132,7 +139,10 @@ class Command(BaseCommand):
         self.now = timezone.now()
         self.closed = holidays()
         self.entity_types = list(EntityType.objects.values_list("pk", flat=True))
-        self.reviewers, self.managers = self.staff(options["reviewers"])
+        reviewers, managers = self.staff(options["reviewers"])
+        self.reviewers = [user.pk for user in reviewers]
+        self.managers = [user.pk for user in managers]
+        self.rows = TableRows(connection)
         self.password = make_password(None)
         self.scenarios = [name for name, weight in SCENARIOS for _ in range(weight)]
         total = options["applications"]
@@ -140,12 +150,7 @@ class Command(BaseCommand):
         made = 0
         while made < total:
             size = min(options["batch"], total - made)
-            with (
-                transaction.atomic(),
-                timestamps_as_given(
-                    Application, ApplicationEvent, ReviewDecision, Organization, ScreeningResult
-                ),
-            ):
+            with transaction.atomic():
                 self.batch(start + made, size)
             made += size
             self.stdout.write(f"{made} / {total} applications")
@@ -178,52 +183,80 @@ class Command(BaseCommand):
 
     def batch(self, offset: int, size: int) -> None:
         rnd = self.random
-        users = User.objects.bulk_create(
-            User(
-                email=f"official{offset + i}@org{offset + i}.example",
-                full_name=f"Official {offset + i}",
-                password=self.password,
-                date_joined=self.now,
-            )
-            for i in range(size)
+        rows = self.rows
+        officials = rows.new_ids(User, size)
+        rows.write(
+            User,
+            ("id", "email", "full_name", "password", "date_joined"),
+            (
+                (
+                    pk,
+                    f"official{offset + i}@org{offset + i}.example",
+                    f"Official {offset + i}",
+                    self.password,
+                    self.now,
+                )
+                for i, pk in enumerate(officials)
+            ),
         )
         created = [self.now - timedelta(days=rnd.uniform(1, 540)) for _ in range(size)]
-        organizations = Organization.objects.bulk_create(
-            Organization(legal_name=f"Community Care Org {offset + i}", created_at=created[i])
-            for i in range(size)
+        organizations = rows.new_ids(Organization, size)
+        rows.write(
+            Organization,
+            ("id", "legal_name", "created_at"),
+            (
+                (pk, f"Community Care Org {offset + i}", created[i])
+                for i, pk in enumerate(organizations)
+            ),
         )
-        Membership.objects.bulk_create(
-            Membership(
-                organization=o, user=u, role=Membership.Role.AUTHORIZED_OFFICIAL, joined_at=c
-            )
-            for o, u, c in zip(organizations, users, created, strict=True)
+        rows.write(
+            Membership,
+            ("organization_id", "user_id", "role", "joined_at"),
+            (
+                (o, u, Membership.Role.AUTHORIZED_OFFICIAL.value, c)
+                for o, u, c in zip(organizations, officials, created, strict=True)
+            ),
         )
-        plans = [self.plan(rnd.choice(self.scenarios), c, users[i]) for i, c in enumerate(created)]
-        applications = Application.objects.bulk_create(
-            Application(
-                organization=organizations[i],
-                created_by=users[i],
-                status=plan.status,
-                created_at=created[i],
-                updated_at=max([created[i]] + [t for _k, t in plan.events]),
-                submitted_at=next((t for k, t in plan.events if k == "step_submitted"), None),
-                decided_at=next(
-                    (t for k, t in plan.events if k in {"final_approved", "denied", "withdrawn"}),
-                    None,
-                ),
-                decision_reason="Does not meet criterion 3."
-                if plan.status == Status.DENIED
-                else "",
-                effective_date=next(
-                    (t.date() for k, t in plan.events if k == "final_approved"), None
-                ),
-            )
-            for i, plan in enumerate(plans)
+        plans = [
+            self.plan(rnd.choice(self.scenarios), created[i], official)
+            for i, official in enumerate(officials)
+        ]
+        for plan, pk in zip(plans, rows.new_ids(Application, size), strict=True):
+            plan.application = pk
+        rows.write(
+            Application,
+            (
+                "id",
+                "organization_id",
+                "created_by_id",
+                "status",
+                "created_at",
+                "updated_at",
+                "submitted_at",
+                "decided_at",
+                "decision_reason",
+                "effective_date",
+            ),
+            (
+                (
+                    plan.application,
+                    organization,
+                    plan.official,
+                    plan.status,
+                    plan.created,
+                    max([plan.created] + [t for _k, t in plan.events]),
+                    plan.submitted_at,
+                    plan.decided_at,
+                    "Does not meet criterion 3." if plan.status == Status.DENIED else "",
+                    plan.approved_at.date() if plan.approved_at else None,
+                )
+                for plan, organization in zip(plans, organizations, strict=True)
+            ),
         )
-        self.domain_rows(applications, plans, users)
-        self.workflow_rows(applications, plans)
+        self.domain_rows(plans)
+        self.workflow_rows(plans)
 
-    def plan(self, scenario: str, created: datetime, official: User) -> Plan:
+    def plan(self, scenario: str, created: datetime, official: int) -> Plan:
         """The tasks, events and decisions an application in ``scenario`` has gathered so far."""
         rnd = self.random
         clock = created
@@ -241,7 +274,11 @@ class Command(BaseCommand):
             Kind.DATA_SHARING: StepStatus.DRAFT,
         }
         plan = Plan(
-            Status.DRAFT, {str(k): str(v) for k, v in draft.items()}, events=[("created", created)]
+            Status.DRAFT,
+            {str(k): str(v) for k, v in draft.items()},
+            created=created,
+            official=official,
+            events=[("created", created)],
         )
         plan.tasks.append(self.task(F.start, STATUS.DONE, created, created, official))
         if scenario == "draft":
@@ -362,7 +399,7 @@ class Command(BaseCommand):
         status: str,
         created: datetime,
         finished: datetime | None,
-        owner: User | None,
+        owner: int | None,
     ) -> dict[str, Any]:
         return {
             "node": node,
@@ -372,204 +409,296 @@ class Command(BaseCommand):
             "owner": owner,
         }
 
-    def domain_rows(
-        self, applications: list[Application], plans: list[Plan], users: list[User]
-    ) -> None:
+    def domain_rows(self, plans: list[Plan]) -> None:
         rnd = self.random
-        counties = County.values
-        populations = PopulationOfFocus.values
-        ApplicationStep.objects.bulk_create(
-            ApplicationStep(
-                application=a,
-                kind=kind,
-                status=status,
-                revision=0 if status == StepStatus.DRAFT else 1,
-                submitted_at=a.submitted_at if status != StepStatus.DRAFT else None,
-                submitted_by=users[i] if status != StepStatus.DRAFT else None,
-            )
-            for i, (a, plan) in enumerate(zip(applications, plans, strict=True))
-            for kind, status in plan.steps.items()
+        rows = self.rows
+        rows.write(
+            ApplicationStep,
+            ("application_id", "kind", "status", "revision", "submitted_at", "submitted_by_id"),
+            (
+                (plan.application, kind, status, 0, None, None)
+                if status == StepStatus.DRAFT
+                else (plan.application, kind, status, 1, plan.submitted_at, plan.official)
+                for plan in plans
+                for kind, status in plan.steps.items()
+            ),
         )
-        profiles = EntityProfile.objects.bulk_create(
-            EntityProfile(
-                application=a,
-                legal_name=f"Community Care Org {a.pk}",
-                tin=f"{rnd.randrange(10**8, 10**9)}",
-                npi=f"1{rnd.randrange(10**8, 10**9)}",
-                service_address=f"{rnd.randrange(1, 9999)} Main St, Los Angeles, CA 90012",
-                official_name=f"Official {a.pk}",
-                official_title="Executive Director",
-                contact_name=f"Contact {a.pk}",
-                contact_email=f"contact@org{a.pk}.example",
-                contact_phone="213-555-0100",
-            )
-            for a in applications
+        profiles = rows.new_ids(EntityProfile, len(plans))
+        rows.write(
+            EntityProfile,
+            (
+                "id",
+                "application_id",
+                "legal_name",
+                "tin",
+                "npi",
+                "service_address",
+                "official_name",
+                "official_title",
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+            ),
+            (
+                (
+                    profile,
+                    plan.application,
+                    f"Community Care Org {plan.application}",
+                    f"{rnd.randrange(10**8, 10**9)}",
+                    f"1{rnd.randrange(10**8, 10**9)}",
+                    f"{rnd.randrange(1, 9999)} Main St, Los Angeles, CA 90012",
+                    f"Official {plan.application}",
+                    "Executive Director",
+                    f"Contact {plan.application}",
+                    f"contact@org{plan.application}.example",
+                    "213-555-0100",
+                )
+                for profile, plan in zip(profiles, plans, strict=True)
+            ),
         )
-        Through = EntityProfile.entity_types.through
-        Through.objects.bulk_create(
-            Through(entityprofile_id=p.pk, entitytype_id=rnd.choice(self.entity_types))
-            for p in profiles
+        rows.write(
+            EntityProfile.entity_types.through,
+            ("entityprofile_id", "entitytype_id"),
+            ((profile, rnd.choice(self.entity_types)) for profile in profiles),
         )
-        served = {p.pk: rnd.sample(counties, rnd.choice([1, 1, 2, 3])) for p in profiles}
-        ServiceCounty.objects.bulk_create(
-            ServiceCounty(profile=p, county=c) for p in profiles for c in served[p.pk]
+        served = [rnd.sample(County.values, rnd.choice([1, 1, 2, 3])) for _ in profiles]
+        rows.write(
+            ServiceCounty,
+            ("profile_id", "county"),
+            (
+                (profile, county)
+                for profile, counties in zip(profiles, served, strict=True)
+                for county in counties
+            ),
         )
-        CapabilityAttestation.objects.bulk_create(
-            CapabilityAttestation(application=a, languages_offered="English, Spanish")
-            for a in applications
+        rows.write(
+            CapabilityAttestation,
+            ("application_id", "languages_offered"),
+            ((plan.application, "English, Spanish") for plan in plans),
         )
-        CriterionAttestation.objects.bulk_create(
-            CriterionAttestation(
-                application=a,
-                criterion=c,
-                attested=a.status != Status.DRAFT,
-                narrative="We meet this through weekly case conferences and a shared care plan.",
-            )
-            for a in applications
-            for c in QualificationCriterion.values
+        rows.write(
+            CriterionAttestation,
+            ("application_id", "criterion", "attested", "narrative"),
+            (
+                (
+                    plan.application,
+                    criterion,
+                    plan.status != Status.DRAFT,
+                    "We meet this through weekly case conferences and a shared care plan.",
+                )
+                for plan in plans
+                for criterion in QualificationCriterion.values
+            ),
         )
-        licence = {
-            "license_type": "LCSW",
-            "license_number": "LCS10001",
-            "license_state": "CA",
-            "license_expires_on": timezone.localdate() + timedelta(days=400),
-        }
-        CommunityPartner.objects.bulk_create(
-            CommunityPartner(
-                application=a,
-                kind=kind,
-                organization_name=f"{kind.label} partner of {a.pk}",
-                agreement_kind=rnd.choice(AgreementKind.values),
-            )
-            for a in applications
-            for kind in PartnerKind
+        agreement_kinds = AgreementKind.values
+        rows.write(
+            CommunityPartner,
+            ("application_id", "kind", "organization_name", "agreement_kind"),
+            (
+                (
+                    plan.application,
+                    kind,
+                    f"{label} partner of {plan.application}",
+                    rnd.choice(agreement_kinds),
+                )
+                for plan in plans
+                for kind, label in PartnerKind.choices
+            ),
         )
-        CareTeamMember.objects.bulk_create(
-            CareTeamMember(
-                application=a,
-                role=role,
-                full_name=f"{role.label} {a.pk}",
-                email=f"{role.value}@org{a.pk}.example",
-                fte=rnd.choice([Decimal("0.50"), Decimal("1.00")]),
-                languages="English, Spanish",
-                **(licence if role == CareTeamRole.CLINICAL_CONSULTANT else {}),
-            )
-            for a in applications
-            for role in (
-                CareTeamRole.LEAD_CARE_MANAGER,
-                CareTeamRole.ECM_DIRECTOR,
-                CareTeamRole.CLINICAL_CONSULTANT,
-            )
+        licence_expires = timezone.localdate() + timedelta(days=400)
+        rows.write(
+            CareTeamMember,
+            (
+                "application_id",
+                "role",
+                "full_name",
+                "email",
+                "fte",
+                "languages",
+                "license_type",
+                "license_number",
+                "license_state",
+                "license_expires_on",
+            ),
+            (
+                (
+                    plan.application,
+                    role.value,
+                    f"{role.label} {plan.application}",
+                    f"{role.value}@org{plan.application}.example",
+                    rnd.choice([Decimal("0.50"), Decimal("1.00")]),
+                    "English, Spanish",
+                    *(
+                        ("LCSW", "LCS10001", "CA", licence_expires)
+                        if role == CareTeamRole.CLINICAL_CONSULTANT
+                        else ("", "", "", None)
+                    ),
+                )
+                for plan in plans
+                for role in CARE_TEAM
+            ),
         )
-        chosen = {a.pk: rnd.sample(populations, rnd.choice([1, 2, 3])) for a in applications}
-        PopulationServed.objects.bulk_create(
-            PopulationServed(
-                application=a, population=population, years_experience=rnd.randrange(0, 15)
-            )
-            for a in applications
-            for population in chosen[a.pk]
+        chosen = [rnd.sample(PopulationOfFocus.values, rnd.choice([1, 2, 3])) for _ in plans]
+        rows.write(
+            PopulationServed,
+            ("application_id", "population", "years_experience"),
+            (
+                (plan.application, population, rnd.randrange(0, 15))
+                for plan, populations in zip(plans, chosen, strict=True)
+                for population in populations
+            ),
         )
-        PopulationCapacity.objects.bulk_create(
-            PopulationCapacity(
-                application=a,
-                population=population,
-                county=served[p.pk][0],
-                member_capacity=rnd.randrange(10, 400),
-            )
-            for a, p in zip(applications, profiles, strict=True)
-            for population in chosen[a.pk]
+        rows.write(
+            PopulationCapacity,
+            ("application_id", "population", "county", "member_capacity"),
+            (
+                (plan.application, population, counties[0], rnd.randrange(10, 400))
+                for plan, populations, counties in zip(plans, chosen, served, strict=True)
+                for population in populations
+            ),
         )
-        DataSharingProfile.objects.bulk_create(
-            DataSharingProfile(application=a, documentation_system="CareFlow") for a in applications
+        rows.write(
+            DataSharingProfile,
+            ("application_id", "documentation_system"),
+            ((plan.application, "CareFlow") for plan in plans),
         )
-        ApplicationEvent.objects.bulk_create(
-            ApplicationEvent(application=a, kind=kind, actor=None, created_at=at, detail="")
-            for a, plan in zip(applications, plans, strict=True)
-            for kind, at in plan.events
+        rows.write(
+            ApplicationEvent,
+            ("application_id", "kind", "created_at"),
+            ((plan.application, kind, at) for plan in plans for kind, at in plan.events),
         )
-        ScreeningResult.objects.bulk_create(
-            ScreeningResult(
-                application=a,
-                check_name="npi_check_digit",
-                subject="NPI",
-                outcome=ScreeningResult.Outcome.CLEAR,
-                evidence="Luhn check passed",
-                revision=1,
-                checked_at=a.submitted_at,
-            )
-            for a in applications
-            if a.submitted_at
+        rows.write(
+            ScreeningResult,
+            ("application_id", "check_name", "subject", "outcome", "evidence", "checked_at"),
+            (
+                (
+                    plan.application,
+                    "npi_check_digit",
+                    "NPI",
+                    ScreeningResult.Outcome.CLEAR.value,
+                    "Luhn check passed",
+                    plan.submitted_at,
+                )
+                for plan in plans
+                if plan.submitted_at
+            ),
         )
 
-    def workflow_rows(self, applications: list[Application], plans: list[Plan]) -> None:
-        processes = Process.objects.bulk_create(
-            Process(
-                flow_class=OnboardingFlow,
-                status=plan.process_status,
-                created=a.created_at,
-                finished=a.decided_at if plan.process_status != PROCESS.NEW else None,
-            )
-            for a, plan in zip(applications, plans, strict=True)
+    def workflow_rows(self, plans: list[Plan]) -> None:
+        rows = self.rows
+        processes = rows.new_ids(Process, len(plans))
+        rows.write(
+            Process,
+            ("id", "flow_class", "status", "created", "finished"),
+            (
+                (
+                    process,
+                    OnboardingFlow,
+                    plan.process_status,
+                    plan.created,
+                    plan.decided_at if plan.process_status != PROCESS.NEW else None,
+                )
+                for process, plan in zip(processes, plans, strict=True)
+            ),
         )
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                # The table name is our own model's, not input. bulk_create cannot write the
-                # child rows of a multi-table model, so they are inserted directly.
-                f"INSERT INTO {OnboardingProcess._meta.db_table} "  # noqa: S608
-                "(process_ptr_id, application_id) VALUES (%s, %s)",
-                [(p.pk, a.pk) for p, a in zip(processes, applications, strict=True)],
-            )
-        specs = []
-        for a, plan, process in zip(applications, plans, processes, strict=True):
-            for spec in plan.tasks:
-                spec["process"] = process
-                specs.append((a, spec))
-        tasks = Task.objects.bulk_create(
-            Task(
-                flow_task=spec["node"],
-                flow_task_type="HUMAN" if spec["node"] is not F.start else "START",
-                status=spec["status"],
-                created=spec["created"],
-                assigned=spec["created"] if spec["owner"] else None,
-                finished=spec["finished"],
-                owner=spec["owner"],
-                owner_permission=REVIEW_PERMISSIONS.get(spec["node"]),
-                process=spec["process"],
-            )
-            for _a, spec in specs
+        rows.write(
+            OnboardingProcess,
+            ("process_ptr_id", "application_id"),
+            ((process, plan.application) for process, plan in zip(processes, plans, strict=True)),
+        )
+        specs = [
+            (plan, process, spec)
+            for plan, process in zip(plans, processes, strict=True)
+            for spec in plan.tasks
+        ]
+        tasks = rows.new_ids(Task, len(specs))
+        rows.write(
+            Task,
+            (
+                "id",
+                "flow_task",
+                "flow_task_type",
+                "status",
+                "created",
+                "assigned",
+                "finished",
+                "owner_id",
+                "owner_permission",
+                "process_id",
+            ),
+            (
+                (
+                    task,
+                    spec["node"],
+                    "START" if spec["node"] is F.start else "HUMAN",
+                    spec["status"],
+                    spec["created"],
+                    spec["created"] if spec["owner"] else None,
+                    spec["finished"],
+                    spec["owner"],
+                    REVIEW_PERMISSIONS.get(spec["node"]),
+                    process,
+                )
+                for task, (_plan, process, spec) in zip(tasks, specs, strict=True)
+            ),
         )
         rounds: dict[tuple[int, str], list[ReviewRound]] = {}
         work = []
-        for (application, spec), task in zip(specs, tasks, strict=True):
+        for task, (plan, _process, spec) in zip(tasks, specs, strict=True):
             stage = STAGE_BY_NODE.get(spec["node"])
             if stage is None:
                 continue
-            history = rounds.setdefault((application.pk, stage), [])
-            history.append(ReviewRound(task.created, task.finished))
-            is_open = task.status in {STATUS.NEW, STATUS.ASSIGNED}
+            history = rounds.setdefault((plan.application, stage), [])
+            history.append(ReviewRound(spec["created"], spec["finished"]))
+            is_open = spec["status"] in {STATUS.NEW, STATUS.ASSIGNED}
             work.append(
-                ReviewWork(
-                    task=task,
-                    application=application,
-                    stage=stage,
-                    owner=task.owner if is_open else None,
-                    is_open=is_open,
-                    created_at=task.created,
-                    finished_at=task.finished,
-                    due_on=due_date(stage, history, self.closed),
+                (
+                    task,
+                    plan.application,
+                    stage,
+                    spec["owner"] if is_open else None,
+                    is_open,
+                    spec["created"],
+                    spec["finished"],
+                    due_date(stage, history, self.closed),
                 )
             )
-        ReviewWork.objects.bulk_create(work)
-        ReviewDecision.objects.bulk_create(
-            ReviewDecision(
-                application=a,
-                stage=stage,
-                outcome=outcome,
-                reviewer=self.managers[0] if stage == "final" else self.reviewers[0],
-                reason="Deficiencies listed." if outcome != Outcome.APPROVE else "",
-                revision=1,
-                decided_at=at,
-            )
-            for a, plan in zip(applications, plans, strict=True)
-            for stage, outcome, at in plan.decisions
+        rows.write(
+            ReviewWork,
+            (
+                "task_id",
+                "application_id",
+                "stage",
+                "owner_id",
+                "is_open",
+                "created_at",
+                "finished_at",
+                "due_on",
+            ),
+            work,
+        )
+        rows.write(
+            ReviewDecision,
+            (
+                "application_id",
+                "stage",
+                "outcome",
+                "reviewer_id",
+                "reason",
+                "revision",
+                "decided_at",
+            ),
+            (
+                (
+                    plan.application,
+                    stage,
+                    outcome,
+                    self.managers[0] if stage == "final" else self.reviewers[0],
+                    "Deficiencies listed." if outcome != Outcome.APPROVE else "",
+                    1,
+                    at,
+                )
+                for plan in plans
+                for stage, outcome, at in plan.decisions
+            ),
         )

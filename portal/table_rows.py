@@ -47,17 +47,17 @@ class TableRows:
 
     def new_ids(self, model: type[models.Model], count: int) -> list[int]:
         """``count`` primary keys no other row of ``model`` has or will be given."""
-        table = self.connection.ops.quote_name(model._meta.db_table)
-        pk = self.connection.ops.quote_name(model._meta.pk.column)
+        quote = self.connection.ops.quote_name
+        table, pk = quote(model._meta.db_table), model._meta.pk.column
         with self.connection.cursor() as cursor:
             if self.connection.vendor == "postgresql":
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [table, model._meta.pk.column, count],
+                    [table, pk, count],
                 )
                 return [row[0] for row in cursor.fetchall()]
             # Elsewhere the caller's transaction holds the only writer (SQLite locks the file).
-            cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {table}")  # noqa: S608
+            cursor.execute(f"SELECT COALESCE(MAX({quote(pk)}), 0) FROM {table}")  # noqa: S608
             (highest,) = cursor.fetchone()
             return list(range(highest + 1, highest + 1 + count))
 

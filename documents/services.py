@@ -68,6 +68,9 @@ def document_upload(
         size=checked.size,
         sha256=checked.sha256,
     )
+    # The storage keeps the type the browser claimed (on S3, as the object's Content-Type):
+    # record what the content was recognised as instead.
+    upload.content_type = checked.content_type
     try:
         document.file.save(checked.display_name, upload, save=False)
     except (OSError, BotoCoreError, ClientError) as error:

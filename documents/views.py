@@ -18,7 +18,7 @@ from documents.selectors import (
 )
 from documents.services import download_record
 from documents.storage import attachment_response, zip_response
-from documents.validators import display_name
+from documents.validators import served_name
 from onboarding.exceptions import OnboardingError
 from onboarding.forms import AcknowledgeForm
 from onboarding.services.welcome import packet_acknowledge
@@ -32,7 +32,8 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     document = document_for(user, pk)
     download_record(user=user, ip_address=client_ip(request), document=document)
-    return attachment_response(document.file, document.original_name, document.content_type)
+    name = served_name(document.original_name, document.content_type)
+    return attachment_response(document.file, name, document.content_type)
 
 
 @login_required
@@ -63,7 +64,8 @@ def packet_item_download(request: HttpRequest, pk: int, item_pk: int) -> HttpRes
     user: User = request.user  # type: ignore[assignment]
     delivery, item = packet_item_for(user, pk, item_pk)
     download_record(user=user, ip_address=client_ip(request), delivery=delivery, packet_item=item)
-    return attachment_response(item.file, item.original_name, item.content_type)
+    name = served_name(item.original_name, item.content_type)
+    return attachment_response(item.file, name, item.content_type)
 
 
 @login_required
@@ -86,7 +88,8 @@ def _zip_entries(delivery: PacketDelivery) -> list[tuple[str, object]]:
     if delivery.letter:
         entries.append((f"00 {delivery.letter_name}", delivery.letter))
     for number, item in enumerate(delivery.items.all(), start=1):
-        entries.append((f"{number:02d} {display_name(item.original_name)}", item.file))
+        name = served_name(item.original_name, item.content_type)
+        entries.append((f"{number:02d} {name}", item.file))
     return entries
 
 

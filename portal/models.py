@@ -81,6 +81,12 @@ class AuditEvent(models.Model):
         DOCUMENT_DOWNLOAD = "document_download", _("Document downloaded")
         EXPORT = "export", _("Export")
         ADMIN_CHANGE = "admin_change", _("Admin change")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("Second factor refused")
+        PASSWORD_CHANGE = "password_change", _("Password changed")
+        ORGANIZATION_CREATED = "organization_created", _("Organization created")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        MEMBERSHIP_REMOVED = "membership_removed", _("Member removed")
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

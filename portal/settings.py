@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.audit.AuditContextMiddleware",
     "portal.middleware.StaffSecurityMiddleware",
+    "portal.middleware.NoStoreForSignedInMiddleware",
 ]
 
 # Our own pages are the only frontend: viewflow's Material site and its Turbo middleware stay off.
@@ -234,6 +235,13 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# What checking one sample RTF/OTF may take: a sample needs a few hundred lines, and a small
+# workbook can unpack to hundreds of megabytes of text. Past a limit the file is refused with a
+# message. The check runs as a background job, stopped by Celery a little after these seconds.
+SAMPLE_CHECK_MAX_SECONDS = env.int("SAMPLE_CHECK_MAX_SECONDS", default=30)
+SAMPLE_XLSX_MAX_SHARED_STRINGS = env.int("SAMPLE_XLSX_MAX_SHARED_STRINGS", default=200_000)
+SAMPLE_XLSX_MAX_TEXT_CHARACTERS = env.int("SAMPLE_XLSX_MAX_TEXT_CHARACTERS", default=10_000_000)
+SAMPLE_XLSX_MAX_CELLS = env.int("SAMPLE_XLSX_MAX_CELLS", default=2_000_000)
 
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))

@@ -1,9 +1,16 @@
-"""Receivers for what only signals tell us: sign-ins, role changes, admin edits, and a second
-factor removed."""
+"""Receivers for what only signals tell us: sign-ins, role changes, admin edits, password changes,
+and a second factor passed, refused, set up or removed."""
 
 from typing import Any
 
-from allauth.mfa.signals import authenticator_removed
+from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.mfa.signals import (
+    authentication_failed,
+    authenticator_added,
+    authenticator_removed,
+    authenticator_used,
+)
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -12,7 +19,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from portal.audit import admin_change_recorded, audit_record, current_user, request_details
-from portal.middleware import MFA_ENROLLED
+from portal.middleware import SECOND_FACTOR_PASSED, second_factor_record
 from portal.models import AuditEvent, User
 
 
@@ -63,8 +70,56 @@ def admin_changed(sender: Any, instance: LogEntry, created: bool, **kwargs: Any)
         admin_change_recorded(instance)
 
 
-@receiver(authenticator_removed)
-def second_factor_removed(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
-    """Staff pages check for a second factor again once this session's is gone."""
+@receiver(authenticator_used)
+@receiver(authenticator_added)
+def second_factor_passed(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
+    """A code was accepted at sign-in, or an authenticator was just set up with one: this
+    session has passed the second factor (portal.middleware requires it of staff)."""
     if request is not None and hasattr(request, "session"):
-        request.session.pop(MFA_ENROLLED, None)
+        second_factor_record(request.session, user.pk)
+
+
+@receiver(authentication_failed)
+def second_factor_refused(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
+    reauthenticating = kwargs.get("reauthentication", False)
+    audit_record(
+        action=AuditEvent.Action.SECOND_FACTOR_FAILED,
+        actor=user,
+        target=user,
+        summary="Wrong authenticator code"
+        + (" when confirming identity" if reauthenticating else " at sign-in"),
+        details=request_details(request) if request is not None else None,
+    )
+
+
+@receiver(password_changed)
+@receiver(password_set)
+@receiver(password_reset)
+def password_changed_by_owner(
+    sender: Any, request: HttpRequest | None, user: User, signal: Any, **kwargs: Any
+) -> None:
+    how = {
+        password_changed: "changed by its owner",
+        password_set: "set by its owner",
+        password_reset: "reset by email link",
+    }[signal]
+    audit_record(
+        action=AuditEvent.Action.PASSWORD_CHANGE,
+        actor=user,
+        target=user,
+        summary=f"Password of {user.email} {how}",
+        details=request_details(request) if request is not None else None,
+    )
+
+
+@receiver(authenticator_removed)
+def second_factor_removed(
+    sender: Any, user: User, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """With no authenticator left, staff pages ask for one to be set up again."""
+    if request is not None and hasattr(request, "session") and not is_mfa_enabled(user):
+        request.session.pop(SECOND_FACTOR_PASSED, None)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from portal import views
 
@@ -10,5 +11,13 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("onboarding.urls")),
     path("documents/", include("documents.urls")),
+    # The admin site signs in and changes passwords through allauth only (second factor, rate
+    # limits, audit); these come before admin.site.urls so that its own forms are never reached.
+    path("admin/login/", views.admin_sign_in, name="admin_sign_in"),
+    path(
+        "admin/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+        name="admin_password_change",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,9 @@ import csv
 from collections.abc import Iterator
 from datetime import datetime, time
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -25,6 +27,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_staff:
         return redirect("admin:index")
     return redirect("onboarding:dashboard")
+
+
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin site's own sign-in is replaced by the portal's, which asks staff for their
+    authenticator code and locks an address after repeated wrong passwords."""
+    return redirect_to_login(request.GET.get("next") or "/admin/", settings.LOGIN_URL)
 
 
 def _filtered_audit(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, str]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
 from pytest_django.fixtures import Settings
 
 from documents.models import WelcomePacket
@@ -20,6 +21,7 @@ from onboarding.models import (
 )
 from onboarding.services.applications import application_start
 from onboarding.services.organizations import organization_create
+from portal.middleware import second_factor_record
 from portal.models import User
 from portal.roles import ROLE_PERMISSIONS, SCREENING_ROLE_PERMISSIONS, Role
 from tests.factories import (
@@ -30,6 +32,27 @@ from tests.factories import (
     packet_item_add,
     refetch,
 )
+
+PASSWORD_ONLY_LOGIN = Client.force_login
+
+
+@pytest.fixture(autouse=True)
+def force_login_is_a_whole_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In tests, ``Client.force_login`` stands for a complete sign-in: the password and, for
+    staff, the authenticator code in that same session, as ``/accounts/login/`` and
+    ``/accounts/2fa/authenticate/`` would leave it.
+
+    Tests of the second factor itself sign in through those pages, or use
+    ``PASSWORD_ONLY_LOGIN`` for a session that never passed it.
+    """
+
+    def force_login(client: Client, user: User, backend: str | None = None) -> None:
+        PASSWORD_ONLY_LOGIN(client, user, backend)
+        session = client.session
+        second_factor_record(session, user.pk)
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from portal.models import User
+from tests.conftest import PASSWORD_ONLY_LOGIN
 from tests.factories import PASSWORD, UserFactory, enroll_totp, totp_now
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,9 @@ def empty_rate_limits():
     cache.clear()
 
 
+# Transactional, as a real request is: allauth announces a new authenticator once its transaction
+# commits, and this session is marked as having passed the second factor then.
+@pytest.mark.django_db(transaction=True)
 def test_staff_must_set_up_an_authenticator_before_any_staff_page(client):
     reviewer = verified(User.objects.create_user("rita@plan.example", PASSWORD))
     reviewer.groups.add(Group.objects.get(name="reviewer"))
@@ -114,3 +118,78 @@ def test_removing_the_authenticator_brings_the_second_factor_requirement_back(cl
     assert not Authenticator.objects.filter(user=reviewer).exists()
     response = client.get("/review/")
     assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def plan_admin_with_authenticator() -> tuple[User, str]:
+    admin = verified(User.objects.create_user("pat@plan.example", PASSWORD, is_staff=True))
+    admin.groups.add(Group.objects.get(name="plan admin"))
+    return admin, enroll_totp(admin)
+
+
+STAFF_PAGES = ("/admin/", "/review/", "/audit/", "/audit/export.csv", "/review/roster.csv")
+
+
+def test_the_admin_sign_in_is_the_portal_sign_in_with_its_second_factor(client):
+    admin, secret = plan_admin_with_authenticator()
+    admin.groups.add(Group.objects.get(name="network manager"))
+
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/"
+    response = client.post("/admin/login/", {"username": admin.email, "password": PASSWORD})
+    assert response.status_code == 302, "Django's own admin sign-in form is never reached"
+    assert "_auth_user_id" not in client.session
+    for page in STAFF_PAGES:
+        assert client.get(page).status_code == 302, page
+
+    client.post("/accounts/login/", {"login": admin.email, "password": PASSWORD})
+    assert client.get("/admin/").status_code == 302, "not signed in before the code"
+    client.post("/accounts/2fa/authenticate/", {"code": totp_now(secret)})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_admin_sign_in_locks_the_address_after_repeated_wrong_passwords(client):
+    admin, _secret = plan_admin_with_authenticator()
+    for _ in range(15):
+        client.post("/admin/login/", {"username": admin.email, "password": "wrong-password"})
+        client.post("/accounts/login/", {"login": admin.email, "password": "wrong-password"})
+    response = client.post("/accounts/login/", {"login": admin.email, "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_session_that_never_passed_the_second_factor_opens_no_staff_page(client):
+    """A staff session opened without the code (here: signed in by password alone) is ended,
+    even though the person has an authenticator set up."""
+    admin, _secret = plan_admin_with_authenticator()
+    admin.groups.add(Group.objects.get(name="network manager"))
+    for page in STAFF_PAGES:
+        PASSWORD_ONLY_LOGIN(client, admin)
+        response = client.get(page)
+        assert response.status_code == 302, page
+        assert response["Location"] == "/accounts/login/", page
+        assert "_auth_user_id" not in client.session, page
+
+
+def test_the_second_factor_of_one_person_does_not_carry_over_to_another(client):
+    first, first_secret = plan_admin_with_authenticator()
+    second = verified(User.objects.create_user("sam@plan.example", PASSWORD, is_staff=True))
+    enroll_totp(second)
+    client.post("/accounts/login/", {"login": first.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_now(first_secret)})
+    assert client.get("/admin/").status_code == 200
+    PASSWORD_ONLY_LOGIN(client, second)  # another person's session, without a code of its own
+    assert client.get("/admin/").status_code == 302
+
+
+def test_signed_in_pages_are_never_cached(client, reviewer, authorized_official):
+    client.force_login(authorized_official)
+    for page in ("/dashboard/", "/organization/team/"):
+        cache_control = client.get(page)["Cache-Control"]
+        assert "no-store" in cache_control, page
+        assert "private" in cache_control, page
+    client.force_login(reviewer)
+    for page in ("/review/", "/review/applications/", "/review/mine/"):
+        cache_control = client.get(page)["Cache-Control"]
+        assert "no-store" in cache_control, page
+        assert "private" in cache_control, page

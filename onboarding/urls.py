@@ -54,6 +54,11 @@ urlpatterns = [
         steps.sample_file_check_view,
         name="sample_file_check",
     ),
+    path(
+        "applications/<int:pk>/data-sharing/samples/<int:check_pk>/",
+        steps.sample_file_check_progress,
+        name="sample_file_check_progress",
+    ),
     path("applications/<int:pk>/<slug:step>/", steps.step_page, name="step"),
     path(
         "applications/<int:pk>/<slug:step>/documents/",

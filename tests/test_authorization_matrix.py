@@ -62,6 +62,9 @@ MATRIX: dict[str, Row] = {
     "onboarding:step": Row("get", "app,step", (LOGIN, 200, 404, 404, 404, 404)),
     "onboarding:document_upload": Row("post", "app,step", (LOGIN, 302, 404, 404, 404, 404)),
     "onboarding:sample_file_check": Row("post", "app", (LOGIN, 302, 404, 404, 404, 404)),
+    "onboarding:sample_file_check_progress": Row(
+        "get", "app,sample_check", (LOGIN, 200, 404, 404, 404, 404)
+    ),
     "onboarding:review_queue": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
     "onboarding:my_tasks": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
     "onboarding:review_applications": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
@@ -169,6 +172,9 @@ def world(settings: Any) -> dict[str, Any]:
         "item": item.pk,
         "delivery": packet_deliver(application=application).pk,
         "token": invitation.token,
+        "sample_check": application.sample_checks.create(
+            kind="rtf", file_name="rtf.csv", requested_by=a
+        ).pk,
         "screening": ScreeningResult.objects.filter(application=application).values_list(
             "pk", flat=True
         )[0],

@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from onboarding.data_exchange.specs import FileKind
 from onboarding.models import (
     Application,
     FileSpecification,
+    SampleFileCheck,
     SampleFileProblem,
     SampleFileReport,
 )
@@ -75,3 +77,9 @@ def sample_file_overview(
             )
         )
     return overview
+
+
+def sample_check_of(application: Application, pk: int) -> SampleFileCheck:
+    """One of the application's sample checks (the application already scoped to the person);
+    a 404 for any other."""
+    return get_object_or_404(application.sample_checks.select_related("report"), pk=pk)

@@ -4,14 +4,24 @@ openpyxl's read-only mode parses with the standard library's ElementTree and too
 a 50,000-line sample; python-calamine is fast but holds the whole sheet in memory (about 30 times
 the file's size). This reader parses the sheet with lxml, in C, and keeps one row at a time, so
 memory stays flat however long the file is. Only the shared-string table (the workbook's distinct
-texts) and the list of date styles are held; the upload check has already refused a workbook
-that unpacks to an absurd size. openpyxl still supplies the rules it knows best:
-which number formats are dates, and how Excel serial numbers become dates.
+texts) and the list of date styles are held.
+
+The upload check has already refused a workbook that unpacks to an absurd size, but one within
+that size can still hold hundreds of megabytes of text in a few kilobytes of zip. So what a read
+takes in is counted as the parts are parsed (``Limits``: shared strings, characters of text,
+cells, seconds; and the size of any one row or string), and reading stops with
+``LimitExceeded`` the moment one is passed, never after the text is in memory. openpyxl still
+supplies the rules it knows best: which number formats are dates, and how Excel serial numbers
+become dates.
 """
 
+import enum
 import posixpath
+import time
 import zipfile
+import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO
 
 from lxml import etree
@@ -20,48 +30,113 @@ from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
 RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# The workbook, relationship and style parts are read whole into small tables; real ones are a
+# few kilobytes (a heavily styled workbook's styles a megabyte or two). Larger is not a sample.
+MAX_SMALL_PART_BYTES = 10 * 1024 * 1024
+# lxml builds each element whole before handing it on: a row (or a shared string) is held until
+# it ends. A real one is a few kilobytes, so this much XML without one ending is refused.
+MAX_ITEM_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
 
 
 class NotAWorkbook(Exception):
     """The zip is not a workbook this reader can follow (a part is missing or malformed)."""
 
 
-def rows(upload: IO[bytes]) -> Iterator[tuple[int, list[object]]]:
+class Limit(enum.Enum):
+    SHARED_STRINGS = "shared strings"
+    TEXT_CHARACTERS = "text characters"
+    CELLS = "cells"
+    SECONDS = "seconds"
+    ITEM_BYTES = "bytes of one row or string"
+
+
+class LimitExceeded(Exception):
+    """The workbook holds, or takes, more than ``Limits`` allow; reading stopped there."""
+
+    def __init__(self, limit: Limit) -> None:
+        super().__init__(limit.value)
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one read may take in.
+
+    ``shared_strings`` and ``text_characters`` bound the text held at once (the shared-string
+    table, plus the current row's own text); ``cells`` the cells read, gaps included, which
+    bounds the work; ``deadline`` (a ``time.monotonic()`` value) the time.
+    """
+
+    shared_strings: int
+    text_characters: int
+    cells: int
+    deadline: float
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise LimitExceeded(Limit.SECONDS)
+
+
+NO_LIMITS = Limits(shared_strings=2**63, text_characters=2**63, cells=2**63, deadline=float("inf"))
+
+
+def rows(upload: IO[bytes], limits: Limits = NO_LIMITS) -> Iterator[tuple[int, list[object]]]:
     """``(row number, cell values)`` for each row of the first worksheet that has a cell.
 
     Values are what a reader of the sheet sees: text, int, float, bool, and dates or datetimes
-    for numbers in a date format. Gaps between cells are filled with ``None``.
+    for numbers in a date format. Gaps between cells are filled with ``None``. Past any of
+    ``limits`` this raises ``LimitExceeded`` at once.
     """
     try:
         with zipfile.ZipFile(upload) as archive:
-            yield from _Workbook(archive).rows()
+            yield from _Workbook(archive, limits).rows()
+    except etree.XMLSyntaxError as error:
+        if error.code == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            # libxml2's own bounds (a text node over 10 MB, absurd nesting): one giant item.
+            raise LimitExceeded(Limit.ITEM_BYTES) from error
+        raise NotAWorkbook(str(error)) from error
     except (
         zipfile.BadZipFile,
+        zlib.error,  # a damaged compressed part
+        EOFError,  # a truncated compressed part
         KeyError,
         IndexError,
         ValueError,
         OSError,
-        etree.XMLSyntaxError,
     ) as error:
         raise NotAWorkbook(str(error)) from error
 
 
 def _parse(
-    archive: zipfile.ZipFile, name: str, tag: str | tuple[str, ...]
+    archive: zipfile.ZipFile, name: str, tag: str | tuple[str, ...], limits: Limits
 ) -> Iterator[etree._Element]:
+    """Each ``tag`` element of the part as it ends; it is cleared once the caller moves on.
+
+    The part is fed to the parser a chunk at a time so that between chunks the time, and the
+    bytes read since an element last ended, can be checked: neither a slow part nor one giant
+    element (which lxml would build whole) gets past ``limits`` and ``MAX_ITEM_BYTES``.
+    """
+    parser = etree.XMLPullParser(
+        events=("end",), tag=tag, resolve_entities=False, no_network=True, load_dtd=False
+    )
     with archive.open(name) as part:
-        for _event, element in etree.iterparse(
-            part,
-            events=("end",),
-            tag=tag,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-        ):
+        pending = 0
+        while chunk := part.read(CHUNK_BYTES):
+            parser.feed(chunk)
+            pending += len(chunk)
+            for _event, element in parser.read_events():
+                pending = 0
+                yield element
+                element.clear(keep_tail=True)
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+            if pending > MAX_ITEM_BYTES:
+                raise LimitExceeded(Limit.ITEM_BYTES)
+            limits.check_time()
+        parser.close()
+        for _event, element in parser.read_events():
             yield element
-            element.clear(keep_tail=True)
-            while element.getprevious() is not None:
-                del element.getparent()[0]
 
 
 def _text(element: etree._Element) -> str:
@@ -72,12 +147,13 @@ def _text(element: etree._Element) -> str:
 
 
 class _Workbook:
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: zipfile.ZipFile, limits: Limits) -> None:
         self.archive = archive
+        self.limits = limits
         targets = self._relationship_targets()
         self.date1904 = False
         first_sheet_id = None
-        for element in _parse(archive, "xl/workbook.xml", "{*}*"):
+        for element in _parse(archive, _small("xl/workbook.xml", archive), "{*}*", limits):
             name = etree.QName(element).localname
             if name == "workbookPr":
                 self.date1904 = element.get("date1904", "0").lower() in ("1", "true")
@@ -88,12 +164,15 @@ class _Workbook:
         self.sheet = targets[first_sheet_id][1]
         parts = dict(targets.values())
         self.strings = self._shared_strings(parts.get("sharedStrings"))
+        self.text_characters = sum(map(len, self.strings))
+        self.row_text = 0  # characters of the current row's own (not shared) text
         self.date_styles = self._date_styles(parts.get("styles"))
 
     def _relationship_targets(self) -> dict[str, tuple[str, str]]:
         """Relationship id → (kind, path inside the zip), for the workbook's parts."""
         targets = {}
-        for element in _parse(self.archive, "xl/_rels/workbook.xml.rels", "{*}Relationship"):
+        name = _small("xl/_rels/workbook.xml.rels", self.archive)
+        for element in _parse(self.archive, name, "{*}Relationship", self.limits):
             target = element.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             kind = element.get("Type", "").rsplit("/", 1)[-1]
@@ -101,11 +180,28 @@ class _Workbook:
         return targets
 
     def _shared_strings(self, path: str | None) -> list[str]:
+        """The shared-string table, counted text run by text run so that reading stops as soon
+        as it passes the limits, never after the whole table is in memory."""
         strings: list[str] = []
         if path is None:
             return strings
-        for element in _parse(self.archive, path, "{*}si"):
-            strings.append(_text(element))
+        limits = self.limits
+        characters = 0
+        runs: list[str] = []
+        for element in _parse(self.archive, path, ("{*}si", "{*}t"), limits):
+            if element.tag.endswith("si"):
+                strings.append("".join(runs))
+                runs = []
+                if len(strings) > limits.shared_strings:
+                    raise LimitExceeded(Limit.SHARED_STRINGS)
+                continue
+            parent = element.getparent()
+            if parent is None or etree.QName(parent).localname != "rPh":  # phonetic runs: no
+                text = element.text or ""
+                characters += len(text)
+                if characters > limits.text_characters:
+                    raise LimitExceeded(Limit.TEXT_CHARACTERS)
+                runs.append(text)
         return strings
 
     def _date_styles(self, path: str | None) -> frozenset[int]:
@@ -114,7 +210,8 @@ class _Workbook:
             return frozenset()
         formats: dict[int, str] = dict(BUILTIN_FORMATS)
         style_formats: list[int] = []
-        for element in _parse(self.archive, path, ("{*}numFmt", "{*}cellXfs")):
+        tags = ("{*}numFmt", "{*}cellXfs")
+        for element in _parse(self.archive, _small(path, self.archive), tags, self.limits):
             if etree.QName(element).localname == "numFmt":
                 formats[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
             else:
@@ -126,10 +223,14 @@ class _Workbook:
         )
 
     def rows(self) -> Iterator[tuple[int, list[object]]]:
+        """Rows are counted (cells, gaps included, and their own text) as each one ends."""
         epoch = MAC_EPOCH if self.date1904 else WINDOWS_EPOCH
+        limits = self.limits
+        text_allowed = limits.text_characters - self.text_characters
         number = 0
+        cells_read = 0
         tags: _Tags | None = None
-        for row in _parse(self.archive, self.sheet, "{*}row"):
+        for row in _parse(self.archive, self.sheet, "{*}row", limits):
             tags = tags or _Tags(row.tag)
             number = int(row.get("r") or number + 1)
             cells = [cell for cell in row if cell.tag == tags.cell]
@@ -140,6 +241,12 @@ class _Workbook:
                 for cell in cells:
                     values.extend([None] * (_column(cell, len(values) + 1) - 1 - len(values)))
                     values.append(self._value(cell, tags, epoch))
+            cells_read += len(values)
+            if cells_read > limits.cells:
+                raise LimitExceeded(Limit.CELLS)
+            if self.row_text > text_allowed:
+                raise LimitExceeded(Limit.TEXT_CHARACTERS)
+            self.row_text = 0
             if values:
                 yield number, values
 
@@ -153,8 +260,11 @@ class _Workbook:
         if kind == "inlineStr":
             plain = child[0] if len(child) == 1 else None
             if plain is not None and plain.tag == tags.text:
-                return plain.text or ""
-            return _text(child)  # rich text: runs of formatting
+                text = plain.text or ""
+            else:
+                text = _text(child)  # rich text: runs of formatting
+            self.row_text += len(text)
+            return text
         raw = child.text
         if not raw:
             return None
@@ -163,11 +273,20 @@ class _Workbook:
         if kind == "b":
             return raw == "1"
         if kind != "n":  # formula text ("str"), error ("e"), ISO date ("d")
+            self.row_text += len(raw)
             return raw
         number: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
         if int(cell.get("s", "0")) in self.date_styles:
             return from_excel(number, epoch)
         return number
+
+
+def _small(name: str, archive: zipfile.ZipFile) -> str:
+    """``name``, if its part unpacks to a size a real workbook's part has (zipfile never
+    unpacks more than the size the zip declares, so the declared size can be trusted)."""
+    if archive.getinfo(name).file_size > MAX_SMALL_PART_BYTES:
+        raise ValueError(f"The part {name} is too large.")
+    return name
 
 
 def _column(cell: etree._Element, default: int) -> int:
@@ -179,8 +298,8 @@ def _column(cell: etree._Element, default: int) -> int:
 class _Tags:
     """The sheet's qualified tag names, so that each cell is matched without wildcards."""
 
-    def __init__(self, row_tag: str) -> None:
-        namespace = row_tag[: row_tag.index("}") + 1] if row_tag.startswith("{") else ""
+    def __init__(self, tag: str) -> None:
+        namespace = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
         self.cell = f"{namespace}c"
         self.formula = f"{namespace}f"
         self.text = f"{namespace}t"

@@ -10,6 +10,7 @@ from onboarding.models.attestations import (
 )
 from onboarding.models.data_exchange import (
     FileSpecification,
+    SampleFileCheck,
     SampleFileProblem,
     SampleFileReport,
     SpecColumn,
@@ -55,6 +56,7 @@ __all__ = [
     "PopulationServed",
     "ReviewDecision",
     "ReviewWork",
+    "SampleFileCheck",
     "SampleFileProblem",
     "SampleFileReport",
     "ScreeningResult",

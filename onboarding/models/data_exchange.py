@@ -135,3 +135,48 @@ class SampleFileProblem(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SampleFileCheck(models.Model):
+    """One sample file waiting for, or through, its check in a background job.
+
+    The file waits in storage under a random name only until the job ends (``stored_name`` is
+    emptied then); the outcome is the report, or a message saying why there is none.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be checked")
+        RUNNING = "running", _("being checked")
+        DONE = "done", _("checked")
+        FAILED = "failed", _("not checked")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="sample_checks"
+    )
+    kind = models.CharField(max_length=8, choices=FileKind.choices)
+    file_name = models.CharField(max_length=200)
+    stored_name = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    report = models.OneToOneField(
+        SampleFileReport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="check_job",
+    )
+    failure_message = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.file_name} · {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

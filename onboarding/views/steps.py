@@ -1,21 +1,24 @@
 """The applicant's step pages: fill in, save a draft, attach documents, submit."""
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.services import document_remove, document_upload
 from documents.validators import too_large_message
 from onboarding.attestation_forms import CriteriaForm, SignatureForm
-from onboarding.data_exchange.selectors import sample_file_overview
-from onboarding.data_exchange.services import sample_file_check
+from onboarding.data_exchange.selectors import sample_check_of, sample_file_overview
+from onboarding.data_exchange.services import sample_file_check_queue
 from onboarding.data_exchange.specs import FileKind
 from onboarding.exceptions import OnboardingError, StepIncomplete
 from onboarding.forms import (
@@ -25,7 +28,7 @@ from onboarding.forms import (
     EntityProfileForm,
     SampleFileForm,
 )
-from onboarding.models import Application, ApplicationStep, EvidenceRequirement
+from onboarding.models import Application, ApplicationStep, EvidenceRequirement, SampleFileCheck
 from onboarding.reference import QualificationCriterion
 from onboarding.requirements import BAA_DOCUMENT, criterion_evidence_label, step_problems
 from onboarding.selectors import application_for_applicant, open_deficiencies
@@ -159,10 +162,10 @@ def step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             try:
                 _save_draft(application, kind, user, form)
                 if action == "check_sample" and kind == Kind.DATA_SHARING:
-                    _check_sample(request, application, user)
-                    return redirect(
-                        reverse("onboarding:step", args=[application.pk, step]) + "#samples"
-                    )
+                    check = _check_sample(request, application, user)
+                    if check is not None:
+                        return redirect(check_progress_url(check))
+                    return redirect(_samples_url(application))
                 if action == "submit":
                     if signing and not signature.is_valid():
                         raise StepIncomplete([])
@@ -265,15 +268,19 @@ def _step_context(
 @login_required
 @require_POST
 def sample_file_check_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Check an uploaded sample RTF or OTF; the file is deleted and only the report is kept."""
+    """Queue the check of an uploaded sample RTF or OTF and show its progress."""
     user: User = request.user  # type: ignore[assignment]
     application = application_for_applicant(user, pk)
-    _check_sample(request, application, user)
-    return redirect("onboarding:step", pk=pk, step="data-sharing")
+    check = _check_sample(request, application, user)
+    if check is None:
+        return redirect("onboarding:step", pk=pk, step="data-sharing")
+    return redirect(check_progress_url(check))
 
 
-def _check_sample(request: HttpRequest, application: Application, user: User) -> None:
-    """Check the posted sample and say what the check found (the file is never kept)."""
+def _check_sample(
+    request: HttpRequest, application: Application, user: User
+) -> SampleFileCheck | None:
+    """Queue the posted sample's check; None, with a message saying why, if it was refused."""
     form = SampleFileForm(request.POST, request.FILES, prefix="sample")
     if not form.is_valid():
         for upload in request.FILES.getlist("sample-file"):
@@ -281,23 +288,68 @@ def _check_sample(request: HttpRequest, application: Application, user: User) ->
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
-        return
-    kind = FileKind(form.cleaned_data["kind"])
+        return None
     try:
-        report = sample_file_check(
-            application=application, user=user, kind=kind, upload=form.cleaned_data["file"]
+        return sample_file_check_queue(
+            application=application,
+            user=user,
+            kind=FileKind(form.cleaned_data["kind"]),
+            upload=form.cleaned_data["file"],
         )
     except OnboardingError as error:
         messages.error(request, error.message)
-        return
-    if report.passed:
+        return None
+
+
+def check_progress_url(check: SampleFileCheck) -> str:
+    return reverse("onboarding:sample_file_check_progress", args=[check.application_id, check.pk])
+
+
+def _samples_url(application: Application) -> str:
+    return reverse("onboarding:step", args=[application.pk, "data-sharing"]) + "#samples"
+
+
+# A check that has not ended this long after it was asked for was probably lost (a worker
+# stopped by its hard time limit cannot record anything); the page says so.
+CHECK_OVERDUE_AFTER = timedelta(seconds=120)
+
+
+@login_required
+def sample_file_check_progress(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse:
+    """While the check runs, a page that reloads itself; once it has ended, what it found, on
+    the data-sharing step with the report."""
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_applicant(user, pk)
+    check = sample_check_of(application, check_pk)
+    if check.is_finished:
+        _say_outcome(request, check)
+        return redirect(_samples_url(application))
+    overdue = timezone.now() - check.requested_at > CHECK_OVERDUE_AFTER + timedelta(
+        seconds=settings.SAMPLE_CHECK_MAX_SECONDS
+    )
+    response = render(
+        request,
+        "onboarding/sample_check_progress.html",
+        {"application": application, "check": check, "overdue": overdue},
+    )
+    # The Refresh header reloads the page as <meta http-equiv="refresh"> would, with no script
+    # (the Content Security Policy allows no inline script).
+    response["Refresh"] = "15" if overdue else "2"
+    return response
+
+
+def _say_outcome(request: HttpRequest, check: SampleFileCheck) -> None:
+    report = check.report
+    if report is None:
+        messages.error(request, check.failure_message)
+    elif report.passed:
         messages.success(
             request,
             _(
                 "Your sample %(kind)s passed the check. The file has been deleted; "
                 "the report is kept below."
             )
-            % {"kind": kind.upper()},
+            % {"kind": check.kind.upper()},
         )
     else:
         messages.warning(
@@ -306,7 +358,7 @@ def _check_sample(request: HttpRequest, application: Application, user: User) ->
                 "The check of your sample %(kind)s found %(n)d problem(s), listed below. "
                 "The file has been deleted. Correct the problems and upload it again."
             )
-            % {"kind": kind.upper(), "n": report.problem_count},
+            % {"kind": check.kind.upper(), "n": report.problem_count},
         )
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from typing import IO
 
@@ -76,4 +77,44 @@ def as_xlsx(rows: list[list[object]]) -> bytes:
         sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
+    return out.getvalue()
+
+
+def handmade_xlsx(*, sheet: bytes, shared_strings: bytes | None = None) -> bytes:
+    """A minimal workbook around the given worksheet and shared-string parts (the XML between
+    their root tags), for files no spreadsheet program would write."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    kinds = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            b'content-types"/>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{relationships}"><sheets>'
+            '<sheet name="RTF" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ).encode(),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{kinds}/worksheet" Target="worksheets/sheet1.xml"/>'
+            + (
+                f'<Relationship Id="rId2" Type="{kinds}/sharedStrings" Target="sharedStrings.xml"/>'
+                if shared_strings is not None
+                else ""
+            )
+            + "</Relationships>"
+        ).encode(),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}"><sheetData>'.encode() + sheet + b"</sheetData></worksheet>"
+        ),
+    }
+    if shared_strings is not None:
+        parts["xl/sharedStrings.xml"] = (
+            f'<sst xmlns="{main}">'.encode() + shared_strings + b"</sst>"
+        )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
     return out.getvalue()

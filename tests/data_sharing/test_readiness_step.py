@@ -22,6 +22,7 @@ from onboarding.models import (
     Deficiency,
     FileSpecification,
     ReviewDecision,
+    SampleFileCheck,
     SampleFileReport,
 )
 from onboarding.requirements import data_sharing_problems
@@ -140,7 +141,10 @@ def test_checking_a_sample_from_the_page_saves_the_answers_typed_so_far(
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"/applications/{entity_filled.pk}/data-sharing/#samples"
+    check = SampleFileCheck.objects.get()  # the check runs in a job: its progress page is next
+    assert (
+        response["Location"] == f"/applications/{entity_filled.pk}/data-sharing/samples/{check.pk}/"
+    )
     profile = fresh(entity_filled).data_sharing
     assert (profile.documentation_system, profile.privacy_officer_name) == (
         "CareNotes",

@@ -27,6 +27,7 @@ from onboarding.screening.identifiers import (
     validate_sos_entity_number,
     validate_tin,
 )
+from portal.text import validate_single_line
 
 
 class DeficiencyNotesMixin:
@@ -64,10 +65,13 @@ class PortalModelForm(DeficiencyNotesMixin, forms.ModelForm):
 
 
 class OrganizationForm(PortalForm):
-    legal_name = forms.CharField(label=_("Organization's legal name"), max_length=200)
+    legal_name = forms.CharField(
+        label=_("Organization's legal name"), max_length=200, validators=[validate_single_line]
+    )
     title = forms.CharField(
         label=_("Your job title"),
         max_length=120,
+        validators=[validate_single_line],
         help_text=_("You will be the organization's authorized official: the person who signs."),
     )
 

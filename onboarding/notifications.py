@@ -23,6 +23,7 @@ from onboarding.models import (
 from onboarding.tasks import send_notification
 from portal.models import User
 from portal.roles import Role
+from portal.text import one_line
 
 if TYPE_CHECKING:
     from documents.models import PacketDelivery
@@ -45,9 +46,11 @@ def _send(recipients: list[str], template: str, context: dict[str, Any]) -> None
         "contact_email": settings.PLAN_CONTACT_EMAIL,
         **context,
     }
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    subject = one_line(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+        + render_to_string(f"emails/{template}_subject.txt", context)
+    )
     body = render_to_string(f"emails/{template}.txt", context)
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"
     transaction.on_commit(lambda: send_notification.delay(recipients, subject, body))
 
 
@@ -62,6 +65,16 @@ def _application_context(application: Application) -> dict[str, Any]:
 def invitation_sent(invitation: Invitation) -> None:
     path = reverse("onboarding:invitation_accept", kwargs={"token": invitation.token})
     _send([invitation.email], "invitation", {"invitation": invitation, "url": absolute_url(path)})
+
+
+def invitation_cannot_be_accepted(invitation: Invitation, *, is_plan_staff: bool) -> None:
+    """Tell the invited person, and only them, why they cannot join: the one who invited them
+    is not told whether an address belongs to anyone."""
+    _send(
+        [invitation.email],
+        "invitation_not_possible",
+        {"invitation": invitation, "is_plan_staff": is_plan_staff},
+    )
 
 
 def step_submitted(application: Application, step: ApplicationStep) -> None:

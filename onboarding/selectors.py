@@ -4,7 +4,15 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from viewflow.workflow.models import Task
 
-from onboarding.models import Application, ApplicationStep, Deficiency, Organization, ReviewWork
+from onboarding.models import (
+    Application,
+    ApplicationStep,
+    Deficiency,
+    Invitation,
+    Membership,
+    Organization,
+    ReviewWork,
+)
 from onboarding.services.workflow import REVIEW_NODES
 from portal.models import User
 from portal.rows_in_query import with_rows_in_query
@@ -13,6 +21,16 @@ from portal.rows_in_query import with_rows_in_query
 def organization_of(user: User) -> Organization | None:
     membership = getattr(user, "membership", None)
     return membership.organization if membership else None
+
+
+def is_or_was_member(user: User, organization_id: int) -> bool:
+    """Whether ``user`` belongs, or ever belonged, to the organization: now, in the membership's
+    history, or by an invitation they accepted."""
+    return (
+        Membership.objects.filter(user=user, organization_id=organization_id).exists()
+        or Membership.history.filter(user_id=user.pk, organization_id=organization_id).exists()
+        or Invitation.objects.filter(accepted_by=user, organization_id=organization_id).exists()
+    )
 
 
 def applications_of(user: User) -> QuerySet[Application]:

@@ -9,6 +9,11 @@ urlpatterns = [
     path("dashboard/", applicant.dashboard, name="dashboard"),
     path("organization/new/", applicant.organization_create_view, name="organization_create"),
     path("organization/team/", applicant.team, name="team"),
+    path(
+        "organization/team/<int:member_pk>/remove/",
+        applicant.membership_remove_view,
+        name="membership_remove",
+    ),
     path("invitations/<str:token>/", applicant.invitation_accept_view, name="invitation_accept"),
     path("applications/new/", applicant.application_start_view, name="application_start"),
     path("applications/<int:pk>/", applicant.application_detail, name="application_detail"),

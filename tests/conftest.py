@@ -1,17 +1,21 @@
 """Fixtures shared by every test: isolated file storage, the people of an application, a packet."""
 
 import hashlib
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.test import Client
 from pytest_django.fixtures import Settings
 
 from documents.models import WelcomePacket
 from documents.services import packet_publish
+from onboarding.data_exchange.services import sample_file_check_start
 from onboarding.models import (
     Application,
     ExclusionRelease,
@@ -53,6 +57,27 @@ def force_login_is_a_whole_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
         session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def sample_checks_start_on_commit_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start a queued sample check as soon as it is queued on commit, as a request does.
+
+    A request commits before it responds, so in the embedded default (eager Celery) the check
+    has run when the progress page loads. A test's own transaction never commits: without this
+    the check would never start. Other on-commit work (emails, screening) is left as it is.
+    """
+    on_commit = transaction.on_commit
+
+    def start_sample_checks_at_once(
+        func: Callable[[], Any], using: str | None = None, robust: bool = False
+    ) -> None:
+        if getattr(func, "func", None) is sample_file_check_start:
+            func()
+        else:
+            on_commit(func, using, robust)
+
+    monkeypatch.setattr(transaction, "on_commit", start_sample_checks_at_once)
 
 
 @pytest.fixture(autouse=True)

@@ -10,21 +10,23 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.timezone import localtime
 from viewflow.workflow.models import Task
 
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.services import document_upload, packet_deliver
-from onboarding.models import Invitation, ScreeningResult
+from onboarding.models import Invitation, Membership, ScreeningResult
 from onboarding.services.applications import application_start
 from onboarding.services.attestations import community_partner_save
 from onboarding.services.organizations import invitation_create, organization_create
 from onboarding.services.steps import care_team_member_save
 from portal.roles import Role
-from tests.factories import PDF, UserFactory, refetch
+from tests.factories import PDF, MembershipFactory, UserFactory, refetch
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +49,7 @@ MATRIX: dict[str, Row] = {
     "onboarding:dashboard": Row("get", "", (LOGIN, 200, 200, 302, 302, 302)),
     "onboarding:organization_create": Row("get", "", (LOGIN, 302, 302, 200, 200, 200)),
     "onboarding:team": Row("get", "", (LOGIN, 200, 200, 302, 302, 302)),
+    "onboarding:membership_remove": Row("get", "membership", (LOGIN, 200, 404, 404, 404, 404)),
     "onboarding:invitation_accept": Row("get", "token", (LOGIN, 200, 200, 200, 200, 200)),
     "onboarding:application_start": Row("get", "", (LOGIN, 405, 405, 405, 405, 405)),
     "onboarding:application_detail": Row("get", "app", (LOGIN, 200, 404, 404, 404, 404)),
@@ -172,6 +175,9 @@ def world(settings: Any) -> dict[str, Any]:
         "item": item.pk,
         "delivery": packet_deliver(application=application).pk,
         "token": invitation.token,
+        "membership": MembershipFactory.create(
+            organization=organization, role=Membership.Role.PREPARER
+        ).pk,
         "sample_check": application.sample_checks.create(
             kind="rtf", file_name="rtf.csv", requested_by=a
         ).pk,
@@ -211,3 +217,49 @@ def test_only_plan_administrators_reach_the_admin_site(role: str, world: dict[st
     assert client.get("/admin/").status_code == 302
     client.force_login(world["people"]["plan_admin"])
     assert client.get("/admin/").status_code == 200
+
+
+# The admin site: its sign-in is the portal's (second factor, lockout), and only superusers change
+# roles and privileges. Statuses by role, for the sign-in, a person's own account page, and a
+# POST that tries to make oneself superuser with every role.
+ADMIN_ROLES = ("anonymous", "applicant_a", "reviewer", "manager", "plan_admin", "superuser")
+ADMIN_MATRIX = {
+    "sign-in": (302, 302, 302, 302, 302, 302),
+    "own account": (302, 302, 302, 302, 200, 200),
+    "role change takes effect": (False, False, False, False, False, True),
+}
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+def test_admin_sign_in_and_role_changes_by_role(role: str, world: dict[str, Any]) -> None:
+    people = {
+        **world["people"],
+        "superuser": UserFactory.create(is_staff=True, is_superuser=True),
+    }
+    column = ADMIN_ROLES.index(role)
+    client = Client()
+    person = people.get(role)
+    if person is not None:
+        client.force_login(person)
+    sign_in = client.get("/admin/login/?next=/admin/")
+    assert sign_in.status_code == ADMIN_MATRIX["sign-in"][column]
+    assert sign_in["Location"] == "/accounts/login/?next=/admin/"
+    target = person or people["applicant_a"]
+    page = client.get(f"/admin/portal/user/{target.pk}/change/")
+    assert page.status_code == ADMIN_MATRIX["own account"][column]
+    every_group = [str(pk) for pk in Group.objects.values_list("pk", flat=True)]
+    client.post(
+        f"/admin/portal/user/{target.pk}/change/",
+        {
+            "email": target.email,
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "groups": every_group,
+            "date_joined_0": f"{localtime(target.date_joined):%Y-%m-%d}",
+            "date_joined_1": f"{localtime(target.date_joined):%H:%M:%S}",
+        },
+    )
+    target.refresh_from_db()
+    took_effect = target.groups.count() == len(every_group) and target.is_superuser
+    assert took_effect == ADMIN_MATRIX["role change takes effect"][column]

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.text import validate_single_line
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -14,7 +17,9 @@ if TYPE_CHECKING:
 class Organization(models.Model):
     """A prospective (or approved) ECM provider; everything an applicant sees hangs off one."""
 
-    legal_name = models.CharField(_("legal name"), max_length=200)
+    legal_name = models.CharField(
+        _("legal name"), max_length=200, validators=[validate_single_line]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,8 +49,14 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
     )
     role = models.CharField(max_length=32, choices=Role.choices)
-    title = models.CharField(_("job title"), max_length=120, blank=True)
+    title = models.CharField(
+        _("job title"), max_length=120, blank=True, validators=[validate_single_line]
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
+
+    # Who belonged, and when: a person removed from the team stays on record (the separation of
+    # duties reads it).
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -1,4 +1,4 @@
-"""Creating organizations and bringing their people in."""
+"""Creating organizations and bringing their people in, and letting them go."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -7,8 +7,14 @@ from django.utils.translation import gettext as _
 from onboarding import notifications
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.models import Invitation, Membership, Organization
-from portal.models import User
-from portal.roles import is_plan_staff
+from portal.audit import audit_record
+from portal.models import AuditEvent, User
+from portal.roles import is_staff_member
+
+STAFF_CANNOT_APPLY = _(
+    "Plan staff accounts cannot apply for, or join, an applicant organization: the plan's "
+    "reviewers must be independent of the organizations they review."
+)
 
 
 @transaction.atomic
@@ -16,8 +22,8 @@ def organization_create(*, user: User, legal_name: str, title: str = "") -> Orga
     """Create an organization with ``user`` as its authorized official."""
     if hasattr(user, "membership"):
         raise OnboardingError(_("You already belong to an organization."))
-    if is_plan_staff(user):
-        raise NotAllowed(_("Plan staff accounts cannot apply on behalf of an organization."))
+    if is_staff_member(user):
+        raise NotAllowed(STAFF_CANNOT_APPLY)
     organization = Organization(legal_name=legal_name.strip())
     organization.full_clean()
     organization.save()
@@ -29,28 +35,55 @@ def organization_create(*, user: User, legal_name: str, title: str = "") -> Orga
     )
     membership.full_clean()
     membership.save()
+    audit_record(
+        action=AuditEvent.Action.ORGANIZATION_CREATED,
+        actor=user,
+        target=organization,
+        summary=f"Organization created: {organization.legal_name}; {user.email} is its "
+        "authorized official",
+    )
     return organization
+
+
+def _official_of(organization: Organization, user: User, action: str) -> Membership:
+    membership = getattr(user, "membership", None)
+    if membership is None or membership.organization_id != organization.pk:
+        raise NotAllowed(_("Only members of the organization can do this."))
+    if not membership.is_authorized_official:
+        raise NotAllowed(action)
+    return membership
 
 
 @transaction.atomic
 def invitation_create(*, organization: Organization, invited_by: User, email: str) -> Invitation:
-    """Invite someone by email to prepare the organization's applications."""
-    membership = getattr(invited_by, "membership", None)
-    if membership is None or membership.organization_id != organization.pk:
-        raise NotAllowed(_("Only members of the organization can invite others."))
-    if not membership.is_authorized_official:
-        raise NotAllowed(_("Only the authorized official can invite preparers."))
+    """Invite someone by email to prepare the organization's applications.
+
+    The official is answered the same way whoever the address belongs to, so that inviting is
+    no way to learn who has an account or where. Someone who cannot join (plan staff, or a member
+    of another organization) is told why by email instead, and cannot accept.
+    """
+    _official_of(organization, invited_by, _("Only the authorized official can invite preparers."))
     email = email.strip().lower()
-    if Membership.objects.filter(user__email__iexact=email).exists():
-        raise OnboardingError(
-            _("Someone with that email address already belongs to an organization.")
-        )
+    if organization.memberships.filter(user__email__iexact=email).exists():
+        raise OnboardingError(_("That person is already on your team."))
     if organization.invitations.filter(email__iexact=email, accepted_at__isnull=True).exists():
         raise OnboardingError(_("An invitation to that address is already waiting to be accepted."))
     invitation = Invitation(organization=organization, email=email, invited_by=invited_by)
     invitation.full_clean()
     invitation.save()
-    notifications.invitation_sent(invitation)
+    existing = User.objects.filter(email__iexact=email).select_related("membership").first()
+    if existing is not None and (is_staff_member(existing) or hasattr(existing, "membership")):
+        notifications.invitation_cannot_be_accepted(
+            invitation, is_plan_staff=is_staff_member(existing)
+        )
+    else:
+        notifications.invitation_sent(invitation)
+    audit_record(
+        action=AuditEvent.Action.INVITATION_SENT,
+        actor=invited_by,
+        target=invitation,
+        summary=f"Invitation to {email} to prepare for {organization.legal_name}",
+    )
     return invitation
 
 
@@ -65,12 +98,44 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
             % {"email": invitation.email}
         )
+    if is_staff_member(user):
+        raise NotAllowed(STAFF_CANNOT_APPLY)
     if hasattr(user, "membership"):
         raise OnboardingError(_("You already belong to an organization."))
-    membership = Membership.objects.create(
+    membership = Membership(
         organization=invitation.organization, user=user, role=Membership.Role.PREPARER
     )
+    membership.full_clean()
+    membership.save()
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        action=AuditEvent.Action.INVITATION_ACCEPTED,
+        actor=user,
+        target=invitation,
+        summary=f"{user.email} joined {invitation.organization.legal_name} as a preparer",
+    )
     return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, removed_by: User) -> None:
+    """The authorized official takes a preparer off the team; the person keeps their account.
+
+    The membership's history (``Membership.history``) keeps that they once belonged, which the
+    separation of duties still reads if the person later works for the plan.
+    """
+    organization = membership.organization
+    _official_of(organization, removed_by, _("Only the authorized official can remove people."))
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if membership.is_authorized_official:
+        raise NotAllowed(_("The authorized official cannot be removed from the team."))
+    email = membership.user.email
+    membership.delete()
+    audit_record(
+        action=AuditEvent.Action.MEMBERSHIP_REMOVED,
+        actor=removed_by,
+        target=organization,
+        summary=f"{email} removed from {organization.legal_name} by {removed_by.email}",
+    )

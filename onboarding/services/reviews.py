@@ -20,6 +20,7 @@ from onboarding.models import (
     Deficiency,
     ReviewDecision,
 )
+from onboarding.selectors import is_or_was_member
 from onboarding.services.applications import application_refresh_status
 from onboarding.services.events import event_record
 from onboarding.services.screening import screening_blockers
@@ -64,7 +65,15 @@ def reviewed_steps_of(application: Application, user: User) -> bool:
 
 
 def _check_separation_of_duties(task: Task, user: User) -> None:
-    if stage_of(task) == Stage.FINAL and reviewed_steps_of(_application_of(task), user):
+    application = _application_of(task)
+    if is_or_was_member(user, application.organization_id):
+        raise NotAllowed(
+            _(
+                "You are, or were, a member of this applicant organization, so another "
+                "reviewer must review its application."
+            )
+        )
+    if stage_of(task) == Stage.FINAL and reviewed_steps_of(application, user):
         raise NotAllowed(
             _(
                 "You reviewed a step of this application, so another network manager must give "

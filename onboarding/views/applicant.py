@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from onboarding.services.applications import application_start, application_with
 from onboarding.services.organizations import (
     invitation_accept,
     invitation_create,
+    membership_remove,
     organization_create,
 )
 from onboarding.views.progress import progress_of
@@ -90,6 +91,31 @@ def team(request: HttpRequest) -> HttpResponse:
             "invitations": organization.invitations.filter(accepted_at__isnull=True),
             "form": form,
         },
+    )
+
+
+@login_required
+def membership_remove_view(request: HttpRequest, member_pk: int) -> HttpResponse:
+    """Ask, then take a preparer off the team (the authorized official only)."""
+    membership = getattr(request.user, "membership", None)
+    if membership is None:
+        raise Http404
+    member = get_object_or_404(
+        membership.organization.memberships.select_related("user"), pk=member_pk
+    )
+    if request.method == "POST":
+        try:
+            membership_remove(membership=member, removed_by=request.user)  # type: ignore[arg-type]
+        except OnboardingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer on your team.") % {"name": member.user.display_name},
+            )
+        return redirect("onboarding:team")
+    return render(
+        request, "onboarding/membership_remove.html", {"member": member, "membership": membership}
     )
 
 

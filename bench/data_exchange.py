@@ -13,6 +13,7 @@ used: the rules come straight from the seeded spec. Exits 0.
 
 import csv
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -22,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# A throwaway key: the portal refuses its public development key unless DEBUG is on.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 import django  # noqa: E402  (settings must be configured first)
 

@@ -14,6 +14,7 @@ Exits 0; it asserts nothing about time.
 import argparse
 import os
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,8 @@ MB = 1024 * 1024
 def one_size(size_mb: int, endpoint: str) -> None:
     """Runs in its own process: upload then download ``size_mb`` MB, print one line of figures."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    # A throwaway key: the portal refuses its public development key unless DEBUG is on.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()

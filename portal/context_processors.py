@@ -5,8 +5,12 @@ from portal.roles import is_network_manager, is_plan_staff
 
 
 def roles(request: HttpRequest) -> dict[str, object]:
-    """What the navigation needs to know about the signed-in person."""
-    user = request.user
+    """What the navigation needs to know about the signed-in person.
+
+    Error pages can be drawn before authentication has run (a request for a host name the portal
+    does not serve is refused first), so there may be no ``request.user`` yet.
+    """
+    user = getattr(request, "user", None)
     return {
         "is_plan_staff": is_plan_staff(user),
         "is_network_manager": is_network_manager(user),

@@ -23,13 +23,19 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=False)
 EMBEDDED_DEFAULT = "DATABASE_URL" not in env
 
-# The embedded default (a laptop, `make run`, `make test`) may use a fixed development key; a
-# deployment with a real database must bring its own.
+# Only `make run` (DEBUG on, the embedded default) may use the development key, which is public in
+# this repository: with it anyone could forge sessions and password-reset links. Everything else,
+# including `make test`, brings its own.
+DEVELOPMENT_SECRET_KEY = "django-insecure-embedded-default-only-never-deploy-this-key"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not EMBEDDED_DEFAULT:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DATABASE_URL is set.")
-    SECRET_KEY = "django-insecure-embedded-default-only-never-deploy-this-key"  # noqa: S105
+if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    if not (DEBUG and EMBEDDED_DEFAULT):
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY to a long random value (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`). The development "
+            "key is public and is accepted only with DEBUG=true and no DATABASE_URL."
+        )
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -341,10 +347,17 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# HTTPS only, unless on a laptop. Behind a load balancer that ends TLS, also set
+# SECURE_PROXY_SSL_HEADER (and have the balancer overwrite X-Forwarded-Proto), or every request
+# looks like plain HTTP and is redirected forever.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not EMBEDDED_DEFAULT)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if EMBEDDED_DEFAULT else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# W021 asks for HSTS preloading. Preloading binds the plan's whole domain and every subdomain to
+# HTTPS in browsers for months, and is undone only slowly: a decision for the plan's domain owners,
+# not for this application. Set SECURE_HSTS_PRELOAD=true once they have made it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,34 +11,83 @@ from pathlib import Path
 import pytest
 
 from portal.log_filters import MaskPersonalIdentifiers, mask
+from portal.settings import DEVELOPMENT_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_check_deploy_passes_with_production_settings():
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {
-        **inherited,
-        "DEBUG": "false",
-        "DATABASE_URL": "postgres://portal@db.internal:5432/portal",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "portal.plan.example",
-        "SECURE_SSL_REDIRECT": "true",
-        "SECURE_HSTS_PRELOAD": "true",
-        "USE_S3": "true",
-        "AWS_STORAGE_BUCKET_NAME": "ecm-documents",
-        "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+PRODUCTION = {
+    "DEBUG": "false",
+    "DATABASE_URL": "postgres://portal@db.internal:5432/portal",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "portal.plan.example",
+    "USE_S3": "true",
+    "AWS_STORAGE_BUCKET_NAME": "ecm-documents",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+}
+
+
+def manage(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    """Run ``manage.py`` in a fresh process with only the given deployment variables."""
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY", "DEBUG", "DATABASE_URL"}
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    return subprocess.run(  # noqa: S603  (this repository's manage.py, arguments from the tests)
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=env,
+        env={**inherited, **environment},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_check_deploy_passes_with_the_production_defaults():
+    """No SSL or HSTS variable is set: HTTPS redirection is the default, and the one silenced
+    check (HSTS preloading, W021) is the plan's domain owners' decision, said so in settings."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+    shown = manage("diffsettings", "--all", **PRODUCTION).stdout
+    assert "SECURE_SSL_REDIRECT = True" in shown
+    assert "SILENCED_SYSTEM_CHECKS = ['security.W021']" in shown
+
+
+def test_only_hsts_preloading_is_silenced():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, SECURE_SSL_REDIRECT="false"
+    )
+    assert result.returncode != 0
+    assert "security.W008" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"DEBUG": "false"},
+        {"DEBUG": "false", "SECRET_KEY": DEVELOPMENT_SECRET_KEY},
+        {"DEBUG": "true", "DATABASE_URL": "postgres://portal@db.internal:5432/portal"},
+    ],
+    ids=["no key", "the published development key", "a real database"],
+)
+def test_the_portal_refuses_to_start_on_the_public_development_key(environment):
+    result = manage("check", **environment)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY to a long random value" in result.stderr
+
+
+def test_the_development_key_serves_make_run_only():
+    assert manage("check", DEBUG="true").returncode == 0
+
+
+@pytest.mark.django_db
+def test_a_host_name_the_portal_does_not_serve_gets_400(client, settings):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    response = client.get("/accounts/login/", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
 
 
 @pytest.mark.django_db

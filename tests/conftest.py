@@ -41,6 +41,14 @@ PASSWORD_ONLY_LOGIN = Client.force_login
 
 
 @pytest.fixture(autouse=True)
+def plain_http(settings: Settings) -> None:
+    """The test client and the live server speak plain HTTP, as a web node behind the load
+    balancer does; the HTTPS redirect a deployment turns on (the default whenever DATABASE_URL
+    is set) is tested on its own in tests/portal/test_security_settings.py."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
 def force_login_is_a_whole_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
     """In tests, ``Client.force_login`` stands for a complete sign-in: the password and, for
     staff, the authenticator code in that same session, as ``/accounts/login/`` and

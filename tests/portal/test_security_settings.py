@@ -82,6 +82,13 @@ def test_the_development_key_serves_make_run_only():
     assert manage("check", DEBUG="true").returncode == 0
 
 
+def test_plain_http_is_redirected_to_https_when_the_redirect_is_on(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/accounts/login/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/accounts/login/"
+
+
 @pytest.mark.django_db
 def test_a_host_name_the_portal_does_not_serve_gets_400(client, settings):
     settings.DEBUG = False

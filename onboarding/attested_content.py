@@ -1,5 +1,6 @@
 """The content the authorized official signs, in one canonical form, and its SHA-256.
 
+Two steps are signed: the capability attestations and data-sharing readiness (``SIGNED_STEPS``).
 The serialisation is JSON with sorted keys and no insignificant whitespace, with every list in a
 fixed order, so the same content always hashes the same. A date of birth is signed content too
 (it is part of the roster), but only its hash ever leaves this module.
@@ -7,12 +8,25 @@ fixed order, so the same content always hashes the same. A date of birth is sign
 
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 
 from documents.models import Document
-from onboarding.models import Application, ApplicationStep, CommunityPartner
+from onboarding.attestation_text import ATTESTATION_TEXTS
+from onboarding.data_exchange.specs import FileKind
+from onboarding.models import (
+    Application,
+    ApplicationStep,
+    CapabilityAttestation,
+    CommunityPartner,
+    DataSharingProfile,
+    SampleFileReport,
+)
+from onboarding.models.signatures import SignedRecord
 
 
 def attested_content(application: Application) -> dict[str, Any]:
@@ -73,12 +87,68 @@ def attested_content(application: Application) -> dict[str, Any]:
             {"population": c.population, "county": c.county, "member_capacity": c.member_capacity}
             for c in sorted(application.capacities.all(), key=lambda c: (c.population, c.county))
         ],
-        "documents": sorted(
-            [d.requirement, d.sha256]
-            for d in application.documents.all()
-            if d.step_kind == ApplicationStep.Kind.ATTESTATIONS
-        ),
+        "documents": _documents_of(application, ApplicationStep.Kind.ATTESTATIONS),
     }
+
+
+def data_sharing_content(application: Application) -> dict[str, Any]:
+    """Everything the data-sharing signature covers: the answers, the step's documents, and the
+    latest sample check of each file with the version it was checked against.
+
+    The version the plan requires now is left out: publishing a new template changes nothing the
+    official attested to (submitting asks for a sample in the new version anyway).
+    """
+    latest: dict[str, SampleFileReport] = {}
+    for report in application.sample_reports.select_related("specification").order_by(
+        "-checked_at", "-pk"
+    ):
+        latest.setdefault(report.kind, report)
+    return signed_data_sharing(
+        reference=application.reference,
+        profile=application.data_sharing,
+        documents=_documents_of(application, ApplicationStep.Kind.DATA_SHARING),
+        reports=[latest[kind] for kind in FileKind if kind in latest],
+    )
+
+
+def signed_data_sharing(
+    *,
+    reference: str,
+    profile: DataSharingProfile,
+    documents: list[list[str]],
+    reports: list[SampleFileReport],
+) -> dict[str, Any]:
+    """The data-sharing content from rows in hand: ``documents`` as [requirement, SHA-256]
+    pairs, ``reports`` the latest of each kind of file (seed_scale signs rows it writes)."""
+    return {
+        "application": reference,
+        "answers": {
+            field: _plain(getattr(profile, field)) for field in DataSharingProfile.APPLICANT_FIELDS
+        },
+        "documents": documents,
+        "sample_files": [
+            {
+                "kind": report.kind,
+                "report": report.pk,
+                "file_name": report.file_name,
+                "specification_version": report.specification.version,
+                "passed": report.passed,
+                "line_count": report.line_count,
+                "problem_count": report.problem_count,
+            }
+            for report in reports
+        ],
+    }
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _documents_of(application: Application, kind: str) -> list[list[str]]:
+    return sorted(
+        [d.requirement, d.sha256] for d in application.documents.all() if d.step_kind == kind
+    )
 
 
 def prefetch_attested_content(application: Application) -> None:
@@ -107,6 +177,62 @@ def canonical_json(content: dict[str, Any]) -> bytes:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def content_sha256(content: dict[str, Any]) -> str:
+    """The SHA-256 (hex) of the canonical serialisation of ``content``."""
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
 def attested_content_sha256(application: Application) -> str:
     """The SHA-256 (hex) of the canonical serialisation of the attested content."""
-    return hashlib.sha256(canonical_json(attested_content(application))).hexdigest()
+    return signed_content_sha256(application, ApplicationStep.Kind.ATTESTATIONS)
+
+
+@dataclass(frozen=True)
+class SignedStep:
+    """A step the authorized official signs: the record holding its signature, and its content."""
+
+    model: type[CapabilityAttestation] | type[DataSharingProfile]
+    accessor: str  # the record's name on the application (its one-to-one related name)
+    content: Callable[[Application], dict[str, Any]]
+
+    def record(self, application: Application) -> SignedRecord:
+        record: SignedRecord = getattr(application, self.accessor)
+        return record
+
+    def stored(self, application: Application, *, for_update: bool = False) -> SignedRecord:
+        """The record as stored now, put on ``application`` in place of any copy it holds."""
+        rows = self.model.objects.filter(application=application)
+        record = (rows.select_for_update() if for_update else rows).get()
+        setattr(application, self.accessor, record)
+        return record
+
+
+SIGNED_STEPS: dict[str, SignedStep] = {
+    ApplicationStep.Kind.ATTESTATIONS: SignedStep(
+        CapabilityAttestation, "capability_attestation", attested_content
+    ),
+    ApplicationStep.Kind.DATA_SHARING: SignedStep(
+        DataSharingProfile, "data_sharing", data_sharing_content
+    ),
+}
+
+
+def signed_content_sha256(application: Application, kind: str) -> str:
+    """The SHA-256 (hex) of the canonical serialisation of what the signature of ``kind`` covers."""
+    return content_sha256(SIGNED_STEPS[kind].content(application))
+
+
+def signature_state(application: Application, kind: str) -> dict[str, Any]:
+    """Whether the step is signed, whether the signature covers the content as it is now, or
+    whether a change voided it; ``record`` is what the status shows (who, when, the hash)."""
+    record = SIGNED_STEPS[kind].record(application)
+    signed = record.is_signed
+    current = signed_content_sha256(application, kind)
+    return {
+        "record": record,
+        "signed": signed,
+        "voided": record.is_voided,
+        "matches": signed and record.content_sha256 == current,
+        "current_sha256": current,
+        "signed_text": ATTESTATION_TEXTS.get(record.attestation_version, ""),
+    }

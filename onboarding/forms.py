@@ -49,12 +49,19 @@ class DeficiencyNotesMixin:
 
 
 class PortalForm(DeficiencyNotesMixin, forms.Form):
-    """Crispy rendering without its own <form> tag: pages place their own buttons."""
+    """Crispy rendering without its own <form> tag: pages place their own buttons.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    ``form_id`` places the fields in another form on the page (HTML's ``form`` attribute), so
+    that they are sent with the answers of that form.
+    """
+
+    def __init__(self, *args: Any, form_id: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        if form_id:
+            for field in self.fields.values():
+                field.widget.attrs["form"] = form_id
 
 
 class PortalModelForm(DeficiencyNotesMixin, forms.ModelForm):
@@ -239,14 +246,6 @@ class SampleFileForm(PortalForm):
         },
     )
 
-    def __init__(self, *args: Any, form_id: str | None = None, **kwargs: Any) -> None:
-        """``form_id`` places the fields in another form on the page (HTML's ``form``
-        attribute), so that they are sent with the answers of that form."""
-        super().__init__(*args, **kwargs)
-        if form_id:
-            for field in self.fields.values():
-                field.widget.attrs["form"] = form_id
-
 
 class DocumentUploadForm(PortalForm):
     requirement = forms.CharField(
@@ -254,6 +253,7 @@ class DocumentUploadForm(PortalForm):
         max_length=200,
         widget=forms.Select(),
         help_text=_("PDF, image, Word, Excel or CSV; 25 MB at most."),
+        error_messages={"required": _("Choose what this document is from the list.")},
     )
     file = forms.FileField(
         label=_("File"),
@@ -264,9 +264,20 @@ class DocumentUploadForm(PortalForm):
         },
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        choices: list[tuple[str, str]],
+        uploaded: frozenset[str] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
+        """``uploaded``: the kinds of document already there. The list starts at the first kind
+        still missing, never at one already uploaded; with none missing, at "Choose…"."""
         super().__init__(*args, **kwargs)
-        self.fields["requirement"].widget.choices = choices
+        self.fields["requirement"].widget.choices = [("", _("Choose…")), *choices]
+        self.fields["requirement"].initial = next(
+            (value for value, _label in choices if value not in uploaded), ""
+        )
 
 
 class WithdrawForm(PortalForm):
@@ -282,6 +293,14 @@ class WithdrawForm(PortalForm):
 
 
 class ReviewDecisionForm(PortalForm):
+    """The reviewer's decision on a step, or the final approval.
+
+    The page's "Approve" button posts ``APPROVE_ALL``: it stands for choosing "Approve" and, in an
+    item-by-item review, accepting every item not marked, so a clean step is one click.
+    """
+
+    APPROVE_ALL = "approve_all"
+
     outcome = forms.ChoiceField(
         choices=ReviewDecision.Outcome.choices, widget=forms.RadioSelect, label=_("Decision")
     )
@@ -291,13 +310,25 @@ class ReviewDecisionForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+    accept_remaining = forms.BooleanField(
+        label=_("Accept all remaining items (every item not marked “Return”)"),
+        required=False,
+    )
 
-    def __init__(self, *args: Any, final: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: Any = None, *, final: bool = False, by_item: bool = False, **kwargs: Any
+    ) -> None:
+        if data is not None and data.get(self.APPROVE_ALL):
+            data = data.copy()
+            data["outcome"] = ReviewDecision.Outcome.APPROVE
+            data["accept_remaining"] = "on"
+        super().__init__(data, **kwargs)
         if final:
             self.fields["outcome"].choices = [  # type: ignore[attr-defined]
                 c for c in ReviewDecision.Outcome.choices if c[0] != ReviewDecision.Outcome.RETURN
             ]
+        if not by_item:
+            del self.fields["accept_remaining"]
 
 
 class ScreeningAdjudicationForm(PortalForm):
@@ -320,7 +351,9 @@ class DeficiencyForm(PortalForm):
     reason_code = forms.ChoiceField(
         label=_("Reason code"), choices=[("", "—"), *ReviewReasonCode.choices], required=False
     )
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    reason = forms.CharField(
+        label=_("Reason (the applicant sees it)"), max_length=200, required=False
+    )
     comment = forms.CharField(label=_("Comment for the applicant"), max_length=1000, required=False)
 
     def __init__(self, *args: Any, requirements: list[tuple[str, str]], **kwargs: Any) -> None:

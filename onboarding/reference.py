@@ -6,9 +6,21 @@ from django.utils.translation import gettext_lazy as _
 
 class QualificationCriterion(models.IntegerChoices):
     LEADERSHIP = 1, _("Strong, engaged leadership that joins learning activities")
-    IN_PERSON_CAPACITY = 2, _("Capacity for timely in-person care management where members prefer")
+    IN_PERSON_CAPACITY = (
+        2,
+        _(
+            "Capacity for timely in-person care management in the settings members prefer "
+            "(in person, by telephone or by video)"
+        ),
+    )
     SERVE_ALL_REFERRED = 3, _("Capacity to serve all referred members with timely outreach")
-    ACCEPT_ASSIGNED = 4, _("Ability to accept, outreach to and enroll members assigned by the plan")
+    ACCEPT_ASSIGNED = (
+        4,
+        _(
+            "Ability to transition, accept, perform outreach activities and enroll ECM members "
+            "assigned by the plan"
+        ),
+    )
     COMMUNITY_ENGAGEMENT = (
         5,
         _(
@@ -52,8 +64,22 @@ class PopulationOfFocus(models.TextChoices):
     )
     CCS = "7", _("7 · Children and youth in CCS or CCS Whole Child Model with additional needs")
     CHILD_WELFARE = "8", _("8 · Children and youth involved in child welfare")
-    BIRTH_EQUITY_ADULTS = "9a", _("9a · Birth equity: pregnant or postpartum adults")
-    BIRTH_EQUITY_YOUTH = "9b", _("9b · Birth equity: pregnant or postpartum youth")
+    # The seed names the eligible groups: members who are Black, American Indian or Alaska
+    # Native, or Pacific Islander, pregnant or within 12 months after giving birth.
+    BIRTH_EQUITY_ADULTS = (
+        "9a",
+        _(
+            "9a · Birth equity: adults who are pregnant or postpartum (up to 12 months) and "
+            "Black, American Indian or Alaska Native, or Pacific Islander"
+        ),
+    )
+    BIRTH_EQUITY_YOUTH = (
+        "9b",
+        _(
+            "9b · Birth equity: youth who are pregnant or postpartum (up to 12 months) and "
+            "Black, American Indian or Alaska Native, or Pacific Islander"
+        ),
+    )
 
 
 class County(models.TextChoices):
@@ -118,13 +144,16 @@ class County(models.TextChoices):
 
 
 class CareSetting(models.TextChoices):
-    """Where the provider's care managers meet members in person."""
+    """Where the provider's care managers work with members: in person wherever members prefer,
+    or by telephone or video (criterion 2: "in-person, telephonically, etc.")."""
 
     STREET = "street", _("Street (outreach where members live outside)")
     SHELTER = "shelter", _("Shelter or interim housing")
     HOME = "home", _("Member's home")
     CLINIC = "clinic", _("Clinic")
     HOSPITAL = "hospital", _("Hospital")
+    TELEPHONIC = "telephonic", _("By telephone")
+    VIDEO = "video", _("By video")
     OTHER = "other", _("Other")
 
 
@@ -217,7 +246,8 @@ ENTITY_TYPES: list[tuple[str, str, list[tuple[str, bool]], bool]] = [
     ),
     (
         "hospital",
-        "Hospital or hospital-based physician group or clinic",
+        "Hospital or hospital-based physician group or clinic (including public hospital and "
+        "district and/or municipal public hospital)",
         [("Hospital license (CDPH)", True)],
         False,
     ),

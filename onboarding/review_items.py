@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from onboarding.attestation_forms import ItemReviewForm, item_review_forms
 from onboarding.data_exchange.specs import FileKind
 from onboarding.forms import DataSharingForm, EntityProfileForm
 from onboarding.models import ReviewDecision
@@ -50,6 +51,15 @@ ATTESTATION_ITEMS: list[tuple[str, Any]] = [
     ("care_team", _lazy("Care-team roster")),
     ("capacity", _lazy("Populations of focus and capacity")),
 ]
+
+
+def attestation_review_forms(data: Any = None) -> list[ItemReviewForm]:
+    """One verdict form per attestation item, each radio group named for its item: nine groups
+    all called "Verdict" would leave a screen-reader user guessing which one they are in."""
+    item_forms = item_review_forms(ATTESTATION_ITEMS, data)
+    for form in item_forms:
+        form.fields["verdict"].label = _("Verdict on %(item)s") % {"item": form.label}
+    return item_forms
 
 
 def requirement_label(requirement: str, stage: str) -> str:

@@ -1,6 +1,6 @@
 """Scoped reads. Applicants reach an application only through their own organization's queryset."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from viewflow.workflow.models import Task
 
@@ -30,6 +30,22 @@ def is_or_was_member(user: User, organization_id: int) -> bool:
         Membership.objects.filter(user=user, organization_id=organization_id).exists()
         or Membership.history.filter(user_id=user.pk, organization_id=organization_id).exists()
         or Invitation.objects.filter(accepted_by=user, organization_id=organization_id).exists()
+    )
+
+
+def possible_duplicates(organization: Organization, npi: str = "") -> list[Organization]:
+    """Other organizations with the same legal name (as screening compares names) or, once the
+    entity step gives one, an application with the same NPI: likely the same organization
+    applying twice."""
+    same = Q(name_key=organization.name_key) if organization.name_key else Q(pk__in=[])
+    if npi:
+        same |= Q(applications__entity_profile__npi=npi)
+    return list(
+        Organization.objects.filter(same)
+        .exclude(pk=organization.pk)
+        .distinct()
+        .order_by("pk")
+        .prefetch_related("applications")
     )
 
 

@@ -23,6 +23,7 @@ from onboarding.models import (
     PopulationServed,
     ReviewDecision,
 )
+from onboarding.reference import CareSetting
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,7 @@ TRACKED = [
         CapabilityAttestation,
         [
             "languages_offered",
-            "setting_street",
-            "setting_shelter",
-            "setting_home",
-            "setting_clinic",
-            "setting_hospital",
-            "setting_other",
+            *(f"setting_{setting.value}" for setting in CareSetting),
             "setting_other_detail",
         ],
     ),

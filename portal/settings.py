@@ -146,6 +146,8 @@ LOGIN_REDIRECT_URL = "home"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up asks for the person's name too (portal.forms.SignupForm), saved with the new account.
+ACCOUNT_FORMS = {"signup": "portal.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -153,6 +155,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ECM Provider Portal] "
+ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 # Five failed sign-ins for one address lock it for 15 minutes (and 10 a minute per address).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/900s/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -287,7 +290,14 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # NPI registry: "offline" reads the fixtures file (tests, embedded default); "nppes" calls NPPES.
-NPI_REGISTRY = env.str("NPI_REGISTRY", default="offline")
+# A deployment (DEBUG off and a DATABASE_URL) looks NPIs up in NPPES unless told otherwise: the
+# fixtures hold five made-up NPIs, so against them every real provider's NPI would be unknown.
+NPI_REGISTRY = env.str("NPI_REGISTRY", default="offline" if DEBUG or EMBEDDED_DEFAULT else "nppes")
+if NPI_REGISTRY not in {"offline", "nppes"}:
+    raise ImproperlyConfigured(
+        f"NPI_REGISTRY is {NPI_REGISTRY!r}; it must be 'nppes' (the live registry) or 'offline' "
+        "(the fixtures file NPI_REGISTRY_FIXTURES)."
+    )
 NPI_REGISTRY_FIXTURES = env.path(
     "NPI_REGISTRY_FIXTURES",
     default=BASE_DIR / "onboarding" / "screening" / "fixtures" / "npi_registry.json",

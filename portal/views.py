@@ -19,9 +19,11 @@ from portal.roles import is_plan_staff
 AUDIT_PERMISSION = "portal.view_audit_trail"
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each person to where their work is: plan staff to the review queue, applicants home."""
+    """Send each person to where their work is: plan staff to the review queue, applicants home;
+    a signed-out visitor sees what the portal is and who it is for."""
+    if not request.user.is_authenticated:
+        return render(request, "portal/landing.html")
     if is_plan_staff(request.user):
         return redirect("onboarding:review_queue")
     if request.user.is_staff:

@@ -1,7 +1,7 @@
 """Fixtures shared by every test: isolated file storage, the people of an application, a packet."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.test import Client
+from django.test.utils import override_settings
 from pytest_django.fixtures import Settings
 
 from documents.models import WelcomePacket
@@ -37,15 +38,30 @@ from tests.factories import (
     refetch,
 )
 
+# Under CI=true a skipped test fails the run, unless another step of .ci/run is the one to run it.
+pytest_plugins = ["tests.ci_skips"]
+
 PASSWORD_ONLY_LOGIN = Client.force_login
 
 
-@pytest.fixture(autouse=True)
-def plain_http(settings: Settings) -> None:
+@pytest.fixture(scope="session", autouse=True)
+def plain_http() -> Iterator[None]:
     """The test client and the live server speak plain HTTP, as a web node behind the load
     balancer does; the HTTPS redirect a deployment turns on (the default whenever DATABASE_URL
-    is set) is tested on its own in tests/portal/test_security_settings.py."""
-    settings.SECURE_SSL_REDIRECT = False
+    is set) is tested on its own in tests/portal/test_security_settings.py.
+
+    Session-wide, because the live server's middleware reads the setting once, when the server
+    starts for the first browser test.
+    """
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def offline_npi_registry(settings: Settings) -> None:
+    """NPI lookups answer from the fixtures file on any database: with DEBUG off and a
+    DATABASE_URL (the PostgreSQL run) the default registry is NPPES, a service no test starts."""
+    settings.NPI_REGISTRY = "offline"
 
 
 @pytest.fixture(autouse=True)

@@ -37,12 +37,15 @@ from onboarding.requirements import BAA_DOCUMENT, criterion_evidence_label, crit
 from onboarding.services.attestations import capacity_table_save, community_partner_save
 from onboarding.services.reviews import DeficiencyItem, review_decide, task_claim
 from onboarding.services.steps import (
+    Signature,
     attestations_save,
     care_team_member_save,
     data_sharing_save,
     entity_profile_save,
+    step_submit,
 )
 from onboarding.services.workflow import open_task
+from onboarding.signatures import signature_prefill
 from portal.models import User
 from tests.data_sharing.samples import as_csv, sample_rows, specification
 
@@ -287,6 +290,21 @@ def fill_data_sharing_step(
     )
     if check_samples:
         check_valid_samples(application, user)
+
+
+def signature_of(user: User, title: str = "Executive Director") -> Signature:
+    """The authorized official's signature as the step page gives it: their account's name."""
+    return Signature(full_name=signature_prefill(user)["full_name"], title=title)
+
+
+def submit_data_sharing_step(application: Application, user: User) -> ApplicationStep:
+    """Submit the filled data-sharing step, signed by ``user`` (the authorized official)."""
+    return step_submit(
+        application=application,
+        kind=ApplicationStep.Kind.DATA_SHARING,
+        user=user,
+        signature=signature_of(user),
+    )
 
 
 def check_valid_samples(application: Application, user: User) -> None:

@@ -7,7 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from documents.validators import display_name
-from onboarding.screening.identifiers import digits_only, validate_npi, validate_tin
+from onboarding.screening.identifiers import (
+    EIN_PREFIXES_NEVER_ASSIGNED,
+    digits_only,
+    validate_npi,
+    validate_tin,
+)
 
 
 def refusal(validator: object, value: str) -> list[str] | None:
@@ -59,7 +64,12 @@ def test_npi_validation_agrees_with_the_published_definition(value):
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=20))
 def test_tin_validation_accepts_exactly_nine_ascii_digits(value):
-    expected = len(value) == 9 and set(value) <= set(string.digits)
+    expected = (
+        len(value) == 9
+        and set(value) <= set(string.digits)
+        and value[:2] not in EIN_PREFIXES_NEVER_ASSIGNED
+        and value[2:] != "0000000"
+    )
     messages = refusal(validate_tin, value)
     assert (messages is None) == expected
     assert messages is None or messages

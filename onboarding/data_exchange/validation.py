@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from onboarding.data_exchange.readers import Line
 from onboarding.data_exchange.specs import ColumnFormat, normalize_heading
@@ -32,6 +34,13 @@ DATE_PATTERN = re.compile(
     r"(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})"
     r"|(?P<m2>\d{1,2})/(?P<d2>\d{1,2})/(?P<y2>\d{4})"
     r"|(?P<y3>\d{4})(?P<m3>\d{2})(?P<d3>\d{2})"
+)
+# The ways DATE_PATTERN reads, with an example of each: the column list and the problem message
+# both say them from here, so what applicants are told is what the check accepts.
+DATE_FORMATS = (
+    (gettext_noop("MM/DD/YYYY"), "07/31/2025"),
+    (gettext_noop("YYYY-MM-DD"), "2025-07-31"),
+    (gettext_noop("YYYYMMDD"), "20250731"),
 )
 
 
@@ -84,6 +93,17 @@ def _quote(value: str) -> str:
     return f"“{shown}”"
 
 
+def accepted_date_formats() -> str:
+    """The ways of writing a date the check reads, e.g. "MM/DD/YYYY (07/31/2025), … or …"."""
+    return get_text_list(
+        [
+            _("%(pattern)s (%(example)s)") % {"pattern": _(pattern), "example": example}
+            for pattern, example in DATE_FORMATS
+        ],
+        _("or"),
+    )
+
+
 def _is_date(value: str) -> bool:
     """A real calendar date written 2025-07-31, 07/31/2025 or 20250731 (a time after it is fine)."""
     match = DATE_PATTERN.fullmatch(value.split("T", 1)[0].split(" ", 1)[0])
@@ -103,7 +123,9 @@ def _is_date(value: str) -> bool:
 def _date_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
     if _is_date(value):
         return None
-    return _("is not a date we can read; write dates like 07/31/2025 or 2025-07-31.")
+    return _("is not a date we can read; write dates as %(formats)s.") % {
+        "formats": accepted_date_formats()
+    }
 
 
 def _cin_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:

@@ -6,12 +6,12 @@ that a reviewer sees exactly what changed between two submissions.
 
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from onboarding.models.applications import Application
+from onboarding.models.signatures import SignedRecord
 from onboarding.reference import (
     AgreementKind,
     CareSetting,
@@ -53,7 +53,7 @@ class CriterionRule(models.Model):
         return self.get_criterion_display()
 
 
-class CapabilityAttestation(models.Model):
+class CapabilityAttestation(SignedRecord):
     """The attestation step of one application, with its signature by the authorized official."""
 
     application = models.OneToOneField(
@@ -70,36 +70,14 @@ class CapabilityAttestation(models.Model):
     setting_home = models.BooleanField(CareSetting.HOME.label, default=False)
     setting_clinic = models.BooleanField(CareSetting.CLINIC.label, default=False)
     setting_hospital = models.BooleanField(CareSetting.HOSPITAL.label, default=False)
+    setting_telephonic = models.BooleanField(CareSetting.TELEPHONIC.label, default=False)
+    setting_video = models.BooleanField(CareSetting.VIDEO.label, default=False)
     setting_other = models.BooleanField(CareSetting.OTHER.label, default=False)
     setting_other_detail = models.CharField(
         _("other setting (describe)"), max_length=200, blank=True
     )
-    signer_name = models.CharField(_("signed by (full name)"), max_length=200, blank=True)
-    signer_title = models.CharField(_("signer's title"), max_length=120, blank=True)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    signed_at = models.DateTimeField(null=True, blank=True)
-    attestation_version = models.CharField(
-        _("version of the attestation text signed"), max_length=32, blank=True
-    )
-    signed_ip = models.GenericIPAddressField(_("signer's IP address"), null=True, blank=True)
-    signed_user_agent = models.CharField(_("signer's browser"), max_length=400, blank=True)
-    content_sha256 = models.CharField(_("SHA-256 of the signed content"), max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(
-        excluded_fields=[
-            "updated_at",
-            "signed_by",
-            "signed_at",
-            "signed_ip",
-            "signed_user_agent",
-            "content_sha256",
-            "attestation_version",
-            "signer_name",
-            "signer_title",
-        ]
-    )
+    history = HistoricalRecords(excluded_fields=["updated_at", *SignedRecord.SIGNATURE_FIELDS])
 
     def __str__(self) -> str:
         return f"Attestations for {self.application}"
@@ -110,15 +88,11 @@ class CapabilityAttestation(models.Model):
 
     @property
     def care_settings(self) -> list[str]:
-        """The codes of the settings where care is delivered in person."""
+        """The codes of the settings where care managers work with members."""
         return [s.value for s in CareSetting if getattr(self, f"setting_{s.value}")]
 
     def get_care_settings_display(self) -> list[str]:
         return [str(CareSetting(code).label) for code in self.care_settings]
-
-    @property
-    def is_signed(self) -> bool:
-        return self.signed_at is not None
 
 
 class CriterionAttestation(models.Model):

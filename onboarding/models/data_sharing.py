@@ -6,11 +6,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models.applications import Application
+from onboarding.models.signatures import SignedRecord
 from onboarding.reference import ClaimsPath, DataExchangeMethod, DxfAgreementStatus
 
 
-class DataSharingProfile(models.Model):
-    """The applicant's answers to the data-sharing readiness step."""
+class DataSharingProfile(SignedRecord):
+    """The applicant's answers to the data-sharing readiness step, with the authorized
+    official's signature over them and the sample-file checks (see ``data_sharing_content``)."""
 
     # What the applicant answers (the form and the service that saves it).
     APPLICANT_FIELDS: ClassVar[list[str]] = [

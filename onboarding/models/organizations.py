@@ -20,6 +20,9 @@ class Organization(models.Model):
     legal_name = models.CharField(
         _("legal name"), max_length=200, validators=[validate_single_line]
     )
+    # The legal name as screening compares business names (case, punctuation and legal-form
+    # suffixes ignored), so that a second account for the same organization is noticed.
+    name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -53,10 +53,34 @@ def validate_npi(value: str) -> None:
         )
 
 
+# The two-digit prefixes the IRS has never given an EIN: every other prefix from 01 to 99 belongs
+# to a campus, the internet or the SBA. Source: the IRS page "How EINs are assigned and valid EIN
+# prefixes" (irs.gov, Small business and self-employed).
+EIN_PREFIXES_NEVER_ASSIGNED = frozenset({
+    "00", "07", "08", "09", "17", "18", "19", "28", "29",
+    "49", "69", "70", "78", "79", "89", "96", "97",
+})  # fmt: skip
+
+
 def validate_tin(value: str) -> None:
+    """Refuse anything but 9 digits that an EIN could be: a prefix the IRS assigns, and a serial
+    number (the last seven digits) that is not all zeros."""
     if not is_ascii_digits(value) or len(value) != 9:
         raise ValidationError(
             _("A TIN/EIN has exactly 9 digits, for example 12-3456789."), code="tin_length"
+        )
+    if value[:2] in EIN_PREFIXES_NEVER_ASSIGNED:
+        raise ValidationError(
+            _(
+                "No TIN/EIN starts with %(prefix)s: the IRS has never given out that prefix. "
+                "Please check the number."
+            )
+            % {"prefix": value[:2]},
+            code="tin_prefix",
+        )
+    if value[2:] == "0000000":
+        raise ValidationError(
+            _("A TIN/EIN never ends in seven zeros. Please check the number."), code="tin_serial"
         )
 
 

@@ -1,7 +1,8 @@
 """Looking an NPI up in the national registry (NPPES), behind a small interface.
 
-``OfflineNpiRegistry`` reads a fixtures file and is what tests and the embedded default use;
-``NppesNpiRegistry`` calls NPPES's public API and is used only when ``NPI_REGISTRY = "nppes"``.
+``NppesNpiRegistry`` calls NPPES's public API: ``NPI_REGISTRY = "nppes"``, a deployment's default.
+``OfflineNpiRegistry`` reads a fixtures file and is what tests, ``make run`` and the embedded
+default use (``NPI_REGISTRY = "offline"``).
 """
 
 import json
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,12 @@ class NppesNpiRegistry:
 
 
 def npi_registry() -> NpiRegistry:
-    """The registry the settings choose (``NPI_REGISTRY``: "offline", the default, or "nppes")."""
+    """The registry ``NPI_REGISTRY`` names: "nppes" or "offline"; any other name is refused, so a
+    misspelt "nppes" never screens real NPIs against the fixtures."""
     if settings.NPI_REGISTRY == "nppes":
         return NppesNpiRegistry(settings.NPPES_API_URL, settings.NPPES_TIMEOUT_SECONDS)
-    return OfflineNpiRegistry(Path(settings.NPI_REGISTRY_FIXTURES))
+    if settings.NPI_REGISTRY == "offline":
+        return OfflineNpiRegistry(Path(settings.NPI_REGISTRY_FIXTURES))
+    raise ImproperlyConfigured(
+        f"NPI_REGISTRY is {settings.NPI_REGISTRY!r}; it must be 'nppes' or 'offline'."
+    )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from onboarding import notifications
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.models import Invitation, Membership, Organization
+from onboarding.screening.normalise import normalise_business_name
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 from portal.roles import is_staff_member
@@ -24,7 +25,9 @@ def organization_create(*, user: User, legal_name: str, title: str = "") -> Orga
         raise OnboardingError(_("You already belong to an organization."))
     if is_staff_member(user):
         raise NotAllowed(STAFF_CANNOT_APPLY)
-    organization = Organization(legal_name=legal_name.strip())
+    organization = Organization(
+        legal_name=legal_name.strip(), name_key=normalise_business_name(legal_name)
+    )
     organization.full_clean()
     organization.save()
     membership = Membership(

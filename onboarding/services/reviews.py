@@ -55,6 +55,14 @@ class ItemAccepted:
     comment: str = ""
 
 
+class ScreeningBlocked(OnboardingError):
+    """An approval refused because of screening; ``blockers`` says why, one finding each."""
+
+    def __init__(self, blockers: list[str]) -> None:
+        super().__init__(" ".join([_("This step cannot be approved yet."), *blockers]))
+        self.blockers = blockers
+
+
 def _application_of(task: Task) -> Application:
     return task.process.coerced.application
 
@@ -94,7 +102,9 @@ def task_claim(*, task: Task, user: User) -> Task:
             if not activation.flow_task.can_assign(user, activation.task):
                 raise NotAllowed(_("Your role does not allow you to take this review."))
             activation.assign(user)
-            application = _application_of(activation.task)
+            # Read again under the lock: the status before the claim decides who is told.
+            application = Application.objects.get(pk=_application_of(activation.task).pk)
+            status_before = application.status
             event_record(
                 application=application,
                 kind=ApplicationEvent.Kind.TASK_CLAIMED,
@@ -102,6 +112,8 @@ def task_claim(*, task: Task, user: User) -> Task:
                 detail=str(activation.flow_task.task_title),
             )
             application_refresh_status(application)
+            if application.status != status_before:
+                notifications.application_status_changed(application)
     except FlowLockFailed as error:
         raise TaskUnavailable(BUSY_MESSAGE) from error
     return activation.task
@@ -176,7 +188,7 @@ def review_decide(
             application = _application_of(activation.task)
             blockers = screening_blockers(application, stage) if outcome == Outcome.APPROVE else []
             if blockers:
-                raise OnboardingError(" ".join([_("This step cannot be approved yet."), *blockers]))
+                raise ScreeningBlocked(blockers)
             decision = _record_decision(
                 application, stage, user, outcome, reason, deficiencies, activation.task.pk
             )

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from onboarding import notifications, tasks
 from onboarding.exceptions import NotAllowed, OnboardingError
@@ -51,6 +52,49 @@ class Check:
     release: ExclusionRelease | None = None
     matched_line: int | None = None
     matched_row: str = ""
+
+
+NPI_REGISTRY = "npi_registry"
+CHECK_LABELS = {
+    "npi_format": _lazy("NPI format"),
+    NPI_REGISTRY: _lazy("NPI registry (NPPES)"),
+    "exclusion_leie": _lazy("OIG exclusion list (LEIE)"),
+    "exclusion_sam": _lazy("SAM.gov exclusion list"),
+    "exclusion_medi_cal": _lazy("Medi-Cal Suspended and Ineligible Provider List"),
+}
+
+
+def check_label(check_name: str) -> str:
+    """The name reviewers know a check by (the stored id when a check is no longer known)."""
+    return str(CHECK_LABELS.get(check_name, check_name))
+
+
+def outcome_label(result: ScreeningResult) -> str:
+    """What a result found, in words: the registry's "match" is a name that differs."""
+    if result.check_name == NPI_REGISTRY and result.is_match:
+        return _("Name mismatch")
+    return str(result.get_outcome_display())
+
+
+def adjudication_choices(result: ScreeningResult) -> list[tuple[str, str]]:
+    """The two findings a reviewer can record on a match, worded for what the check found:
+    an NPI registered under another name is not an "excluded party"."""
+    if result.check_name == NPI_REGISTRY:
+        return [
+            (
+                ScreeningResult.Adjudication.CONFIRMED,
+                _("Confirmed: the NPI belongs to a different organization"),
+            ),
+            (
+                ScreeningResult.Adjudication.DISMISSED,
+                _("Dismissed: the same organization, registered under another name"),
+            ),
+        ]
+    return [(value, str(label)) for value, label in ScreeningResult.Adjudication.choices]
+
+
+def adjudication_label(result: ScreeningResult) -> str:
+    return dict(adjudication_choices(result)).get(result.adjudication, result.adjudication)
 
 
 def state_of(address: str) -> str:
@@ -127,7 +171,7 @@ def _npi_checks(npi: str, names: list[str]) -> list[Check]:
     try:
         record = npi_registry().lookup(npi)
     except RegistryUnavailable as error:
-        return [*checks, Check("npi_registry", Outcome.ERROR, str(error))]
+        return [*checks, Check(NPI_REGISTRY, Outcome.ERROR, str(error))]
     if record is None:
         outcome, evidence = Outcome.ERROR, f"The NPI registry has no record of NPI {npi}."
     elif not record.is_organization:
@@ -142,10 +186,11 @@ def _npi_checks(npi: str, names: list[str]) -> list[Check]:
     else:
         outcome, evidence = (
             Outcome.POTENTIAL_MATCH,
-            f"NPI {npi} is registered to {record.name!r}, not to the name given. "
-            "Confirm or dismiss that they are the same organization.",
+            f"The NPI registry lists NPI {npi} under the name {record.name!r}, which is not the "
+            "name given. Dismiss this if it is the same organization under another name; "
+            "confirm it if the NPI belongs to a different organization.",
         )
-    return [*checks, Check("npi_registry", outcome, evidence)]
+    return [*checks, Check(NPI_REGISTRY, outcome, evidence)]
 
 
 def _store(
@@ -361,7 +406,8 @@ def rescreen_active_providers() -> RescreenSummary:
                     kind=ApplicationEvent.Kind.NEW_EXCLUSION_MATCH,
                     actor=None,
                     detail="; ".join(
-                        f"{r.check_name} ({r.subject}): {r.get_outcome_display()}" for r in flagged
+                        f"{check_label(r.check_name)} ({r.subject}): {outcome_label(r)}"
+                        for r in flagged
                     ),
                 )
                 notifications.exclusion_alert(application, flagged)
@@ -386,31 +432,60 @@ def screening_blockers(application: Application, stage: str) -> list[str]:
         return [_("The organization has not been screened yet. Run screening.")]
     problems = []
     for result in current:
-        label = f"{result.check_name} ({result.subject})"
+        values = {"check": check_label(result.check_name), "subject": result.subject}
         if result.outcome == Outcome.ERROR:
             problems.append(
-                _("%(check)s could not be completed, and an error is never a pass: %(why)s")
-                % {"check": label, "why": result.evidence}
+                _(
+                    "The %(check)s check for %(subject)s could not be completed, and an error "
+                    "is never a pass: %(why)s"
+                )
+                % {**values, "why": result.evidence}
+            )
+        elif result.needs_adjudication and result.check_name == NPI_REGISTRY:
+            problems.append(
+                _(
+                    "The %(check)s lists the NPI of %(subject)s under another name: confirm or "
+                    "dismiss the name mismatch."
+                )
+                % values
             )
         elif result.needs_adjudication:
             problems.append(
-                _("Confirm or dismiss the %(outcome)s in %(check)s.")
-                % {"outcome": result.get_outcome_display().lower(), "check": label}
+                _("Confirm or dismiss the potential match on the %(check)s for %(subject)s.")
+                % values
+            )
+        elif result.is_confirmed and result.check_name == NPI_REGISTRY:
+            problems.append(
+                _(
+                    "The NPI of %(subject)s belongs to a different organization: return the "
+                    "step so the applicant corrects it, or deny the application."
+                )
+                % values
             )
         elif result.is_confirmed:
             problems.append(
-                _("%(check)s is a confirmed match: deny the application and give the reason.")
-                % {"check": label}
+                _(
+                    "%(check)s: %(subject)s is a confirmed match: deny the application and give "
+                    "the reason."
+                )
+                % values
             )
     return problems
 
 
 def confirmed_match_reason(application: Application) -> str:
-    """The denial reason a confirmed exclusion match calls for ('' when there is none)."""
-    confirmed = [r for r in application.screening_results.filter(is_current=True) if r.is_confirmed]
+    """The denial reason a confirmed exclusion match calls for ('' when there is none).
+
+    A confirmed NPI name mismatch is not an exclusion and calls for no denial of its own.
+    """
+    confirmed = [
+        r
+        for r in application.screening_results.filter(is_current=True)
+        if r.is_confirmed and r.check_name != NPI_REGISTRY
+    ]
     return " ".join(
-        _("%(subject)s matched %(check)s: %(evidence)s")
-        % {"subject": r.subject, "check": r.check_name, "evidence": r.evidence}
+        _("%(subject)s is on the %(check)s: %(evidence)s")
+        % {"subject": r.subject, "check": check_label(r.check_name), "evidence": r.evidence}
         for r in confirmed
     )
 
@@ -441,6 +516,6 @@ def screening_result_adjudicate(
         application=result.application,
         kind=ApplicationEvent.Kind.SCREENING_ADJUDICATED,
         actor=user,
-        detail=f"{result.check_name} ({result.subject}): {result.get_adjudication_display()}",
+        detail=f"{check_label(result.check_name)} ({result.subject}): {adjudication_label(result)}",
     )
     return result

@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 
 from onboarding import notifications
 from onboarding.attestation_text import ATTESTATION_TEXTS, ATTESTATION_VERSION
-from onboarding.attested_content import attested_content_sha256
+from onboarding.attested_content import SIGNED_STEPS, signed_content_sha256
 from onboarding.exceptions import OnboardingError, Problem, StepIncomplete
 from onboarding.models import (
     Application,
     ApplicationEvent,
     ApplicationStep,
-    CapabilityAttestation,
     CareTeamMember,
     DataSharingProfile,
     ScreeningResult,
@@ -30,6 +29,7 @@ from onboarding.services.applications import application_refresh_status
 from onboarding.services.events import event_record
 from onboarding.services.screening import screening_request
 from onboarding.services.workflow import APPLICANT_NODES, complete, locked_activation, open_task
+from onboarding.signatures import account_name, names_match
 from portal.models import User
 
 Kind = ApplicationStep.Kind
@@ -55,26 +55,28 @@ def _assign(instance: Model, data: dict[str, Any], fields: list[str]) -> None:
 
 
 def _draft_saved(application: Application, kind: str, user: User, what: str) -> None:
-    if kind == Kind.ATTESTATIONS:
-        _void_signature(application, user)
+    if kind in SIGNED_STEPS:
+        _void_signature(application, kind, user)
     event_record(
         application=application, kind=ApplicationEvent.Kind.DRAFT_SAVED, actor=user, detail=what
     )
 
 
-def _void_signature(application: Application, user: User) -> None:
-    """Any change to signed content voids the signature: it must be signed again."""
-    attestation = CapabilityAttestation.objects.get(application=application)
-    if attestation.signed_at:
-        attestation.signed_at = None
-        attestation.signed_by = None
-        attestation.save(update_fields=["signed_at", "signed_by", "updated_at"])
-        application.capability_attestation = attestation
+def _void_signature(application: Application, kind: str, user: User) -> None:
+    """A change to signed content voids the signature: it must be signed again.
+
+    Saving the same content again (a draft saved twice) leaves the signature as it is.
+    """
+    record = SIGNED_STEPS[kind].stored(application)
+    if record.signed_at and record.content_sha256 != _current_sha256(application, kind):
+        record.signed_at = None
+        record.signed_by = None
+        record.save(update_fields=["signed_at", "signed_by", "updated_at"])
         event_record(
             application=application,
             kind=ApplicationEvent.Kind.SIGNATURE_VOIDED,
             actor=user,
-            detail=_("Attested content changed after signing"),
+            detail=_("%(section)s: content changed after signing") % {"section": Kind(kind).label},
         )
 
 
@@ -173,31 +175,54 @@ def data_sharing_save(*, application: Application, user: User, data: dict[str, A
     _draft_saved(application, Kind.DATA_SHARING, user, _("Data-sharing answers"))
 
 
-def _sign(application: Application, user: User, signature: Signature, now: datetime) -> None:
+def _current_sha256(application: Application, kind: str) -> str:
+    """The hash of the signed content as stored now, read afresh: the rows ``application`` holds
+    (a prefetch) may predate the change being saved."""
+    return signed_content_sha256(Application.objects.get(pk=application.pk), kind)
+
+
+def _require_signature(user: User, signature: Signature | None) -> Signature:
+    """A typed name and title, and the name is the one on the signer's account."""
+    if signature is None or not signature.full_name.strip() or not signature.title.strip():
+        raise StepIncomplete(
+            [Problem("signature", _("Type your full name and title to sign the attestation."))]
+        )
+    if not names_match(signature.full_name, account_name(user)):
+        raise OnboardingError(
+            _(
+                "The name you typed to sign, %(typed)s, is not the name on your account, "
+                "%(name)s. Type your name as it is on your account; if that name is wrong, ask "
+                "the plan to correct it before you sign."
+            )
+            % {"typed": " ".join(signature.full_name.split()), "name": account_name(user)}
+        )
+    return signature
+
+
+def _sign(
+    application: Application, kind: str, user: User, signature: Signature, now: datetime
+) -> None:
     """Record the e-signature and the SHA-256 of exactly the content it covers."""
     if signature.attestation_version not in ATTESTATION_TEXTS:
         raise OnboardingError(_("The attestation text has changed. Read it again and sign."))
-    attestation = CapabilityAttestation.objects.select_for_update().get(application=application)
-    attestation.signer_name = signature.full_name.strip()
-    attestation.signer_title = signature.title.strip()
-    attestation.signed_by = user
-    attestation.signed_at = now
-    attestation.attestation_version = signature.attestation_version
-    attestation.signed_ip = signature.ip_address or None
-    attestation.signed_user_agent = signature.user_agent[:400]
-    attestation.content_sha256 = attested_content_sha256(application)
-    attestation.save()
-    application.capability_attestation = attestation
+    record = SIGNED_STEPS[kind].stored(application, for_update=True)
+    record.signer_name = " ".join(signature.full_name.split())
+    record.signer_title = signature.title.strip()
+    record.signed_by = user
+    record.signed_at = now
+    record.attestation_version = signature.attestation_version
+    record.signed_ip = signature.ip_address or None
+    record.signed_user_agent = signature.user_agent[:400]
+    record.content_sha256 = _current_sha256(application, kind)
+    record.save()
     event_record(
         application=application,
         kind=ApplicationEvent.Kind.SIGNED,
         actor=user,
-        detail=_("Signed by %(name)s, %(title)s; content SHA-256 %(hash)s")
-        % {
-            "name": attestation.signer_name,
-            "title": attestation.signer_title,
-            "hash": attestation.content_sha256[:16],
-        },
+        # The history is the applicant's too: the content hash stays on the signature record,
+        # where reviewers see it, not in this plain-words line.
+        detail=_("%(section)s signed by %(name)s, %(title)s")
+        % {"section": Kind(kind).label, "name": record.signer_name, "title": record.signer_title},
     )
 
 
@@ -218,12 +243,8 @@ def step_submit(
             "Your draft is saved; ask them to review and submit it."
         ),
     )
-    if kind == Kind.ATTESTATIONS and (
-        signature is None or not signature.full_name.strip() or not signature.title.strip()
-    ):
-        raise StepIncomplete(
-            [Problem("signature", _("Type your full name and title to sign the attestation."))]
-        )
+    if kind in SIGNED_STEPS:
+        signature = _require_signature(user, signature)
     problems = step_problems(step)
     if problems:
         raise StepIncomplete(problems)
@@ -240,8 +261,8 @@ def step_submit(
         if step.status not in ApplicationStep.EDITABLE_STATUSES:
             raise OnboardingError(_("This section has already been submitted."))
         now = timezone.now()
-        if signature is not None:
-            _sign(application, user, signature, now)
+        if kind in SIGNED_STEPS and signature is not None:
+            _sign(application, kind, user, signature, now)
         step.deficiencies.filter(resolved_at__isnull=True).update(resolved_at=now)
         step.status = ApplicationStep.Status.SUBMITTED
         step.revision += 1

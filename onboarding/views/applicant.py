@@ -5,13 +5,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from documents.selectors import latest_delivery
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.forms import InvitationForm, OrganizationForm, WithdrawForm
-from onboarding.models import ApplicationEvent, Invitation
-from onboarding.selectors import application_for_applicant, applications_of, open_deficiencies
+from onboarding.models import Application, ApplicationEvent, Invitation, Membership
+from onboarding.selectors import (
+    application_for_applicant,
+    applications_of,
+    open_deficiencies,
+    possible_duplicates,
+)
 from onboarding.services.applications import application_start, application_withdraw
 from onboarding.services.organizations import (
     invitation_accept,
@@ -19,7 +25,14 @@ from onboarding.services.organizations import (
     membership_remove,
     organization_create,
 )
-from onboarding.views.progress import progress_of
+from onboarding.views.progress import NextAction, next_actions, progress_of
+
+DUPLICATE_WARNING = gettext_lazy(
+    "Another account in this portal already has an organization with this name. If your "
+    "organization has applied before, ask its authorized official to invite you instead of "
+    "applying twice. If it is a different organization, carry on: the plan's reviewers will "
+    "check."
+)
 
 
 @login_required
@@ -34,9 +47,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "organization": membership.organization,
             "membership": membership,
-            "rows": [(application, progress_of(application)) for application in applications],
+            "rows": [
+                (application, progress_of(application), _next_actions(application, membership))
+                for application in applications
+            ],
             "can_start": not any(a.status not in a.CLOSED_STATUSES for a in applications),
         },
+    )
+
+
+def _next_actions(
+    application: Application, membership: Membership, *, with_packet: bool = True
+) -> list[NextAction]:
+    if application.status in Application.CLOSED_STATUSES:
+        return []
+    return next_actions(
+        application,
+        deficiencies=open_deficiencies(application),
+        delivery=latest_delivery(application) if with_packet else None,
+        is_official=membership.is_authorized_official,
     )
 
 
@@ -47,13 +76,18 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organization_create(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            organization = organization_create(
+                user=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
         except OnboardingError as error:
             form.add_error(None, error.message)
         else:
             messages.success(
                 request, _("Your organization is set up. You can now start an application.")
             )
+            if possible_duplicates(organization):
+                messages.warning(request, DUPLICATE_WARNING)
             return redirect("onboarding:dashboard")
     return render(request, "onboarding/organization_form.html", {"form": form})
 
@@ -162,6 +196,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "progress": progress_of(application),
+            # The page has its own welcome-packet box, so the list leaves the packet out.
+            "actions": _next_actions(
+                application,
+                request.user.membership,  # type: ignore[union-attr]
+                with_packet=False,
+            ),
             "deficiencies": open_deficiencies(application),
             "decisions": application.decisions.exclude(reason="").order_by("-decided_at"),
             "events": application.events.exclude(

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from onboarding.attestation_forms import (
     CapacityTableForm,
@@ -15,10 +15,9 @@ from onboarding.attestation_forms import (
     CommunityPartnerForm,
     capacity_totals,
 )
-from onboarding.attestation_text import ATTESTATION_TEXTS
-from onboarding.attested_content import attested_content_sha256, prefetch_attested_content
+from onboarding.attested_content import prefetch_attested_content, signature_state
 from onboarding.exceptions import OnboardingError
-from onboarding.models import Application
+from onboarding.models import Application, ApplicationStep
 from onboarding.reference import County
 from onboarding.selectors import application_for_applicant
 from onboarding.services import steps as step_services
@@ -28,19 +27,6 @@ from onboarding.services.attestations import (
     community_partner_save,
 )
 from portal.models import User
-
-
-def signature_state(application: Application) -> dict[str, Any]:
-    """Whether the attestation is signed, and whether the signature covers the content as it is."""
-    attestation = application.capability_attestation
-    signed = attestation.signed_at is not None
-    current = attested_content_sha256(application)
-    return {
-        "signed": signed,
-        "matches": signed and attestation.content_sha256 == current,
-        "current_sha256": current,
-        "signed_text": ATTESTATION_TEXTS.get(attestation.attestation_version, ""),
-    }
 
 
 def attestation_context(application: Application) -> dict[str, Any]:
@@ -59,7 +45,7 @@ def attestation_context(application: Application) -> dict[str, Any]:
         "populations": application.populations.all(),
         "capacities": capacities,
         "capacity_totals": capacity_totals(table),
-        "signature": signature_state(application),
+        "signature": signature_state(application, ApplicationStep.Kind.ATTESTATIONS),
     }
 
 
@@ -115,6 +101,17 @@ def capacity_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+ADD_ANOTHER = "add_another"
+
+
+def _after_row_saved(request: HttpRequest, pk: int, add_url_name: str) -> HttpResponse:
+    """Back to the step, or straight to an empty form for the next row: a team of five is then
+    five forms, not five round trips through the step page."""
+    if request.POST.get("then") == ADD_ANOTHER:
+        return redirect(add_url_name, pk=pk)
+    return redirect("onboarding:step", pk=pk, step="attestations")
+
+
 @login_required
 def care_team_member_view(
     request: HttpRequest, pk: int, member_pk: int | None = None
@@ -132,20 +129,34 @@ def care_team_member_view(
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Care team updated."))
-            return redirect("onboarding:step", pk=pk, step="attestations")
+            return _after_row_saved(request, pk, "onboarding:care_team_add")
     return render(
         request,
         "onboarding/care_team_member_form.html",
-        {"application": application, "form": form, "member": member},
+        {"application": application, "form": form, "member": member, "adding": member is None},
     )
 
 
 @login_required
-@require_POST
 def care_team_member_remove_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """Ask, then take someone off the care team."""
     user: User = request.user  # type: ignore[assignment]
     application = application_for_applicant(user, pk)
     member = get_object_or_404(application.care_team, pk=member_pk)
+    if request.method != "POST":
+        return _confirm_removal(
+            request,
+            application,
+            heading=_("Remove %(name)s from the care team?") % {"name": member.full_name},
+            explanation=_(
+                "%(name)s (%(role)s) will no longer be listed on this application. You can add "
+                "them again later."
+            )
+            % {"name": member.full_name, "role": member.get_role_display()},
+            confirm=_("Remove from the care team"),
+            cancel=_("Keep them on the care team"),
+            back="#team-heading",
+        )
     try:
         step_services.care_team_member_remove(member=member, user=user)
     except OnboardingError as error:
@@ -176,20 +187,34 @@ def partner_view(request: HttpRequest, pk: int, partner_pk: int | None = None) -
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Partner saved."))
-            return redirect("onboarding:step", pk=pk, step="attestations")
+            return _after_row_saved(request, pk, "onboarding:partner_add")
     return render(
         request,
         "onboarding/partner_form.html",
-        {"application": application, "form": form, "partner": partner},
+        {"application": application, "form": form, "partner": partner, "adding": partner is None},
     )
 
 
 @login_required
-@require_POST
 def partner_remove_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+    """Ask, then take a partner off the list."""
     user: User = request.user  # type: ignore[assignment]
     application = application_for_applicant(user, pk)
     partner = get_object_or_404(application.community_partners, pk=partner_pk)
+    if request.method != "POST":
+        return _confirm_removal(
+            request,
+            application,
+            heading=_("Remove the partner %(name)s?") % {"name": partner.organization_name},
+            explanation=_(
+                "%(name)s (%(kind)s) will no longer be listed as a partner for criterion 5. "
+                "You can add it again later."
+            )
+            % {"name": partner.organization_name, "kind": partner.get_kind_display()},
+            confirm=_("Remove the partner"),
+            cancel=_("Keep the partner"),
+            back="#partners-heading",
+        )
     try:
         community_partner_remove(partner=partner, user=user)
     except OnboardingError as error:
@@ -197,3 +222,28 @@ def partner_remove_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpR
     else:
         messages.success(request, _("Partner removed."))
     return redirect("onboarding:step", pk=pk, step="attestations")
+
+
+def _confirm_removal(
+    request: HttpRequest,
+    application: Application,
+    *,
+    heading: str,
+    explanation: str,
+    confirm: str,
+    cancel: str,
+    back: str,
+) -> HttpResponse:
+    """The page asking whether to remove a row of the step; its button posts to the same URL."""
+    return render(
+        request,
+        "onboarding/remove_confirm.html",
+        {
+            "application": application,
+            "heading": heading,
+            "explanation": explanation,
+            "confirm": confirm,
+            "cancel": cancel,
+            "back": reverse("onboarding:step", args=[application.pk, "attestations"]) + back,
+        },
+    )

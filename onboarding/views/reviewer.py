@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.selectors import latest_delivery
-from onboarding.attestation_forms import ItemReviewForm, item_review_forms
+from onboarding.attestation_forms import ItemReviewForm
+from onboarding.attested_content import signature_state
 from onboarding.data_exchange.selectors import sample_file_overview
 from onboarding.exceptions import OnboardingError
 from onboarding.forms import (
@@ -23,7 +24,6 @@ from onboarding.models import (
     ApplicationStep,
     Deficiency,
     ReviewDecision,
-    ScreeningResult,
 )
 from onboarding.queues import (
     Page,
@@ -36,15 +36,17 @@ from onboarding.queues import (
     team_review_work,
 )
 from onboarding.reference import ReviewReasonCode
-from onboarding.review_items import ATTESTATION_ITEMS, deficiency_requirements
+from onboarding.review_items import attestation_review_forms, deficiency_requirements
 from onboarding.selectors import (
     application_for_staff,
     open_review_work,
+    possible_duplicates,
     review_task,
 )
 from onboarding.services.reviews import (
     DeficiencyItem,
     ItemAccepted,
+    ScreeningBlocked,
     review_decide,
     reviewed_steps_of,
     task_claim,
@@ -164,6 +166,10 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **_application_context(application),
             "work": open_review_work(application),
+            "duplicates": possible_duplicates(
+                application.organization,
+                npi=getattr(getattr(application, "entity_profile", None), "npi", ""),
+            ),
             "notes": application.internal_notes.select_related("author"),
             "note_form": InternalNoteForm(),
             "today": timezone.localdate(),
@@ -186,10 +192,10 @@ def _application_context(application: Application) -> dict[str, Any]:
         "profile": application.entity_profile,
         **attestation_context(application),
         "data_sharing": application.data_sharing,
+        "data_sharing_signature": signature_state(application, ApplicationStep.Kind.DATA_SHARING),
         "documents": application.documents.all(),  # prefetched by attestation_context
         "screening": [result for result in screening if result.is_current],
         "screening_earlier": sum(not result.is_current for result in screening),
-        "adjudication_choices": ScreeningResult.Adjudication.choices,
         "decisions": decisions,
         "deficiencies": _open_deficiencies(application, decisions),
         "events": application.events.select_related("actor"),
@@ -222,6 +228,7 @@ def claim(request: HttpRequest, task_pk: int) -> HttpResponse:
     except OnboardingError as error:
         messages.error(request, error.message)
         return redirect("onboarding:review_queue")
+    # Claiming is the first step of reviewing, so it lands on the decision page, not a list.
     messages.success(request, _("The review is yours."))
     return redirect("onboarding:review_decide", task_pk=task.pk)
 
@@ -240,9 +247,13 @@ def release(request: HttpRequest, task_pk: int) -> HttpResponse:
 
 
 def _item_verdicts(
-    item_forms: list[ItemReviewForm], outcome: str
+    item_forms: list[ItemReviewForm], outcome: str, *, accept_remaining: bool
 ) -> tuple[list[DeficiencyItem], list[ItemAccepted]] | None:
-    """The returned and accepted items, or None (with errors on the forms) if any is undecided."""
+    """The returned and accepted items, or None (with errors on the forms) if any is undecided.
+
+    With ``accept_remaining`` an item left unmarked counts as accepted, so a reviewer only works
+    item by item where they return something.
+    """
     if not all(f.is_valid() for f in item_forms):
         return None
     if outcome == Outcome.DENY:
@@ -260,7 +271,7 @@ def _item_verdicts(
                     reason_code=code,
                 )
             )
-        elif verdict == ItemReviewForm.ACCEPT:
+        elif verdict == ItemReviewForm.ACCEPT or accept_remaining:
             accepted.append(ItemAccepted(f.item, f.cleaned_data["comment"].strip()))
         else:
             f.add_error("verdict", _("Accept or return this item."))
@@ -280,12 +291,12 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     confirmed = "" if final else confirmed_match_reason(application)
     initial = {"outcome": ReviewDecision.Outcome.DENY, "reason": confirmed} if confirmed else {}
-    form = ReviewDecisionForm(data, final=final, initial=initial)
+    by_item = stage == Stage.ATTESTATIONS
+    form = ReviewDecisionForm(data, final=final, by_item=by_item, initial=initial)
     formset = DeficiencyFormSet(
         data, form_kwargs={"requirements": requirements}, prefix="deficiency"
     )
-    by_item = stage == Stage.ATTESTATIONS
-    item_forms = item_review_forms(ATTESTATION_ITEMS, data) if by_item else []
+    item_forms = attestation_review_forms(form.data if data else None) if by_item else []
     if request.method == "POST" and form.is_valid() and (final or formset.is_valid()):
         items = (
             []
@@ -301,7 +312,15 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
                 if f.cleaned_data.get("requirement")
             ]
         )
-        verdicts = _item_verdicts(item_forms, form.cleaned_data["outcome"]) if by_item else ([], [])
+        verdicts = (
+            _item_verdicts(
+                item_forms,
+                form.cleaned_data["outcome"],
+                accept_remaining=form.cleaned_data["accept_remaining"],
+            )
+            if by_item
+            else ([], [])
+        )
         if verdicts is None:
             form.add_error(None, _("Accept or return each item, as marked below."))
         else:
@@ -315,6 +334,10 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
                     deficiencies=returned + items,
                     accepted=accepted,
                 )
+            except ScreeningBlocked:
+                # The page lists the screening findings in its own alert; saying them again
+                # here would put the same message on the page twice.
+                pass
             except OnboardingError as error:
                 if task.owner_id == user.pk:
                     form.add_error(None, error.message)

@@ -9,7 +9,12 @@ from django.views.decorators.http import require_POST
 from onboarding.exceptions import OnboardingError
 from onboarding.forms import ScreeningAdjudicationForm
 from onboarding.selectors import application_for_staff
-from onboarding.services.screening import screen_application, screening_result_adjudicate
+from onboarding.services.screening import (
+    adjudication_label,
+    check_label,
+    screen_application,
+    screening_result_adjudicate,
+)
 from onboarding.views.access import staff_required
 from portal.models import User
 
@@ -46,7 +51,7 @@ def adjudicate(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
         messages.success(
             request,
             _("%(check)s: %(decision)s.")
-            % {"check": result.check_name, "decision": result.get_adjudication_display()},
+            % {"check": check_label(result.check_name), "decision": adjudication_label(result)},
         )
     return _back(request, pk)
 

@@ -1,5 +1,7 @@
 """The reviewer accepts or returns each item; on resubmission they see exactly what changed."""
 
+import html
+import re
 from typing import Any
 
 import pytest
@@ -260,3 +262,61 @@ def test_nothing_changed_is_said_plainly(ready, authorized_official, reviewer_cl
     task = claimed_task(reviewer_client, ready)
     page = reviewer_client.get(f"/review/tasks/{task.pk}/").content.decode()
     assert "Nothing in this section changed since the last submission." in page
+
+
+def test_accept_all_remaining_items_accepts_every_item_not_returned(
+    ready, authorized_official, reviewer_client
+):
+    submit(ready, authorized_official)
+    task = claimed_task(reviewer_client, ready)
+    data = decision_data("return", dict.fromkeys(ITEMS, ""))
+    data |= {
+        "accept_remaining": "on",
+        "item-care_team-verdict": "return",
+        "item-care_team-reason_code": "staffing_gap",
+        "item-care_team-comment": "Add a second clinical consultant.",
+    }
+
+    response = reviewer_client.post(f"/review/tasks/{task.pk}/", data)
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    decision = fresh(ready).decisions.get(stage="attestations")
+    assert decision.outcome == ReviewDecision.Outcome.RETURN
+    assert list(decision.deficiencies.values_list("requirement", flat=True)) == ["care_team"]
+    accepted = set(decision.accepted_items.values_list("requirement", flat=True))
+    assert accepted == set(ITEMS) - {"care_team"}
+
+
+def test_the_approve_button_accepts_every_item_in_one_click(
+    ready, authorized_official, reviewer_client
+):
+    submit(ready, authorized_official)
+    task = claimed_task(reviewer_client, ready)
+    data = decision_data("", dict.fromkeys(ITEMS, ""))
+    del data["outcome"]
+
+    response = reviewer_client.post(f"/review/tasks/{task.pk}/", {**data, "approve_all": "1"})
+
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    decision = fresh(ready).decisions.get(stage="attestations")
+    assert decision.outcome == ReviewDecision.Outcome.APPROVE
+    assert decision.accepted_items.count() == len(ITEMS)
+
+
+def test_each_verdict_radio_group_is_named_for_its_item(
+    ready, authorized_official, reviewer_client
+):
+    submit(ready, authorized_official)
+    task = claimed_task(reviewer_client, ready)
+    page = reviewer_client.get(f"/review/tasks/{task.pk}/").content.decode()
+
+    for item, label in ATTESTATION_ITEMS:
+        radio = f'name="item-{item}-verdict"'
+        assert radio in page
+        # The fieldset holding this item's radios, and its legend.
+        fieldset = page[: page.index(radio)].rsplit("<fieldset", 1)[1]
+        legend = re.search(r"<legend[^>]*>(.*?)</legend>", fieldset, re.S)
+        assert legend is not None, item
+        name = html.unescape(" ".join(legend.group(1).split()))
+        assert name != "Verdict"
+        assert str(label) in name, (item, name)

@@ -98,6 +98,17 @@ def test_a_stale_attestation_text_version_is_refused(ready, authorized_official)
         )
 
 
+def test_the_typed_name_must_be_the_name_on_the_officials_account(ready, authorized_official):
+    client = Client()
+    client.force_login(authorized_official)
+    response = sign_on_page(client, ready, **{"signature-full_name": "Someone Else"})
+    page = html.unescape(response.content.decode())
+    assert "The name you typed to sign, Someone Else, is not the name on your account, " in page
+    assert "Ana Official" in page
+    assert fresh(ready).capability_attestation.signed_at is None
+    assert fresh(ready).step(Kind.ATTESTATIONS).status == ApplicationStep.Status.DRAFT
+
+
 def test_only_the_authorized_official_may_sign(ready, preparer):
     with pytest.raises(NotAllowed, match="Only your organization's authorized official"):
         step_submit(
@@ -202,3 +213,20 @@ def test_the_reviewer_sees_whether_the_signature_matches(ready, authorized_offic
     ready.capacities.update(member_capacity=999)
     page = client.get(f"/review/applications/{ready.pk}/").content.decode()
     assert "the signature does not match the content shown" in page
+
+
+def test_the_applicant_sees_the_signature_in_plain_words_without_hashes(ready, authorized_official):
+    step_submit(
+        application=ready,
+        kind=Kind.ATTESTATIONS,
+        user=authorized_official,
+        signature=Signature("Ana Official", "Executive Director"),
+    )
+    signed_hash = fresh(ready).capability_attestation.content_sha256
+    client = Client()
+    client.force_login(authorized_official)
+    for url in (f"/applications/{ready.pk}/", f"/applications/{ready.pk}/attestations/"):
+        page = client.get(url).content.decode()
+        assert "signed by ana official, executive director" in page.lower(), url
+        assert "SHA-256" not in page, url
+        assert signed_hash[:16] not in page, url

@@ -28,7 +28,7 @@ from onboarding.models import (
 from onboarding.requirements import data_sharing_problems
 from onboarding.review_items import deficiency_requirements
 from onboarding.services.reviews import DeficiencyItem
-from onboarding.services.steps import data_sharing_save, step_submit
+from onboarding.services.steps import data_sharing_save
 from portal.models import AuditEvent, User
 from tests.data_sharing.samples import as_csv, sample_rows, specification
 from tests.factories import (
@@ -39,7 +39,7 @@ from tests.factories import (
     check_valid_samples,
     decide,
     fill_data_sharing_step,
-    fill_entity_step,
+    submit_data_sharing_step,
 )
 
 pytestmark = pytest.mark.django_db
@@ -63,14 +63,6 @@ def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def entity_approved(application: Application, authorized_official: User, reviewer: User):
-    fill_entity_step(application, authorized_official)
-    step_submit(application=fresh(application), kind=Kind.ENTITY, user=authorized_official)
-    decide(OnboardingFlow.review_entity, fresh(application), reviewer, Outcome.APPROVE)
-    return fresh(application)
 
 
 # The page and the deletion of the sample ---------------------------------------------------------
@@ -190,9 +182,7 @@ def test_the_temporary_upload_is_deleted_even_when_the_check_is_refused(
     entity_approved, authorized_official
 ):
     fill_data_sharing_step(entity_approved, authorized_official)
-    step_submit(
-        application=fresh(entity_approved), kind=Kind.DATA_SHARING, user=authorized_official
-    )
+    submit_data_sharing_step(fresh(entity_approved), authorized_official)
     upload = TemporaryUploadedFile("rtf.csv", "text/csv", 0, "utf-8")
     upload.write(rtf_with_bad_cin())
     upload.seek(0)
@@ -332,9 +322,7 @@ def test_the_step_cannot_be_submitted_until_the_current_versions_check_passes(
     fill_data_sharing_step(application, authorized_official, check_samples=False)
 
     def submit() -> None:
-        step_submit(
-            application=fresh(application), kind=Kind.DATA_SHARING, user=authorized_official
-        )
+        submit_data_sharing_step(fresh(application), authorized_official)
 
     with pytest.raises(StepIncomplete) as missing:
         submit()
@@ -392,7 +380,7 @@ def test_the_reviewer_sees_the_answers_the_latest_report_and_its_history(
         upload=ContentFile(rtf_with_bad_cin(), name="first-try.csv"),
     )
     fill_data_sharing_step(application, authorized_official)
-    step_submit(application=fresh(application), kind=Kind.DATA_SHARING, user=authorized_official)
+    submit_data_sharing_step(fresh(application), authorized_official)
 
     html = signed_in(reviewer).get(f"/review/applications/{application.pk}/").content.decode()
 
@@ -409,7 +397,7 @@ def test_the_reviewer_returns_data_sharing_item_by_item_and_the_applicant_fixes_
 ):
     application = entity_approved
     fill_data_sharing_step(application, authorized_official)
-    step_submit(application=fresh(application), kind=Kind.DATA_SHARING, user=authorized_official)
+    submit_data_sharing_step(fresh(application), authorized_official)
     task_page = signed_in(reviewer)
 
     with django_capture_on_commit_callbacks(execute=True):  # the email goes out on commit
@@ -436,7 +424,7 @@ def test_the_reviewer_returns_data_sharing_item_by_item_and_the_applicant_fixes_
     assert f"({escape(phone)})" in html
     assert "sample_otf" not in html
     email = next(m for m in mailoutbox if "returned" in m.body.lower()).body
-    assert "- Sample OTF: Outreach methods are free text: Use plan codes." in email
+    assert "- Sample OTF: Outreach methods are free text. Use plan codes." in email
     reviewer_view = task_page.get(f"/review/applications/{application.pk}/").content.decode()
     assert "Sample OTF: Outreach methods are free text" in reviewer_view
     check_valid_samples(application, authorized_official)
@@ -445,7 +433,7 @@ def test_the_reviewer_returns_data_sharing_item_by_item_and_the_applicant_fixes_
         user=authorized_official,
         data={"privacy_officer_phone": "(213) 555-0199"},
     )
-    step_submit(application=fresh(application), kind=Kind.DATA_SHARING, user=authorized_official)
+    submit_data_sharing_step(fresh(application), authorized_official)
     assert not Deficiency.objects.filter(resolved_at__isnull=True).exists()
     assert task_page.get(f"/review/applications/{application.pk}/").status_code == 200
 

@@ -149,7 +149,7 @@ def test_a_bad_date_is_reported_by_line_and_column_with_its_value(
     assert (problem.line, problem.column) == (3, "ECM Enrollment Start Date")
     assert problem.message == (
         "Line 3, column ECM Enrollment Start Date: “31/07/2025” is not a date we can read; "
-        "write dates like 07/31/2025 or 2025-07-31."
+        "write dates as MM/DD/YYYY (07/31/2025), YYYY-MM-DD (2025-07-31) or YYYYMMDD (20250731)."
     )
 
 

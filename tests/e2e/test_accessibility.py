@@ -1,14 +1,19 @@
-"""Keyboard use, announced errors and small screens, in a real browser."""
+"""Keyboard use, announced errors and small screens, in a real browser; axe on staff pages."""
 
+import re
 from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from playwright.sync_api import Page, ViewportSize, expect
 
 from onboarding.models import Application, EntityType
 from onboarding.services.applications import application_start
-from tests.factories import PASSWORD
+from onboarding.services.organizations import organization_create
+from onboarding.services.steps import step_submit
+from portal.roles import Role
+from tests.factories import PASSWORD, UserFactory, enroll_totp, fill_entity_step, refetch, totp_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,3 +131,68 @@ def test_applicant_pages_fit_a_375_pixel_screen(
         screenshot(f"phone-{path}")
         assert width <= PHONE["width"], f"{path} scrolls sideways ({width}px wide)"
         accessible(page)
+
+
+@pytest.fixture
+def application_in_review(db: None) -> Application:
+    """An organization whose entity step is submitted and waits in the review queue."""
+    official = UserFactory.create(email="ana@sunrise-staff.example")
+    organization_create(user=official, legal_name="Sunrise Community Services", title="Director")
+    official = refetch(official)
+    application = application_start(organization=official.membership.organization, user=official)
+    fill_entity_step(application, official)
+    step_submit(application=application, kind="entity", user=official)
+    return application
+
+
+def test_every_staff_page_passes_axe(
+    page: Page,
+    live_server: Any,
+    application_in_review: Application,
+    screenshot: Any,
+    accessible: Any,
+):
+    """A network manager (who may do everything a reviewer may, and read the dashboard and the
+    audit trail) signs in the real way, password then TOTP code, and visits each staff page."""
+    base = live_server.url
+    manager = UserFactory.create(email="mona@plan.example", groups=[Role.NETWORK_MANAGER.value])
+    Authenticator.objects.filter(user=manager).delete()
+    secret = enroll_totp(manager)
+    EmailAddress.objects.create(user=manager, email=manager.email, verified=True, primary=True)
+
+    def visit(name: str) -> None:
+        page.wait_for_load_state("networkidle")
+        screenshot(name)
+        accessible(page)
+
+    page.goto(f"{base}/accounts/login/")
+    visit("sign-in")
+    page.locator("#id_login").fill(manager.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.locator("#id_code")).to_be_visible()
+    visit("second-factor")
+    page.locator("#id_code").fill(totp_now(secret))
+    page.get_by_role("button", name=re.compile("Sign In|Authenticate", re.I)).click()
+    page.wait_for_url(re.compile(r"/review/"))
+
+    page.goto(f"{base}/review/")
+    visit("review-queue")
+    page.get_by_role("row").filter(has_text="Entity verification").get_by_role(
+        "button", name="Claim"
+    ).first.click()
+    expect(page).to_have_url(re.compile(r"/review/tasks/\d+/$"))
+    visit("review-task")
+    pk = application_in_review.pk
+    for name, path in (
+        ("my-tasks", "/review/mine/"),
+        ("team-work", "/review/team/"),
+        ("applications", "/review/applications/"),
+        ("application", f"/review/applications/{pk}/"),
+        ("dashboard", "/review/dashboard/"),
+        ("audit-trail", "/audit/"),
+    ):
+        response = page.goto(f"{base}{path}")
+        assert response is not None
+        assert response.status == 200, f"{path} answered {response.status}"
+        visit(name)

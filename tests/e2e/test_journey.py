@@ -32,6 +32,38 @@ class Visit:
         self.accessible(self.page)
 
 
+class Effort:
+    """What the journey costs the person at one browser page: page loads and clicks.
+
+    Clicks are counted in the page itself (every trusted click event, so ticking a box or a
+    label counts as one); choosing from a list and typing are not clicks.
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.loads = 0
+        self.clicks = 0
+        page.on("load", lambda _page: self._loaded())
+        page.expose_function("journeyClick", self._clicked)
+        page.add_init_script(
+            "document.addEventListener('click', e => { if (e.isTrusted) window.journeyClick(); },"
+            " true);"
+        )
+
+    def _loaded(self) -> None:
+        self.loads += 1
+
+    def _clicked(self) -> None:
+        self.clicks += 1
+
+    def since(self, loads: int, clicks: int) -> tuple[int, int]:
+        return self.loads - loads, self.clicks - clicks
+
+
+EFFORT_REPORT = Path(__file__).resolve().parents[2] / "test-output" / "journey-effort.txt"
+APPLICANT_PAGE_LOADS_GOAL = 40
+CLICKS_PER_APPROVAL_GOAL = 4
+
+
 def staff_member(email: str, role: str) -> tuple[str, str]:
     user = UserFactory.create(email=email, groups=[role])
     Authenticator.objects.filter(user=user).delete()
@@ -50,21 +82,33 @@ def sign_in(page: Page, base: str, email: str, secret: str | None = None) -> Non
         page.get_by_role("button", name=re.compile("Sign In|Authenticate", re.I)).click()
 
 
-def decide(page: Page, base: str, step: str, outcome: str, visit: Visit, **deficiency: str) -> None:
+APPROVE_BUTTON = re.compile(
+    "^(Approve|Accept all remaining items and approve|Give final approval)$"
+)
+
+
+def decide(
+    page: Page, base: str, step: str, outcome: str, visit: Visit, **deficiency: str
+) -> tuple[int, int]:
+    """Decide the review of ``step`` from the queue; returns the page loads and clicks it took
+    from the queue on."""
     page.goto(f"{base}/review/")
     visit(f"queue-{step}")
+    effort: Effort = page.effort  # type: ignore[attr-defined]
+    start = (effort.loads, effort.clicks)
     row = page.get_by_role("row").filter(has_text=step)
     row.get_by_role("button", name="Claim").first.click()
     visit(f"decide-{step}")
-    page.get_by_label(outcome, exact=True).check()
-    if outcome == "Approve":  # steps reviewed item by item need every item accepted
-        for accept in page.locator("input[type=radio][value=accept]").all():
-            accept.check()
-    if deficiency:
-        page.locator("#id_deficiency-0-requirement").select_option(deficiency["requirement"])
-        page.locator("#id_deficiency-0-reason").fill(deficiency["reason"])
-    page.get_by_role("button", name="Record decision").click()
+    if outcome == "Approve":
+        page.get_by_role("button", name=APPROVE_BUTTON).click()
+    else:
+        page.get_by_label(outcome, exact=True).check()
+        if deficiency:
+            page.locator("#id_deficiency-0-requirement").select_option(deficiency["requirement"])
+            page.locator("#id_deficiency-0-reason").fill(deficiency["reason"])
+        page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_role("alert").first).to_contain_text("Decision recorded")
+    return effort.since(*start)
 
 
 def test_the_whole_journey_in_a_browser(
@@ -78,10 +122,13 @@ def test_the_whole_journey_in_a_browser(
 ) -> None:
     base = live_server.url
     visit = Visit(page, screenshot, accessible)
+    applicant_effort = Effort(page)
+    approvals: dict[str, tuple[int, int]] = {}
 
     # Sign up and verify the email address from the link in the message.
     page.goto(f"{base}/accounts/signup/")
     visit("sign-up")
+    page.get_by_label("Your full name").fill("Ana Official")
     page.locator("#id_email").fill(APPLICANT)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
@@ -130,6 +177,7 @@ def test_the_whole_journey_in_a_browser(
     # A reviewer returns the NPI; the applicant fixes it and resubmits.
     rita = staff_member("rita@plan.example", "reviewer")
     reviewer_page = browser.new_page()
+    reviewer_page.effort = Effort(reviewer_page)
     reviewer = Visit(reviewer_page, screenshot, accessible)
     sign_in(reviewer_page, base, *rita)
     decide(
@@ -146,15 +194,19 @@ def test_the_whole_journey_in_a_browser(
     expect(page.locator(".deficiency").first).to_contain_text("belongs to another organization")
     page.get_by_label(re.compile("Organizational NPI")).fill("1245319599")
     page.get_by_role("button", name="Submit for review").click()
-    decide(reviewer_page, base, "Entity verification", "Approve", reviewer)
+    approvals["Entity verification"] = decide(
+        reviewer_page, base, "Entity verification", "Approve", reviewer
+    )
 
-    # Capability attestations: care team, capacity, the seven criteria, signature.
-    for role, name, licensed in (
+    # Capability attestations: care team, capacity, the seven criteria, signature. Each form
+    # but the last is saved with "Save and add another", as a person entering a list would.
+    team = (
         ("Lead Care Manager", "Lee Lead", False),
         ("ECM Director", "Dee Director", False),
         ("ECM Clinical Consultant", "Cal Clinician", True),
-    ):
-        page.goto(f"{base}/applications/{application.pk}/care-team/add/")
+    )
+    page.goto(f"{base}/applications/{application.pk}/care-team/add/")
+    for number, (role, name, licensed) in enumerate(team, start=1):
         page.get_by_label("Role").select_option(label=role)
         page.get_by_label("Full name").fill(name)
         if licensed:
@@ -162,13 +214,29 @@ def test_the_whole_journey_in_a_browser(
             page.get_by_label("License number").fill("LCS12345")
             page.get_by_label("License state").fill("CA")
             page.get_by_label("License expiry date").fill("2030-01-31")
-        page.get_by_role("button", name="Save").click()
-    for kind in ("Hospital", "Primary care", "Behavioral health", "Housing or Community Supports"):
-        page.goto(f"{base}/applications/{application.pk}/partners/add/")
+        last = number == len(team)
+        page.get_by_role(
+            "button", name="Save" if last else "Save and add another", exact=True
+        ).click()
+    # A member added by mistake: "Remove" asks first, and only the confirmation removes.
+    page.goto(f"{base}/applications/{application.pk}/care-team/add/")
+    page.get_by_label("Role").select_option(label="Community Health Worker")
+    page.get_by_label("Full name").fill("Cy Mistake")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("link", name="Remove Cy Mistake").click()
+    visit("care-team-remove-confirm")
+    page.get_by_role("button", name="Remove from the care team").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Cy Mistake removed")
+    kinds = ("Hospital", "Primary care", "Behavioral health", "Housing or Community Supports")
+    page.goto(f"{base}/applications/{application.pk}/partners/add/")
+    for number, kind in enumerate(kinds, start=1):
         page.get_by_label("Kind of partner").select_option(label=kind)
         page.get_by_label("Partner organization").fill(f"{kind} partner")
         page.get_by_label("Kind of agreement").select_option("mou")
-        page.get_by_role("button", name="Save").click()
+        last = number == len(kinds)
+        page.get_by_role(
+            "button", name="Save" if last else "Save and add another", exact=True
+        ).click()
     page.goto(f"{base}/applications/{application.pk}/capacity/")
     visit("capacity")
     page.get_by_label("1a · Adults experiencing homelessness").check()
@@ -238,18 +306,22 @@ def test_the_whole_journey_in_a_browser(
         page.get_by_role("button", name="Check sample file").click()
         expect(page.get_by_role("alert").first).to_contain_text("passed the check")
     visit("data-sharing-samples-checked")
+    # The name on the account is already typed in; the official signs as for the attestations.
+    page.get_by_label("Your title").fill("Executive Director")
+    page.get_by_label(re.compile("I am authorized to sign")).check()
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_role("alert").first).to_contain_text("Submitted for review")
 
-    decide(reviewer_page, base, "Capability attestations", "Approve", reviewer)
-    decide(reviewer_page, base, "Data-sharing readiness", "Approve", reviewer)
+    for step in ("Capability attestations", "Data-sharing readiness"):
+        approvals[step] = decide(reviewer_page, base, step, "Approve", reviewer)
 
     # Final approval by a network manager who reviewed nothing.
     mona = staff_member("mona@plan.example", "network manager")
     manager_page = browser.new_page()
+    manager_page.effort = Effort(manager_page)
     manager = Visit(manager_page, screenshot, accessible)
     sign_in(manager_page, base, *mona)
-    decide(manager_page, base, "Final approval", "Approve", manager)
+    approvals["Final approval"] = decide(manager_page, base, "Final approval", "Approve", manager)
 
     # The new provider downloads the packet (the file arrives) and acknowledges it.
     page.goto(f"{base}/applications/{application.pk}/")
@@ -268,3 +340,19 @@ def test_the_whole_journey_in_a_browser(
     expect(page.locator(".badge").first).to_have_text("Active")
     application.refresh_from_db()
     assert application.status == "active"
+
+    # What it cost: the applicant from sign-up to the acknowledged packet (with one mistyped
+    # NPI, one returned step and one care-team member removed again), the staff per approval.
+    lines = [
+        f"applicant: {applicant_effort.loads} page loads, {applicant_effort.clicks} clicks",
+        *(
+            f"approve {step}: {loads} page loads, {clicks} clicks from the review queue"
+            for step, (loads, clicks) in approvals.items()
+        ),
+    ]
+    EFFORT_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    EFFORT_REPORT.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    assert applicant_effort.loads <= APPLICANT_PAGE_LOADS_GOAL, lines[0]
+    for step, (_loads, clicks) in approvals.items():
+        assert clicks <= CLICKS_PER_APPROVAL_GOAL, step

@@ -45,6 +45,7 @@ from tests.factories import (
     fill_data_sharing_step,
     fill_entity_step,
     review_task,
+    submit_data_sharing_step,
 )
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def submit_parallel_steps(application: Application, official: User) -> None:
         application=fresh(application), kind=Kind.ATTESTATIONS, user=official, signature=SIGNATURE
     )
     fill_data_sharing_step(fresh(application), official)
-    step_submit(application=fresh(application), kind=Kind.DATA_SHARING, user=official)
+    submit_data_sharing_step(fresh(application), official)
 
 
 def approve_all_steps(application: Application, official: User, reviewer: User) -> None:
@@ -203,7 +204,7 @@ def test_application_goes_from_start_to_active_provider(
     assert delivery.acknowledged_at is None
     assert open_nodes(application) == {OnboardingFlow.acknowledge_packet}
     approval_email, packet_email = sorted(mailoutbox[-2:], key=lambda m: "welcome" in m.subject)
-    assert approval_email.subject == f"{SUBJECT_PREFIX}{ref}: Final approval approved"
+    assert approval_email.subject == f"{SUBJECT_PREFIX}{ref}: Application approved"
     assert "is now: Approved" in approval_email.body
     assert packet_email.subject == (
         f"{SUBJECT_PREFIX}{ref}: welcome to the L.A. Care Health Plan ECM network"
@@ -237,8 +238,9 @@ def test_application_goes_from_start_to_active_provider(
     submitted = application.events.filter(kind=ApplicationEvent.Kind.STEP_SUBMITTED)
     assert {event.actor for event in submitted} == {official}
 
-    # Three submissions, four decisions, the packet and the activation: each told to both people.
-    assert len(mailoutbox) == 9
+    # Three submissions, the first claim (submitted to in review), four decisions, the packet and
+    # the activation: each told to both people. Later claims leave the status in review.
+    assert len(mailoutbox) == 10
     assert all(sorted(message.to) == recipients for message in mailoutbox)
     assert all(message.subject.startswith(f"{SUBJECT_PREFIX}{ref}: ") for message in mailoutbox)
 

@@ -3,7 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from onboarding.screening.identifiers import validate_npi, validate_tin
+from onboarding.screening.identifiers import (
+    EIN_PREFIXES_NEVER_ASSIGNED,
+    validate_npi,
+    validate_tin,
+)
 
 
 def luhn_is_valid(number: str) -> bool:
@@ -103,9 +107,53 @@ def test_npi_with_non_ascii_digits_is_refused_with_a_message(npi):
         validate_npi(npi)
 
 
-@pytest.mark.parametrize("tin", ["123456789", "000000000", "987654321"])
-def test_nine_digit_tin_is_accepted(tin):
+@pytest.mark.parametrize("tin", ["123456789", "987654321", "010000001", "990000001"])
+def test_nine_digit_tin_with_an_assigned_prefix_is_accepted(tin):
     validate_tin(tin)
+
+
+# Written out here from the IRS page "How EINs are assigned and valid EIN prefixes", independently
+# of the code under test: every prefix some campus, the internet or the SBA gives out.
+IRS_ASSIGNED_PREFIXES = [
+    "01", "02", "03", "04", "05", "06", "10", "11", "12", "13", "14", "15", "16",
+    "20", "21", "22", "23", "24", "25", "26", "27", "30", "31", "32", "33", "34", "35", "36",
+    "37", "38", "39", "40", "41", "42", "43", "44", "45", "46", "47", "48", "50", "51", "52",
+    "53", "54", "55", "56", "57", "58", "59", "60", "61", "62", "63", "64", "65", "66", "67",
+    "68", "71", "72", "73", "74", "75", "76", "77", "80", "81", "82", "83", "84", "85", "86",
+    "87", "88", "90", "91", "92", "93", "94", "95", "98", "99",
+]  # fmt: skip
+
+
+def test_the_never_assigned_prefixes_are_exactly_those_the_irs_lists_for_no_one():
+    every_prefix = {f"{n:02d}" for n in range(100)}
+
+    assert every_prefix - set(IRS_ASSIGNED_PREFIXES) == EIN_PREFIXES_NEVER_ASSIGNED
+
+
+@pytest.mark.parametrize("prefix", IRS_ASSIGNED_PREFIXES)
+def test_every_assigned_prefix_is_accepted(prefix):
+    validate_tin(f"{prefix}3456789")
+
+
+@pytest.mark.parametrize("tin", ["000000000", "001234567", "071234567", "961234567", "971234567"])
+def test_tin_with_a_prefix_the_irs_never_assigned_is_refused(tin):
+    with pytest.raises(ValidationError) as error:
+        validate_tin(tin)
+
+    assert error.value.code == "tin_prefix"
+    assert error.value.messages == [
+        f"No TIN/EIN starts with {tin[:2]}: the IRS has never given out that prefix. "
+        "Please check the number."
+    ]
+
+
+@pytest.mark.parametrize("tin", ["120000000", "980000000"])
+def test_tin_whose_serial_number_is_all_zeros_is_refused(tin):
+    with pytest.raises(ValidationError) as error:
+        validate_tin(tin)
+
+    assert error.value.code == "tin_serial"
+    assert error.value.messages == ["A TIN/EIN never ends in seven zeros. Please check the number."]
 
 
 @pytest.mark.parametrize(

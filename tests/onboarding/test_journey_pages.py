@@ -50,7 +50,8 @@ def published_packet(settings, tmp_path):
 
 def sign_up_and_verify(client: Client, email: str, django_capture_on_commit_callbacks) -> None:
     response = client.post(
-        "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+        "/accounts/signup/",
+        {"full_name": "Ana Official", "email": email, "password1": PASSWORD, "password2": PASSWORD},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     link = re.search(
@@ -224,6 +225,10 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
         "claims_path": "claims",
         "acknowledges_billing_codes": "on",
         "action": "submit",
+        "signature-full_name": "Ana Official",
+        "signature-title": "Executive Director",
+        "signature-confirm": "on",
+        "signature-version": ATTESTATION_VERSION,
     }
     response = client.post(f"/applications/{application.pk}/data-sharing/", data_sharing)
     assert response.status_code == 302, response.content.decode()[-3000:]
@@ -246,7 +251,7 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
     assert application.status == "approved"
     delivery = application.packet_deliveries.get()
     subjects = [message.subject for message in mail.outbox if "ana@sunrise.example" in message.to]
-    assert f"[ECM Provider Portal] ECM-{application.pk:06d}: Final approval approved" in subjects
+    assert f"[ECM Provider Portal] ECM-{application.pk:06d}: Application approved" in subjects
     assert any("welcome to the" in subject for subject in subjects)
 
     # The new provider downloads the packet and acknowledges it.

@@ -33,7 +33,12 @@ def test_invited_preparer_signs_up_and_joins_the_organization(
     invitee = Client()
     response = invitee.post(
         "/accounts/signup/",
-        {"email": "pia@sunrise.example", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "full_name": "Pia Preparer",
+            "email": "pia@sunrise.example",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 302
     invitee.post(link_in_last_email(r"http://testserver(/accounts/confirm-email/[^\s]+)"))

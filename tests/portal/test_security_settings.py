@@ -145,3 +145,23 @@ def test_the_logging_filter_masks_arguments_and_tracebacks(caplog):
     assert record.getMessage() == "could not save [email]"
     assert "98-7654321" not in record.exc_text
     assert "ana@sunrise.example" not in caplog.text
+
+
+def test_a_deployment_looks_npis_up_in_nppes_unless_told_otherwise(monkeypatch):
+    """The offline registry holds five made-up NPIs: a deployment on it would find no real one."""
+    monkeypatch.delenv("NPI_REGISTRY", raising=False)
+
+    deployed = manage("diffsettings", "--all", **PRODUCTION).stdout
+    chosen = manage("diffsettings", "--all", **PRODUCTION, NPI_REGISTRY="offline").stdout
+    developing = manage("diffsettings", "--all", DEBUG="true").stdout
+
+    assert "NPI_REGISTRY = 'nppes'" in deployed
+    assert "NPI_REGISTRY = 'offline'" in chosen
+    assert "NPI_REGISTRY = 'offline'" in developing
+
+
+def test_the_portal_refuses_to_start_on_an_unknown_npi_registry():
+    result = manage("check", **PRODUCTION, NPI_REGISTRY="npes")
+
+    assert result.returncode != 0
+    assert "it must be 'nppes' (the live registry) or 'offline'" in result.stderr

@@ -97,7 +97,13 @@ def test_repeated_failed_sign_ins_lock_the_address(client):
 def test_passwords_must_be_strong(client):
     for weak in ("short1!", "password1234", "123456789012"):
         response = client.post(
-            "/accounts/signup/", {"email": "new@org.example", "password1": weak, "password2": weak}
+            "/accounts/signup/",
+            {
+                "full_name": "Nia New",
+                "email": "new@org.example",
+                "password1": weak,
+                "password2": weak,
+            },
         )
         assert response.status_code == 200, weak
     assert not User.objects.filter(email="new@org.example").exists()

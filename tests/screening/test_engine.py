@@ -169,7 +169,7 @@ def test_a_confirmed_match_leads_to_denial_with_the_reason(
     assert "confirmed match: deny" in error.value.message
     page = client.get(f"/review/tasks/{task.pk}/").content.decode()
     assert re.search(r'value="deny"\s+id="id_outcome_2" required checked', page), "deny chosen"
-    assert "matched exclusion_leie" in page
+    assert "is on the OIG exclusion list (LEIE)" in page
 
     decision = review_decide(
         task=task, user=reviewer, outcome=DENY, reason="Listed on the OIG LEIE (line 2)."

@@ -5,6 +5,7 @@ import json
 import urllib.request
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from onboarding.screening.npi_registry import (
     NppesNpiRegistry,
@@ -41,6 +42,20 @@ def test_the_live_registry_is_chosen_by_setting_and_only_over_https(settings):
     assert isinstance(npi_registry(), NppesNpiRegistry)
     with pytest.raises(ValueError, match="https"):
         NppesNpiRegistry("file:///etc/passwd", 1)
+
+
+@pytest.mark.parametrize("name", ["NPPES", "live", ""])
+def test_a_registry_name_that_is_neither_is_refused_not_read_as_offline(settings, name):
+    settings.NPI_REGISTRY = name
+
+    with pytest.raises(ImproperlyConfigured, match="'nppes' or 'offline'"):
+        npi_registry()
+
+
+def test_tests_screen_against_the_fixtures_whatever_the_environment_says(settings):
+    """tests/conftest.py pins "offline": on PostgreSQL (DEBUG off, a DATABASE_URL) the default
+    would be NPPES, and no test may depend on a live service it does not start."""
+    assert settings.NPI_REGISTRY == "offline"
 
 
 class FakeResponse(io.BytesIO):

@@ -27,6 +27,7 @@ from tests.factories import (
     fill_entity_step,
     pdf_upload,
     review_task,
+    submit_data_sharing_step,
 )
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,7 @@ def complete_record(application: Application, official, reviewer) -> Application
         signature=Signature("Ana Official", "Executive Director"),
     )
     fill_data_sharing_step(application, official)
-    step_submit(application=application, kind=Kind.DATA_SHARING, user=official)
+    submit_data_sharing_step(application, official)
     task = task_claim(
         task=review_task(application, OnboardingFlow.review_attestations), user=reviewer
     )

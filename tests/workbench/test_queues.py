@@ -88,7 +88,7 @@ def test_overdue_filter_and_highlight(submitted_application, reviewer):
     assert references(response) == {late.reference}
     assert on_time.reference not in response.content.decode()
     assert "Overdue" in response.content.decode()
-    assert 'class="table-danger overdue"' in response.content.decode()
+    assert 'table-danger overdue"' in response.content.decode()
 
 
 def test_sorting_by_due_date(submitted_application, reviewer):

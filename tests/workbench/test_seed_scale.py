@@ -7,10 +7,13 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from onboarding.attested_content import signature_state
 from onboarding.models import (
     Application,
+    ApplicationStep,
     CareTeamMember,
     CommunityPartner,
+    DataSharingProfile,
     OnboardingProcess,
     ReviewWork,
 )
@@ -32,6 +35,17 @@ def test_seed_scale_makes_applications_in_every_state_with_their_tasks():
     # A record as full as an applicant's: a care team of three and a partner of each kind.
     assert CareTeamMember.objects.count() == 3 * 300
     assert CommunityPartner.objects.count() == len(PartnerKind) * 300
+    # Every data-sharing step that was submitted is signed, over the content as written.
+    submitted = ApplicationStep.objects.filter(kind=ApplicationStep.Kind.DATA_SHARING).exclude(
+        status__in=[ApplicationStep.Status.DRAFT, ApplicationStep.Status.CLOSED]
+    )
+    signed = DataSharingProfile.objects.filter(signed_at__isnull=False)
+    assert set(signed.values_list("application_id", flat=True)) == set(
+        submitted.values_list("application_id", flat=True)
+    )
+    profile = signed.select_related("application").first()
+    assert profile is not None
+    assert signature_state(profile.application, ApplicationStep.Kind.DATA_SHARING)["matches"]
     open_reviews = Task.objects.filter(
         flow_task__in=list(REVIEW_NODES.values()), status__in=[STATUS.NEW, STATUS.ASSIGNED]
     )

@@ -29,7 +29,6 @@ from portal.models import User
 from portal.roles import Role
 
 DEMO_PASSWORD = "ecm-demo-2026!"
-DEMO_URL = "http://127.0.0.1:8000/"
 DEMO_ORGANIZATION = "Sunrise Community Services"
 
 
@@ -189,7 +188,11 @@ class Command(BaseCommand):
         packet = WelcomePacket.objects.create(
             version=latest + 1,
             title="ECM Provider Welcome Packet",
-            notes="Demo packet created by `manage.py seed_demo`: placeholder documents only.",
+            # Shown to the provider on the packet page, so it reads as a provider would see it.
+            notes=(
+                "Everything you need to start delivering Enhanced Care Management: your "
+                "welcome letter, the ECM provider manual, and the data-sharing and billing guide."
+            ),
         )
         for sort_order, (title, file_name) in enumerate(PACKET_DOCUMENTS, start=1):
             data = demo_pdf(title)
@@ -225,4 +228,4 @@ class Command(BaseCommand):
                 f"  Plan staff are asked for an authenticator code: type {bypass} (demo only)"
             )
         self.stdout.write(f"  Current welcome packet: {packet}")
-        self.stdout.write(f"  Open {DEMO_URL}")
+        self.stdout.write(f"  Open {settings.SITE_URL.rstrip('/')}/")

@@ -22,6 +22,8 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from onboarding.attestation_text import ATTESTATION_VERSION
+from onboarding.attested_content import content_sha256, signed_data_sharing
 from onboarding.flows import OnboardingFlow
 from onboarding.models import (
     Application,
@@ -61,6 +63,14 @@ from portal.table_rows import TableRows
 F = OnboardingFlow
 Status = Application.Status
 StepStatus = ApplicationStep.Status
+SIGNATURE_COLUMNS = (
+    "signed_at",
+    "signed_by_id",
+    "signer_name",
+    "signer_title",
+    "attestation_version",
+    "content_sha256",
+)
 Kind = ApplicationStep.Kind
 Outcome = ReviewDecision.Outcome
 
@@ -102,6 +112,7 @@ class Plan:
     steps: dict[str, str]
     created: datetime
     official: int
+    official_name: str = ""
     application: int = 0
     tasks: list[dict[str, Any]] = field(default_factory=list)
     process_status: str = PROCESS.NEW
@@ -221,6 +232,8 @@ class Command(BaseCommand):
             self.plan(rnd.choice(self.scenarios), created[i], official)
             for i, official in enumerate(officials)
         ]
+        for i, plan in enumerate(plans):
+            plan.official_name = f"Official {offset + i}"
         for plan, pk in zip(plans, rows.new_ids(Application, size), strict=True):
             plan.application = pk
         rows.write(
@@ -559,8 +572,11 @@ class Command(BaseCommand):
         )
         rows.write(
             DataSharingProfile,
-            ("application_id", "documentation_system"),
-            ((plan.application, "CareFlow") for plan in plans),
+            ("application_id", "documentation_system", *SIGNATURE_COLUMNS),
+            (
+                (plan.application, "CareFlow", *self.data_sharing_signature(plan, "CareFlow"))
+                for plan in plans
+            ),
         )
         rows.write(
             ApplicationEvent,
@@ -582,6 +598,26 @@ class Command(BaseCommand):
                 for plan in plans
                 if plan.submitted_at
             ),
+        )
+
+    def data_sharing_signature(self, plan: Plan, documentation_system: str) -> tuple[Any, ...]:
+        """The official's signature on a data-sharing step that was submitted, over the content
+        written here (so the workbench shows it as matching); blanks on one never submitted."""
+        if plan.steps[Kind.DATA_SHARING] in {StepStatus.DRAFT, StepStatus.CLOSED}:
+            return (None, None, "", "", "", "")
+        content = signed_data_sharing(
+            reference=Application(pk=plan.application).reference,
+            profile=DataSharingProfile(documentation_system=documentation_system),
+            documents=[],
+            reports=[],
+        )
+        return (
+            plan.submitted_at,
+            plan.official,
+            plan.official_name,
+            "Executive Director",
+            ATTESTATION_VERSION,
+            content_sha256(content),
         )
 
     def workflow_rows(self, plans: list[Plan]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 HAS_CHROMIUM = Path(CHROMIUM).exists()
@@ -92,3 +93,17 @@ def accessible() -> Any:
         assert violations == [], f"{page.url}:\n" + "\n".join(violations)
 
     return check
+
+
+def tab_to(page: Page, selector: str, limit: int = 300) -> None:
+    """Press Tab until the element matching ``selector`` has the focus, checking it shows."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            visible = page.evaluate(
+                """() => { const s = getComputedStyle(document.activeElement);
+                           return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; }"""
+            )
+            assert visible, f"focus on {selector} is not visible"
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")

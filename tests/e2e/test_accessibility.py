@@ -13,6 +13,7 @@ from onboarding.services.applications import application_start
 from onboarding.services.organizations import organization_create
 from onboarding.services.steps import step_submit
 from portal.roles import Role
+from tests.e2e.conftest import tab_to
 from tests.factories import PASSWORD, UserFactory, enroll_totp, fill_entity_step, refetch, totp_now
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,20 +35,6 @@ def signed_in_applicant(page: Page, live_server: Any, authorized_official: Any) 
     page.locator("#id_password").press("Enter")
     page.wait_for_url(f"{live_server.url}/dashboard/")
     return application
-
-
-def tab_to(page: Page, selector: str, limit: int = 250) -> None:
-    """Press Tab until the element matching ``selector`` has the focus, checking it shows."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            visible = page.evaluate(
-                """() => { const s = getComputedStyle(document.activeElement);
-                           return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; }"""
-            )
-            assert visible, f"focus on {selector} is not visible"
-            return
-    raise AssertionError(f"{selector} cannot be reached with the Tab key")
 
 
 def test_the_entity_step_can_be_completed_with_the_keyboard_alone(

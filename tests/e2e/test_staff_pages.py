@@ -15,6 +15,7 @@ from onboarding.services.steps import step_submit
 from portal.models import User
 from portal.roles import Role
 from tests.attestations.test_item_review import submit as submit_attestations
+from tests.e2e.conftest import tab_to
 from tests.e2e.test_journey import sign_in, staff_member
 from tests.factories import decide, fill_attestations_step, fill_entity_step, review_task
 from tests.screening.files import leie_entity, leie_file, leie_person
@@ -38,20 +39,6 @@ def signed_in_manager(page: Page, live_server: Any) -> User:
     sign_in(page, live_server.url, email, secret)
     page.wait_for_url(f"{live_server.url}/**")
     return User.objects.get(email=email)
-
-
-def tab_to(page: Page, selector: str, limit: int = 300) -> None:
-    """Press Tab until the element matching ``selector`` has the focus, checking it shows."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            visible = page.evaluate(
-                """() => { const s = getComputedStyle(document.activeElement);
-                           return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; }"""
-            )
-            assert visible, f"focus on {selector} is not visible"
-            return
-    raise AssertionError(f"{selector} cannot be reached with the Tab key")
 
 
 def test_a_clean_step_is_claimed_and_approved_with_the_keyboard_alone(

@@ -84,6 +84,7 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "false",
         "SECURE_HSTS_SECONDS": "0",
+        "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback, as behind a load balancer
         "LOG_LEVEL": "WARNING",
     }
     psql(f"DROP DATABASE IF EXISTS {DATABASE}")

@@ -138,6 +138,9 @@ def main() -> None:
     for url in urls:
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": os.environ.get("SECRET_KEY", "x")}
         env.setdefault("DEBUG", "false")
+        # Plain HTTP, as a web node behind the load balancer serves it (the HTTPS redirect is
+        # the load balancer's side of production).
+        env.setdefault("SECURE_SSL_REDIRECT", "false")
         output = subprocess.run(
             [sys.executable, __file__, "--child", "--requests", str(args.requests)],
             env=env,

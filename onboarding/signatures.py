@@ -9,8 +9,9 @@ from portal.models import User
 
 
 def account_name(user: User) -> str:
-    """The name on the person's account that a typed signature must match."""
-    return user.full_name.strip() or user.display_name
+    """The name on the person's account that a typed signature must match; "" for an account
+    made before sign-up asked for a name (its email address is no name to sign with)."""
+    return user.full_name.strip() or user.get_full_name().strip()
 
 
 def names_match(typed: str, on_account: str) -> bool:

@@ -187,14 +187,15 @@ def _require_signature(user: User, signature: Signature | None) -> Signature:
         raise StepIncomplete(
             [Problem("signature", _("Type your full name and title to sign the attestation."))]
         )
-    if not names_match(signature.full_name, account_name(user)):
+    on_account = account_name(user)
+    if on_account and not names_match(signature.full_name, on_account):
         raise OnboardingError(
             _(
                 "The name you typed to sign, %(typed)s, is not the name on your account, "
                 "%(name)s. Type your name as it is on your account; if that name is wrong, ask "
                 "the plan to correct it before you sign."
             )
-            % {"typed": " ".join(signature.full_name.split()), "name": account_name(user)}
+            % {"typed": " ".join(signature.full_name.split()), "name": on_account}
         )
     return signature
 

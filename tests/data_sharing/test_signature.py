@@ -26,6 +26,7 @@ from onboarding.models import (
 )
 from onboarding.services.reviews import DeficiencyItem
 from onboarding.services.steps import Signature, data_sharing_save, step_submit
+from onboarding.signatures import signature_prefill
 from portal.models import User
 from tests.data_sharing.samples import as_csv, sample_rows, specification
 from tests.factories import (
@@ -331,3 +332,20 @@ def test_each_date_column_states_the_accepted_formats(application, authorized_of
 @pytest.mark.parametrize(("pattern", "example"), DATE_FORMATS)
 def test_every_format_stated_is_one_the_check_accepts(pattern, example):
     assert DATE_PATTERN.fullmatch(example), pattern
+
+
+def test_an_account_made_before_names_were_asked_signs_with_the_name_typed(
+    filled, authorized_official
+):
+    """No name on the account to compare with: the typed name is taken, and the email address
+    is never offered as a name."""
+    User.objects.filter(pk=authorized_official.pk).update(full_name="")
+    official = User.objects.get(pk=authorized_official.pk)
+    assert signature_prefill(official)["full_name"] == ""
+    step_submit(
+        application=filled,
+        kind=ApplicationStep.Kind.DATA_SHARING,
+        user=official,
+        signature=Signature("Ana Official", "Executive Director"),
+    )
+    assert fresh(filled).data_sharing.signer_name == "Ana Official"

@@ -33,9 +33,9 @@ django.setup()
 from django.core.files import File  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from onboarding.data_exchange.readers import file_format_of, read_lines  # noqa: E402
-from onboarding.data_exchange.specs import RTF_2025_07, ColumnFormat  # noqa: E402
-from onboarding.data_exchange.validation import ColumnRule, Expected, check_lines  # noqa: E402
+from data_exchange.readers import file_format_of, read_lines  # noqa: E402
+from data_exchange.specs import RTF_2025_07, ColumnFormat  # noqa: E402
+from data_exchange.validation import ColumnRule, Expected, check_lines  # noqa: E402
 
 NPI, TIN = "1234567893", "123456789"
 SIZES = (5_000, 50_000)

@@ -44,8 +44,9 @@ def measure(requests: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from onboarding.models import Application, ReviewDecision, ReviewWork
+    from onboarding.models import Application
     from portal.models import User
+    from reviews.models import ReviewDecision, ReviewWork
     from tests.factories import totp_now
 
     reviewer = User.objects.filter(email__endswith="@reviewers.plan.example").order_by("pk").first()
@@ -75,20 +76,20 @@ def measure(requests: int) -> dict[str, Any]:
     staff = Client()
     staff.post(reverse("account_login"), {"login": reviewer.email, "password": BENCH_PASSWORD})
     staff.post(reverse("mfa_authenticate"), {"code": totp_now(secret)})
-    if staff.get(reverse("onboarding:review_queue")).status_code != 200:
+    if staff.get(reverse("reviews:queue")).status_code != 200:
         raise SystemExit("The reviewer could not sign in with password and authenticator code.")
     person = Client()
     person.force_login(applicant)
     pages = [
         ("floor: account e-mail page", staff, reverse("account_email")),
-        ("reviewer queue", staff, reverse("onboarding:review_queue")),
-        ("my tasks", staff, reverse("onboarding:my_tasks")),
+        ("reviewer queue", staff, reverse("reviews:queue")),
+        ("my tasks", staff, reverse("reviews:my_tasks")),
         (
             "applications, filtered",
             staff,
-            reverse("onboarding:review_applications") + "?status=in_review&county=los_angeles",
+            reverse("reviews:applications") + "?status=in_review&county=los_angeles",
         ),
-        ("application page", staff, reverse("onboarding:review_application", args=[middle.pk])),
+        ("application page", staff, reverse("reviews:application", args=[middle.pk])),
         ("applicant dashboard", person, reverse("onboarding:dashboard")),
     ]
     query_counts = []

@@ -69,8 +69,8 @@ def worker(rows: int, organizations: int) -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from onboarding.screening.matching import organization_findings
-    from onboarding.services.exclusions import exclusion_release_import
+    from screening.matching import organization_findings
+    from screening.services.exclusion_lists import exclusion_release_import
 
     call_command("migrate", verbosity=0)
     content, listed = leie_file(rows)

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from documents.acknowledgements import packet_acknowledge
+from documents.forms import AcknowledgeForm
 from documents.models import DownloadRecord, PacketDelivery
 from documents.selectors import (
     delivery_for,
@@ -20,9 +22,7 @@ from documents.services import download_record
 from documents.storage import attachment_response, zip_response
 from documents.validators import served_name
 from onboarding.exceptions import OnboardingError
-from onboarding.forms import AcknowledgeForm
-from onboarding.services.welcome import packet_acknowledge
-from onboarding.views.access import client_ip
+from portal.decorators import client_ip
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION
 

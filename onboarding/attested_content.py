@@ -15,16 +15,16 @@ from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 
+from data_exchange.models import SampleFileReport
+from data_exchange.specs import FileKind
 from documents.models import Document
 from onboarding.attestation_text import ATTESTATION_TEXTS
-from onboarding.data_exchange.specs import FileKind
 from onboarding.models import (
     Application,
     ApplicationStep,
     CapabilityAttestation,
     CommunityPartner,
     DataSharingProfile,
-    SampleFileReport,
 )
 from onboarding.models.signatures import SignedRecord
 

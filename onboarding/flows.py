@@ -1,7 +1,7 @@
 """The onboarding process as the plan runs it (DESIGN.md §4). Structure only; work is in services.
 
 Every human step is done in the portal's own pages: applicants in ``onboarding.views.applicant``,
-plan staff in ``onboarding.views.reviewer``. viewflow's built-in task pages are never mounted,
+plan staff in ``reviews.views.reviewer``. viewflow's built-in task pages are never mounted,
 because they do not keep one organization from seeing another's process (upstream issue #505),
 so the human nodes carry no view of their own.
 """
@@ -14,10 +14,11 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 
 from documents.services import packet_deliver
-from onboarding.models import Application, ApplicationStep, OnboardingProcess, ScreeningResult
-from onboarding.services.screening import screening_request
+from onboarding.models import Application, ApplicationStep, OnboardingProcess
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION
+from screening.models import ScreeningResult
+from screening.services.results import screening_request
 
 Kind = ApplicationStep.Kind
 StepStatus = ApplicationStep.Status

@@ -9,17 +9,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.data_exchange.specs import FileKind
-from onboarding.models import (
-    DataSharingProfile,
-    Deficiency,
-    EntityProfile,
-    EntityType,
-    ReviewDecision,
-    ScreeningResult,
-)
-from onboarding.reference import County, ReviewReasonCode
-from onboarding.screening.identifiers import (
+from onboarding.models import DataSharingProfile, EntityProfile, EntityType
+from onboarding.reference import County
+from portal.text import validate_single_line
+from reviews.models import Deficiency
+from screening.identifiers import (
     digits_only,
     normalise_us_phone,
     validate_medi_cal_provider_number,
@@ -27,7 +21,6 @@ from onboarding.screening.identifiers import (
     validate_sos_entity_number,
     validate_tin,
 )
-from portal.text import validate_single_line
 
 
 class DeficiencyNotesMixin:
@@ -230,23 +223,6 @@ class DataSharingForm(PortalModelForm):
         return signed_on
 
 
-class SampleFileForm(PortalForm):
-    kind = forms.ChoiceField(
-        label=_("Which file is this?"),
-        choices=FileKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose whether the sample is an RTF or an OTF.")},
-    )
-    file = forms.FileField(
-        label=_("Sample file"),
-        help_text=_("CSV (comma-separated, UTF-8) or Excel (.xlsx), with the heading line first."),
-        error_messages={
-            "required": _("Choose the sample file to upload."),
-            "empty": _("The file is empty. Choose your sample file and upload it again."),
-        },
-    )
-
-
 class DocumentUploadForm(PortalForm):
     requirement = forms.CharField(
         label=_("What is this document?"),
@@ -289,98 +265,4 @@ class WithdrawForm(PortalForm):
     )
     confirm = forms.BooleanField(
         label=_("I understand that withdrawing ends this application and cannot be undone.")
-    )
-
-
-class ReviewDecisionForm(PortalForm):
-    """The reviewer's decision on a step, or the final approval.
-
-    The page's "Approve" button posts ``APPROVE_ALL``: it stands for choosing "Approve" and, in an
-    item-by-item review, accepting every item not marked, so a clean step is one click.
-    """
-
-    APPROVE_ALL = "approve_all"
-
-    outcome = forms.ChoiceField(
-        choices=ReviewDecision.Outcome.choices, widget=forms.RadioSelect, label=_("Decision")
-    )
-    reason = forms.CharField(
-        label=_("Reason (required for a denial; the applicant sees it)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
-    accept_remaining = forms.BooleanField(
-        label=_("Accept all remaining items (every item not marked “Return”)"),
-        required=False,
-    )
-
-    def __init__(
-        self, data: Any = None, *, final: bool = False, by_item: bool = False, **kwargs: Any
-    ) -> None:
-        if data is not None and data.get(self.APPROVE_ALL):
-            data = data.copy()
-            data["outcome"] = ReviewDecision.Outcome.APPROVE
-            data["accept_remaining"] = "on"
-        super().__init__(data, **kwargs)
-        if final:
-            self.fields["outcome"].choices = [  # type: ignore[attr-defined]
-                c for c in ReviewDecision.Outcome.choices if c[0] != ReviewDecision.Outcome.RETURN
-            ]
-        if not by_item:
-            del self.fields["accept_remaining"]
-
-
-class ScreeningAdjudicationForm(PortalForm):
-    adjudication = forms.ChoiceField(
-        choices=ScreeningResult.Adjudication.choices,
-        widget=forms.RadioSelect,
-        label=_("Your finding"),
-        error_messages={"required": _("Choose whether to confirm or dismiss the match.")},
-    )
-    note = forms.CharField(
-        label=_("Note (why; kept with the screening record)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        error_messages={"required": _("Write a note saying why you confirm or dismiss it.")},
-    )
-
-
-class DeficiencyForm(PortalForm):
-    requirement = forms.ChoiceField(label=_("Requirement"), required=False)
-    reason_code = forms.ChoiceField(
-        label=_("Reason code"), choices=[("", "—"), *ReviewReasonCode.choices], required=False
-    )
-    reason = forms.CharField(
-        label=_("Reason (the applicant sees it)"), max_length=200, required=False
-    )
-    comment = forms.CharField(label=_("Comment for the applicant"), max_length=1000, required=False)
-
-    def __init__(self, *args: Any, requirements: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["requirement"].choices = [("", "—"), *requirements]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("requirement") and not data.get("reason"):
-            self.add_error("reason", _("Say what is wrong with this item."))
-        if data.get("reason") and not data.get("requirement"):
-            self.add_error("requirement", _("Choose the item this concerns."))
-        return data
-
-
-DeficiencyFormSet = forms.formset_factory(DeficiencyForm, extra=3, max_num=20)
-
-
-class AcknowledgeForm(PortalForm):
-    confirm = forms.BooleanField(
-        label=_("We have received and downloaded the welcome packet and onboarding documents.")
-    )
-
-
-class InternalNoteForm(forms.Form):
-    body = forms.CharField(
-        label=_("Internal note (plan staff only; the applicant never sees it)"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )

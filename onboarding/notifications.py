@@ -12,18 +12,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from onboarding.models import (
-    Application,
-    ApplicationStep,
-    Invitation,
-    ReviewDecision,
-    ReviewWork,
-    ScreeningResult,
-)
+from onboarding.models import Application, ApplicationStep, Invitation
 from onboarding.tasks import send_notification
 from portal.models import User
 from portal.roles import Role
 from portal.text import one_line
+from reviews.models import ReviewDecision, ReviewWork
+from screening.models import ScreeningResult
 
 if TYPE_CHECKING:
     from documents.models import PacketDelivery
@@ -119,7 +114,7 @@ def network_manager_recipients() -> list[str]:
 
 def exclusion_alert(application: Application, results: list[ScreeningResult]) -> None:
     """Tell the network managers that re-screening found something on a provider."""
-    path = reverse("onboarding:review_application", kwargs={"pk": application.pk})
+    path = reverse("reviews:application", kwargs={"pk": application.pk})
     _send(
         network_manager_recipients(),
         "exclusion_alert",
@@ -134,9 +129,7 @@ class OverdueReview:
 
     @property
     def url(self) -> str:
-        return absolute_url(
-            reverse("onboarding:review_application", kwargs={"pk": self.work.application_id})
-        )
+        return absolute_url(reverse("reviews:application", kwargs={"pk": self.work.application_id}))
 
 
 def overdue_reviews(reviewer: "User", rows: list[OverdueReview]) -> None:
@@ -147,7 +140,7 @@ def overdue_reviews(reviewer: "User", rows: list[OverdueReview]) -> None:
         {
             "reviewer": reviewer,
             "rows": rows,
-            "url": absolute_url(reverse("onboarding:my_tasks")),
+            "url": absolute_url(reverse("reviews:my_tasks")),
         },
     )
 
@@ -160,6 +153,6 @@ def overdue_escalation(managers: list["User"], rows: list[OverdueReview]) -> Non
         {
             "rows": rows,
             "threshold": settings.REVIEW_ESCALATION_BUSINESS_DAYS,
-            "url": absolute_url(reverse("onboarding:review_team") + "?overdue=on"),
+            "url": absolute_url(reverse("reviews:team") + "?overdue=on"),
         },
     )

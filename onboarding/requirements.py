@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from onboarding.data_exchange.selectors import current_specification, latest_reports
-from onboarding.data_exchange.specs import FileKind
+from data_exchange.selectors import current_specification, latest_reports
+from data_exchange.specs import FileKind
 from onboarding.exceptions import Problem
 from onboarding.models import Application, ApplicationStep, CriterionRule
 from onboarding.reference import CareTeamRole, County, DataExchangeMethod, PartnerKind
 from onboarding.reference import QualificationCriterion as Criterion
-from onboarding.screening.identifiers import validate_npi, validate_tin
+from screening.identifiers import validate_npi, validate_tin
 
 
 def entity_problems(application: Application) -> list[Problem]:

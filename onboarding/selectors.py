@@ -4,18 +4,11 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from viewflow.workflow.models import Task
 
-from onboarding.models import (
-    Application,
-    ApplicationStep,
-    Deficiency,
-    Invitation,
-    Membership,
-    Organization,
-    ReviewWork,
-)
+from onboarding.models import Application, ApplicationStep, Invitation, Membership, Organization
 from onboarding.services.workflow import REVIEW_NODES
 from portal.models import User
 from portal.rows_in_query import with_rows_in_query
+from reviews.models import Deficiency, ReviewWork
 
 
 def organization_of(user: User) -> Organization | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onboarding.views import applicant, attestations, reviewer, screening, steps, workbench
+from onboarding.views import applicant, attestations, steps
 
 app_name = "onboarding"
 
@@ -54,48 +54,10 @@ urlpatterns = [
         steps.document_remove_view,
         name="document_remove",
     ),
-    path(
-        "applications/<int:pk>/data-sharing/samples/",
-        steps.sample_file_check_view,
-        name="sample_file_check",
-    ),
-    path(
-        "applications/<int:pk>/data-sharing/samples/<int:check_pk>/",
-        steps.sample_file_check_progress,
-        name="sample_file_check_progress",
-    ),
     path("applications/<int:pk>/<slug:step>/", steps.step_page, name="step"),
     path(
         "applications/<int:pk>/<slug:step>/documents/",
         steps.document_upload_view,
         name="document_upload",
     ),
-    # Plan staff
-    path("review/", reviewer.queue, name="review_queue"),
-    path("review/mine/", reviewer.my_tasks, name="my_tasks"),
-    path("review/team/", reviewer.team_work, name="review_team"),
-    path("review/bulk/", workbench.bulk, name="review_bulk"),
-    path("review/dashboard/", workbench.dashboard, name="review_dashboard"),
-    path(
-        "review/applications/export.csv",
-        workbench.applications_export,
-        name="review_applications_export",
-    ),
-    path("review/roster.csv", workbench.roster_export, name="review_roster_export"),
-    path("review/applications/", reviewer.application_list, name="review_applications"),
-    path("review/applications/<int:pk>/", reviewer.application_page, name="review_application"),
-    path(
-        "review/applications/<int:pk>/screening/<int:result_pk>/adjudicate/",
-        screening.adjudicate,
-        name="review_screening_adjudicate",
-    ),
-    path(
-        "review/applications/<int:pk>/screening/run/",
-        screening.rerun,
-        name="review_screening_rerun",
-    ),
-    path("review/applications/<int:pk>/notes/", workbench.note_add, name="review_note_add"),
-    path("review/tasks/<int:task_pk>/", reviewer.decide, name="review_decide"),
-    path("review/tasks/<int:task_pk>/claim/", reviewer.claim, name="review_claim"),
-    path("review/tasks/<int:task_pk>/release/", reviewer.release, name="review_release"),
 ]

@@ -48,14 +48,15 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
     ],
 }
 
-# Granted by the screening migration (0004_screening_*): those models do not exist before it.
+# Granted by onboarding's migration 0004_screening_exclusion_lists, where those models were made;
+# they moved to the screening app with onboarding's 0016, which relabels their permissions.
 SCREENING_ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
     Role.PLAN_ADMIN: [
-        ("onboarding", "add_exclusionrelease"),
-        ("onboarding", "view_exclusionrelease"),
-        ("onboarding", "view_exclusionrecord"),
+        ("screening", "add_exclusionrelease"),
+        ("screening", "view_exclusionrelease"),
+        ("screening", "view_exclusionrecord"),
     ],
-    Role.NETWORK_MANAGER: [("onboarding", "view_exclusionrelease")],
+    Role.NETWORK_MANAGER: [("screening", "view_exclusionrelease")],
 }
 
 

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "simple_history",
     "portal",
     "onboarding",
+    "screening",
+    "data_exchange",
+    "reviews",
     "documents",
 ]
 
@@ -277,11 +280,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "rescreen-active-providers": {
-        "task": "onboarding.tasks.rescreen_active_providers",
+        "task": "screening.tasks.rescreen_active_providers",
         "schedule": crontab(minute=0, hour=6, day_of_month=2),
     },
     "overdue-review-reminders": {
-        "task": "onboarding.tasks.send_overdue_reminders",
+        "task": "reviews.tasks.send_overdue_reminders",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
 }
@@ -300,7 +303,7 @@ if NPI_REGISTRY not in {"offline", "nppes"}:
     )
 NPI_REGISTRY_FIXTURES = env.path(
     "NPI_REGISTRY_FIXTURES",
-    default=BASE_DIR / "onboarding" / "screening" / "fixtures" / "npi_registry.json",
+    default=BASE_DIR / "screening" / "fixtures" / "npi_registry.json",
 )
 NPPES_API_URL = env.str("NPPES_API_URL", default="https://npiregistry.cms.hhs.gov/api/")
 NPPES_TIMEOUT_SECONDS = env.float("NPPES_TIMEOUT_SECONDS", default=10.0)

@@ -10,6 +10,9 @@ urlpatterns = [
     path("audit/export.csv", views.audit_trail_export, name="audit_trail_export"),
     path("accounts/", include("allauth.urls")),
     path("", include("onboarding.urls")),
+    path("", include("reviews.urls")),
+    path("", include("screening.urls")),
+    path("", include("data_exchange.urls")),
     path("documents/", include("documents.urls")),
     # The admin site signs in and changes passwords through allauth only (second factor, rate
     # limits, audit); these come before admin.site.urls so that its own forms are never reached.

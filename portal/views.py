@@ -25,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "portal/landing.html")
     if is_plan_staff(request.user):
-        return redirect("onboarding:review_queue")
+        return redirect("reviews:queue")
     if request.user.is_staff:
         return redirect("admin:index")
     return redirect("onboarding:dashboard")

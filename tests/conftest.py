@@ -14,21 +14,18 @@ from django.test import Client
 from django.test.utils import override_settings
 from pytest_django.fixtures import Settings
 
+from data_exchange.models import FileSpecification, SpecColumn
+from data_exchange.services import sample_file_check_start
+from data_exchange.specs import specifications_seed
 from documents.models import WelcomePacket
 from documents.services import packet_publish
-from onboarding.data_exchange.services import sample_file_check_start
-from onboarding.models import (
-    Application,
-    ExclusionRelease,
-    ExclusionSource,
-    Membership,
-    Organization,
-)
+from onboarding.models import Application, Membership, Organization
 from onboarding.services.applications import application_start
 from onboarding.services.organizations import organization_create
 from portal.middleware import second_factor_record
 from portal.models import User
 from portal.roles import ROLE_PERMISSIONS, SCREENING_ROLE_PERMISSIONS, Role
+from screening.models import ExclusionRelease, ExclusionSource
 from tests.factories import (
     MembershipFactory,
     UserFactory,
@@ -140,7 +137,15 @@ def reference_data(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("transactional_db")
     import_module("onboarding.migrations.0002_entity_types").seed_entity_types(apps, None)
-    import_module("onboarding.migrations.0010_data_sharing_specs").seed(apps, None)
+    specifications_seed(FileSpecification, SpecColumn)
+    specification_permissions = import_module(
+        "onboarding.migrations.0010_data_sharing_specs"
+    ).PLAN_ADMIN_PERMISSIONS
+    Group.objects.get_or_create(name=Role.PLAN_ADMIN.value)[0].permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="data_exchange", codename__in=specification_permissions
+        )
+    )
     # Permissions come back with the flush's post_migrate signal; the groups do not.
     for role, permissions in [*ROLE_PERMISSIONS.items(), *SCREENING_ROLE_PERMISSIONS.items()]:
         group, _ = Group.objects.get_or_create(name=role.value)

@@ -20,22 +20,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
+from data_exchange.services import sample_file_check
+from data_exchange.specs import FileKind
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.services import document_upload
-from onboarding.data_exchange.services import sample_file_check
-from onboarding.data_exchange.specs import FileKind
-from onboarding.models import (
-    Application,
-    ApplicationStep,
-    EntityType,
-    Membership,
-    Organization,
-    ReviewDecision,
-)
+from onboarding.models import Application, ApplicationStep, EntityType, Membership, Organization
 from onboarding.reference import AgreementKind, CareTeamRole, PartnerKind, QualificationCriterion
 from onboarding.requirements import BAA_DOCUMENT, criterion_evidence_label, criterion_rules
 from onboarding.services.attestations import capacity_table_save, community_partner_save
-from onboarding.services.reviews import DeficiencyItem, review_decide, task_claim
 from onboarding.services.steps import (
     Signature,
     attestations_save,
@@ -47,6 +39,8 @@ from onboarding.services.steps import (
 from onboarding.services.workflow import open_task
 from onboarding.signatures import signature_prefill
 from portal.models import User
+from reviews.models import ReviewDecision
+from reviews.services.decisions import DeficiencyItem, review_decide, task_claim
 from tests.data_sharing.samples import as_csv, sample_rows, specification
 
 PASSWORD = "correct-horse-battery"

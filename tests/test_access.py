@@ -124,31 +124,31 @@ def test_member_of_the_organization_reaches_its_pages(client, org_b):
 
 def test_anonymous_visitors_are_sent_to_sign_in(org_b):
     client = Client()
-    for url in [*applicant_urls(org_b), reverse("onboarding:review_queue")]:
+    for url in [*applicant_urls(org_b), reverse("reviews:queue")]:
         response = client.get(url)
         assert response.status_code == 302, url
         assert "/accounts/login/" in response["Location"], url
 
 
-STAFF_URL_NAMES = ["review_queue", "my_tasks", "review_applications"]
+STAFF_URL_NAMES = ["reviews:queue", "reviews:my_tasks", "reviews:applications"]
 
 
 def test_applicants_cannot_reach_reviewer_pages(client, org_b):
     client.force_login(org_b["user"])
     for name in STAFF_URL_NAMES:
-        assert client.get(reverse(f"onboarding:{name}")).status_code == 403
+        assert client.get(reverse(name)).status_code == 403
     pk = org_b["application"].pk
-    assert client.get(reverse("onboarding:review_application", args=[pk])).status_code == 403
+    assert client.get(reverse("reviews:application", args=[pk])).status_code == 403
     task = Task.objects.filter(process_id=org_b["application"].process.pk).last()
-    for name in ("review_decide", "review_claim", "review_release"):
-        assert client.post(reverse(f"onboarding:{name}", args=[task.pk])).status_code == 403
+    for name in ("reviews:decide", "reviews:claim", "reviews:release"):
+        assert client.post(reverse(name, args=[task.pk])).status_code == 403
 
 
 def test_reviewers_see_every_application(client, org_b):
     reviewer = UserFactory.create(email="rita@plan.example", groups=["reviewer"])
     client.force_login(reviewer)
     pk = org_b["application"].pk
-    page = client.get(reverse("onboarding:review_application", args=[pk]))
+    page = client.get(reverse("reviews:application", args=[pk]))
     assert page.status_code == 200
     assert "Organization B" in page.content.decode()
     assert client.get(reverse("documents:download", args=[org_b["document"].pk])).status_code == 200
@@ -182,11 +182,11 @@ def test_a_task_claimed_by_one_reviewer_cannot_be_decided_by_another(org_b):
     for client, email in ((first, "rita@plan.example"), (second, "ray@plan.example")):
         user = UserFactory.create(email=email, groups=["reviewer"])
         client.force_login(user)
-    assert first.post(reverse("onboarding:review_claim", args=[review_task.pk])).status_code == 302
-    response = second.post(reverse("onboarding:review_claim", args=[review_task.pk]), follow=True)
+    assert first.post(reverse("reviews:claim", args=[review_task.pk])).status_code == 302
+    response = second.post(reverse("reviews:claim", args=[review_task.pk]), follow=True)
     assert "Someone else has already claimed this review." in response.content.decode()
     response = second.post(
-        reverse("onboarding:review_decide", args=[review_task.pk]),
+        reverse("reviews:decide", args=[review_task.pk]),
         {"outcome": "approve", "deficiency-TOTAL_FORMS": "0", "deficiency-INITIAL_FORMS": "0"},
     )
     assert "Claim this review before deciding it." in response.content.decode()

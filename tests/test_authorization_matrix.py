@@ -20,12 +20,13 @@ from viewflow.workflow.models import Task
 
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.services import document_upload, packet_deliver
-from onboarding.models import Invitation, Membership, ScreeningResult
+from onboarding.models import Invitation, Membership
 from onboarding.services.applications import application_start
 from onboarding.services.attestations import community_partner_save
 from onboarding.services.organizations import invitation_create, organization_create
 from onboarding.services.steps import care_team_member_save
 from portal.roles import Role
+from screening.models import ScreeningResult
 from tests.factories import PDF, MembershipFactory, UserFactory, refetch
 
 pytestmark = pytest.mark.django_db
@@ -64,27 +65,25 @@ MATRIX: dict[str, Row] = {
     "onboarding:document_remove": Row("post", "app,document", (LOGIN, 302, 404, 404, 404, 404)),
     "onboarding:step": Row("get", "app,step", (LOGIN, 200, 404, 404, 404, 404)),
     "onboarding:document_upload": Row("post", "app,step", (LOGIN, 302, 404, 404, 404, 404)),
-    "onboarding:sample_file_check": Row("post", "app", (LOGIN, 302, 404, 404, 404, 404)),
-    "onboarding:sample_file_check_progress": Row(
+    "data_exchange:sample_file_check": Row("post", "app", (LOGIN, 302, 404, 404, 404, 404)),
+    "data_exchange:sample_file_check_progress": Row(
         "get", "app,sample_check", (LOGIN, 200, 404, 404, 404, 404)
     ),
-    "onboarding:review_queue": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
-    "onboarding:my_tasks": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
-    "onboarding:review_applications": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
-    "onboarding:review_application": Row("get", "app", (LOGIN, 403, 403, 200, 200, 403)),
-    "onboarding:review_screening_adjudicate": Row(
-        "post", "app,screening", (LOGIN, 403, 403, 302, 302, 403)
-    ),
-    "onboarding:review_screening_rerun": Row("post", "app", (LOGIN, 403, 403, 302, 302, 403)),
-    "onboarding:review_decide": Row("get", "task", (LOGIN, 403, 403, 200, 200, 403)),
-    "onboarding:review_claim": Row("post", "task", (LOGIN, 403, 403, 302, 302, 403)),
-    "onboarding:review_release": Row("post", "task", (LOGIN, 403, 403, 302, 302, 403)),
-    "onboarding:review_team": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
-    "onboarding:review_bulk": Row("post", "", (LOGIN, 403, 403, 302, 302, 403)),
-    "onboarding:review_note_add": Row("post", "app", (LOGIN, 403, 403, 302, 302, 403)),
-    "onboarding:review_dashboard": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
-    "onboarding:review_applications_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
-    "onboarding:review_roster_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
+    "reviews:queue": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
+    "reviews:my_tasks": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
+    "reviews:applications": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
+    "reviews:application": Row("get", "app", (LOGIN, 403, 403, 200, 200, 403)),
+    "screening:adjudicate": Row("post", "app,screening", (LOGIN, 403, 403, 302, 302, 403)),
+    "screening:rerun": Row("post", "app", (LOGIN, 403, 403, 302, 302, 403)),
+    "reviews:decide": Row("get", "task", (LOGIN, 403, 403, 200, 200, 403)),
+    "reviews:claim": Row("post", "task", (LOGIN, 403, 403, 302, 302, 403)),
+    "reviews:release": Row("post", "task", (LOGIN, 403, 403, 302, 302, 403)),
+    "reviews:team": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
+    "reviews:bulk": Row("post", "", (LOGIN, 403, 403, 302, 302, 403)),
+    "reviews:note_add": Row("post", "app", (LOGIN, 403, 403, 302, 302, 403)),
+    "reviews:dashboard": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
+    "reviews:applications_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
+    "reviews:roster_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
     "documents:download": Row("get", "document", (LOGIN, 200, 404, 200, 200, 404)),
     "documents:packet": Row("get", "delivery", (LOGIN, 200, 404, 200, 200, 404)),
     "documents:packet_item_download": Row("get", "delivery,item", (LOGIN, 200, 404, 200, 200, 404)),

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from documents.validators import display_name
-from onboarding.screening.identifiers import (
+from screening.identifiers import (
     EIN_PREFIXES_NEVER_ASSIGNED,
     digits_only,
     validate_npi,

@@ -5,7 +5,16 @@ from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from portal.roles import SCREENING_ROLE_PERMISSIONS
+
+# The grants as they were made then, under the app the models had (0016 moved them to screening).
+SCREENING_ROLE_PERMISSIONS = {
+    "plan admin": [
+        ("onboarding", "add_exclusionrelease"),
+        ("onboarding", "view_exclusionrelease"),
+        ("onboarding", "view_exclusionrecord"),
+    ],
+    "network manager": [("onboarding", "view_exclusionrelease")],
+}
 
 
 def grant_screening_permissions(apps, schema_editor):
@@ -18,7 +27,7 @@ def grant_screening_permissions(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, permissions in SCREENING_ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
+        group, _ = Group.objects.get_or_create(name=role)
         for app_label, codename in permissions:
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)

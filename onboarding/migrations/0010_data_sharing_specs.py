@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from onboarding.data_exchange.specs import SPECIFICATIONS
+from data_exchange.specs import specifications_seed
 
 PLAN_ADMIN_GROUP = "plan admin"
 PLAN_ADMIN_PERMISSIONS = [
@@ -18,27 +18,9 @@ PLAN_ADMIN_PERMISSIONS = [
 
 
 def seed_specifications(apps, schema_editor):
-    FileSpecification = apps.get_model("onboarding", "FileSpecification")
-    SpecColumn = apps.get_model("onboarding", "SpecColumn")
-    for seed in SPECIFICATIONS:
-        specification, created = FileSpecification.objects.get_or_create(
-            kind=seed.kind,
-            version=seed.version,
-            defaults={"title": seed.title, "is_current": seed.is_current},
-        )
-        if created:
-            SpecColumn.objects.bulk_create(
-                SpecColumn(
-                    specification=specification,
-                    position=position,
-                    name=column.name,
-                    required=column.required,
-                    format=column.format,
-                    codes=column.codes,
-                    member_data=column.member_data,
-                )
-                for position, column in enumerate(seed.columns, start=1)
-            )
+    specifications_seed(
+        apps.get_model("onboarding", "FileSpecification"), apps.get_model("onboarding", "SpecColumn")
+    )
 
 
 def grant_plan_admins(apps, schema_editor):

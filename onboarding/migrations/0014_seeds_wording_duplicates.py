@@ -3,7 +3,7 @@
 from django.db import migrations, models
 
 from onboarding.reference import ENTITY_TYPES
-from onboarding.screening.normalise import normalise_business_name
+from screening.normalise import normalise_business_name
 
 
 def hospital_named_as_the_seed(apps, schema_editor):

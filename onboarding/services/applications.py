@@ -22,9 +22,9 @@ from onboarding.models import (
 from onboarding.reference import QualificationCriterion
 from onboarding.services.access import require_authorized_official, require_member
 from onboarding.services.events import event_record
-from onboarding.services.review_work import review_work_refresh
 from onboarding.services.workflow import BUSY_MESSAGE, review_is_claimed
 from portal.models import User
+from reviews.services.review_work import review_work_refresh
 
 Status = Application.Status
 StepStatus = ApplicationStep.Status

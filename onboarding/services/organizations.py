@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from onboarding import notifications
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.models import Invitation, Membership, Organization
-from onboarding.screening.normalise import normalise_business_name
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 from portal.roles import is_staff_member
+from screening.normalise import normalise_business_name
 
 STAFF_CANNOT_APPLY = _(
     "Plan staff accounts cannot apply for, or join, an applicant organization: the plan's "

@@ -19,7 +19,6 @@ from onboarding.models import (
     ApplicationStep,
     CareTeamMember,
     DataSharingProfile,
-    ScreeningResult,
     ServiceCounty,
 )
 from onboarding.reference import CareSetting
@@ -27,10 +26,11 @@ from onboarding.requirements import step_problems
 from onboarding.services.access import editable_step, require_authorized_official
 from onboarding.services.applications import application_refresh_status
 from onboarding.services.events import event_record
-from onboarding.services.screening import screening_request
 from onboarding.services.workflow import APPLICANT_NODES, complete, locked_activation, open_task
 from onboarding.signatures import account_name, names_match
 from portal.models import User
+from screening.models import ScreeningResult
+from screening.services.results import screening_request
 
 Kind = ApplicationStep.Kind
 

@@ -11,7 +11,8 @@ from viewflow.workflow.status import STATUS
 
 from onboarding.exceptions import TaskUnavailable
 from onboarding.flows import OnboardingFlow
-from onboarding.models import Application, ApplicationStep, ReviewDecision
+from onboarding.models import Application, ApplicationStep
+from reviews.models import ReviewDecision
 
 Kind = ApplicationStep.Kind
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.models import Application, ApplicationStep, Deficiency
+from onboarding.models import Application, ApplicationStep
+from reviews.models import Deficiency
 
 if TYPE_CHECKING:
     from documents.models import PacketDelivery

@@ -1,52 +1,43 @@
 """The applicant's step pages: fill in, save a draft, attach documents, submit."""
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from data_exchange.forms import SampleFileForm
+from data_exchange.sample_uploads import check_progress_url, sample_check_queue_posted, samples_url
+from data_exchange.selectors import sample_file_overview
+from data_exchange.specs import FileKind
+from data_exchange.validation import accepted_date_formats
 from documents.models import Document
 from documents.services import document_remove, document_upload
 from documents.validators import too_large_message
 from onboarding.attestation_forms import CriteriaForm, SignatureForm
 from onboarding.attested_content import SIGNED_STEPS, signature_state
-from onboarding.data_exchange.selectors import sample_check_of, sample_file_overview
-from onboarding.data_exchange.services import sample_file_check_queue
-from onboarding.data_exchange.specs import FileKind
-from onboarding.data_exchange.validation import accepted_date_formats
 from onboarding.exceptions import OnboardingError, StepIncomplete
 from onboarding.forms import (
     DataSharingForm,
     DeficiencyNotesMixin,
     DocumentUploadForm,
     EntityProfileForm,
-    SampleFileForm,
 )
-from onboarding.models import (
-    Application,
-    ApplicationStep,
-    EvidenceRequirement,
-    Membership,
-    SampleFileCheck,
-)
+from onboarding.models import Application, ApplicationStep, EvidenceRequirement, Membership
 from onboarding.reference import QualificationCriterion
 from onboarding.requirements import BAA_DOCUMENT, criterion_evidence_label, step_problems
 from onboarding.selectors import application_for_applicant, open_deficiencies, possible_duplicates
 from onboarding.services import steps as step_services
 from onboarding.services.workflow import APPLICANT_NODES, open_task
 from onboarding.signatures import signature_prefill
-from onboarding.views.access import client_ip
 from onboarding.views.attestations import attestation_context
 from onboarding.views.error_summary import error_summary, field_anchor, problem_items
+from portal.decorators import client_ip
 from portal.models import User
 
 Kind = ApplicationStep.Kind
@@ -199,10 +190,10 @@ def step_page(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                     _upload_document(request, application, kind, user)
                     return redirect(_documents_url(application, kind))
                 if action == "check_sample" and kind == Kind.DATA_SHARING:
-                    check = _check_sample(request, application, user)
+                    check = sample_check_queue_posted(request, application, user)
                     if check is not None:
                         return redirect(check_progress_url(check))
-                    return redirect(_samples_url(application))
+                    return redirect(samples_url(application))
                 if action == "submit":
                     if signing and signature.is_bound and not signature.is_valid():
                         # The signature's own errors and everything else the section still
@@ -352,103 +343,6 @@ def _step_context(
             else {}
         ),
     }
-
-
-@login_required
-@require_POST
-def sample_file_check_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Queue the check of an uploaded sample RTF or OTF and show its progress."""
-    user: User = request.user  # type: ignore[assignment]
-    application = application_for_applicant(user, pk)
-    check = _check_sample(request, application, user)
-    if check is None:
-        return redirect("onboarding:step", pk=pk, step="data-sharing")
-    return redirect(check_progress_url(check))
-
-
-def _check_sample(
-    request: HttpRequest, application: Application, user: User
-) -> SampleFileCheck | None:
-    """Queue the posted sample's check; None, with a message saying why, if it was refused."""
-    form = SampleFileForm(request.POST, request.FILES, prefix="sample")
-    if not form.is_valid():
-        for upload in request.FILES.getlist("sample-file"):
-            upload.close()  # the sample is never kept, even when the form is refused
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return None
-    try:
-        return sample_file_check_queue(
-            application=application,
-            user=user,
-            kind=FileKind(form.cleaned_data["kind"]),
-            upload=form.cleaned_data["file"],
-        )
-    except OnboardingError as error:
-        messages.error(request, error.message)
-        return None
-
-
-def check_progress_url(check: SampleFileCheck) -> str:
-    return reverse("onboarding:sample_file_check_progress", args=[check.application_id, check.pk])
-
-
-def _samples_url(application: Application) -> str:
-    return reverse("onboarding:step", args=[application.pk, "data-sharing"]) + "#samples"
-
-
-# A check that has not ended this long after it was asked for was probably lost (a worker
-# stopped by its hard time limit cannot record anything); the page says so.
-CHECK_OVERDUE_AFTER = timedelta(seconds=120)
-
-
-@login_required
-def sample_file_check_progress(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse:
-    """While the check runs, a page that reloads itself; once it has ended, what it found, on
-    the data-sharing step with the report."""
-    user: User = request.user  # type: ignore[assignment]
-    application = application_for_applicant(user, pk)
-    check = sample_check_of(application, check_pk)
-    if check.is_finished:
-        _say_outcome(request, check)
-        return redirect(_samples_url(application))
-    overdue = timezone.now() - check.requested_at > CHECK_OVERDUE_AFTER + timedelta(
-        seconds=settings.SAMPLE_CHECK_MAX_SECONDS
-    )
-    response = render(
-        request,
-        "onboarding/sample_check_progress.html",
-        {"application": application, "check": check, "overdue": overdue},
-    )
-    # The Refresh header reloads the page as <meta http-equiv="refresh"> would, with no script
-    # (the Content Security Policy allows no inline script).
-    response["Refresh"] = "15" if overdue else "2"
-    return response
-
-
-def _say_outcome(request: HttpRequest, check: SampleFileCheck) -> None:
-    report = check.report
-    if report is None:
-        messages.error(request, check.failure_message)
-    elif report.passed:
-        messages.success(
-            request,
-            _(
-                "Your sample %(kind)s passed the check. The file has been deleted; "
-                "the report is kept below."
-            )
-            % {"kind": check.kind.upper()},
-        )
-    else:
-        messages.warning(
-            request,
-            _(
-                "The check of your sample %(kind)s found %(n)d problem(s), listed below. "
-                "The file has been deleted. Correct the problems and upload it again."
-            )
-            % {"kind": check.kind.upper(), "n": report.problem_count},
-        )
 
 
 def _document_types(documents: list[Document]) -> frozenset[str]:

@@ -3,9 +3,10 @@
 import pytest
 
 from onboarding.flows import OnboardingFlow
-from onboarding.models import Application, ApplicationStep, ReviewDecision
+from onboarding.models import Application, ApplicationStep
 from onboarding.services.steps import step_submit
 from portal.models import User
+from reviews.models import ReviewDecision
 from tests.factories import decide, fill_attestations_step, fill_entity_step
 
 

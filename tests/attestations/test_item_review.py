@@ -9,14 +9,7 @@ from django.test import Client
 from viewflow.workflow.models import Task
 
 from onboarding.flows import OnboardingFlow
-from onboarding.models import (
-    AcceptedItem,
-    ApplicationStep,
-    CareTeamMember,
-    Deficiency,
-    ReviewDecision,
-)
-from onboarding.review_items import ATTESTATION_ITEMS
+from onboarding.models import ApplicationStep, CareTeamMember
 from onboarding.services.attestations import capacity_table_save
 from onboarding.services.steps import (
     Signature,
@@ -25,7 +18,9 @@ from onboarding.services.steps import (
     care_team_member_save,
     step_submit,
 )
-from onboarding.submission_diff import Change, attestation_changes
+from reviews.models import AcceptedItem, Deficiency, ReviewDecision
+from reviews.review_items import ATTESTATION_ITEMS
+from reviews.submission_diff import Change, attestation_changes
 from tests.attestations.conftest import fresh
 
 pytestmark = pytest.mark.django_db

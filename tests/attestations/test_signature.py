@@ -143,8 +143,8 @@ def test_another_organization_cannot_even_see_the_step(ready, db):
 
 def signed_then_returned(ready, official, reviewer):
     from onboarding.flows import OnboardingFlow
-    from onboarding.models import ReviewDecision
-    from onboarding.services.reviews import DeficiencyItem
+    from reviews.models import ReviewDecision
+    from reviews.services.decisions import DeficiencyItem
     from tests.factories import decide
 
     step_submit(

@@ -8,8 +8,8 @@ from typing import IO
 
 from openpyxl import Workbook
 
-from onboarding.data_exchange.specs import ColumnFormat
-from onboarding.models import FileSpecification
+from data_exchange.models import FileSpecification
+from data_exchange.specs import ColumnFormat
 
 F = ColumnFormat
 VALID_BY_FORMAT = {

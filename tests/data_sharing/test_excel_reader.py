@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from onboarding.data_exchange.readers import UnreadableFile, read_lines
+from data_exchange.readers import UnreadableFile, read_lines
 
 
 def saved(workbook: Workbook) -> SimpleUploadedFile:

@@ -11,25 +11,18 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.test import Client
 from django.utils.html import escape
 
-from onboarding.data_exchange.services import sample_file_check, specification_make_current
+from data_exchange.models import FileSpecification, SampleFileCheck, SampleFileReport
+from data_exchange.services import sample_file_check, specification_make_current
 from onboarding.exceptions import OnboardingError, StepIncomplete
 from onboarding.flows import OnboardingFlow
 from onboarding.forms import DataSharingForm
-from onboarding.models import (
-    Application,
-    ApplicationEvent,
-    ApplicationStep,
-    Deficiency,
-    FileSpecification,
-    ReviewDecision,
-    SampleFileCheck,
-    SampleFileReport,
-)
+from onboarding.models import Application, ApplicationEvent, ApplicationStep
 from onboarding.requirements import data_sharing_problems
-from onboarding.review_items import deficiency_requirements
-from onboarding.services.reviews import DeficiencyItem
 from onboarding.services.steps import data_sharing_save
 from portal.models import AuditEvent, User
+from reviews.models import Deficiency, ReviewDecision
+from reviews.review_items import deficiency_requirements
+from reviews.services.decisions import DeficiencyItem
 from tests.data_sharing.samples import as_csv, sample_rows, specification
 from tests.factories import (
     DATA_SHARING_ANSWERS,

@@ -12,9 +12,8 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from kombu.exceptions import OperationalError
 
-from onboarding import tasks
-from onboarding.data_exchange import services
-from onboarding.models import SampleFileCheck, SampleFileReport
+from data_exchange import services, tasks
+from data_exchange.models import SampleFileCheck, SampleFileReport
 from portal.models import User
 from tests.data_sharing.samples import as_csv, sample_rows, specification
 from tests.factories import VALID_NPI, VALID_TIN, UserFactory

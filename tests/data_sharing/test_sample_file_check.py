@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
-from onboarding.data_exchange.services import sample_file_check, specification_make_current
-from onboarding.data_exchange.validation import MAX_LISTED_PROBLEMS
-from onboarding.models import Application, SampleFileReport
+from data_exchange.models import SampleFileReport
+from data_exchange.services import sample_file_check, specification_make_current
+from data_exchange.validation import MAX_LISTED_PROBLEMS
+from onboarding.models import Application
 from portal.models import User
 from tests.data_sharing.samples import as_csv, as_xlsx, sample_rows, specification, write_csv
 from tests.factories import PDF, VALID_NPI, VALID_TIN

@@ -6,9 +6,9 @@ import tracemalloc
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from onboarding.data_exchange import xlsx
-from onboarding.data_exchange.readers import UnreadableFile, file_format_of, read_lines
-from onboarding.data_exchange.services import sample_file_check
+from data_exchange import xlsx
+from data_exchange.readers import UnreadableFile, file_format_of, read_lines
+from data_exchange.services import sample_file_check
 from tests.data_sharing.samples import as_csv, as_xlsx, handmade_xlsx, sample_rows, specification
 from tests.factories import VALID_NPI, VALID_TIN
 

@@ -10,24 +10,19 @@ from django.core.files.base import ContentFile
 from django.forms import CheckboxInput, NullBooleanSelect
 from django.test import Client
 
+from data_exchange.services import sample_file_check
+from data_exchange.validation import DATE_FORMATS, DATE_PATTERN, accepted_date_formats
 from onboarding.attestation_text import ATTESTATION_VERSION
 from onboarding.attested_content import canonical_json, data_sharing_content, signed_content_sha256
-from onboarding.data_exchange.services import sample_file_check
-from onboarding.data_exchange.validation import DATE_FORMATS, DATE_PATTERN, accepted_date_formats
 from onboarding.exceptions import OnboardingError
 from onboarding.flows import OnboardingFlow
 from onboarding.forms import DataSharingForm
-from onboarding.models import (
-    Application,
-    ApplicationEvent,
-    ApplicationStep,
-    DataSharingProfile,
-    ReviewDecision,
-)
-from onboarding.services.reviews import DeficiencyItem
+from onboarding.models import Application, ApplicationEvent, ApplicationStep, DataSharingProfile
 from onboarding.services.steps import Signature, data_sharing_save, step_submit
 from onboarding.signatures import signature_prefill
 from portal.models import User
+from reviews.models import ReviewDecision
+from reviews.services.decisions import DeficiencyItem
 from tests.data_sharing.samples import as_csv, sample_rows, specification
 from tests.factories import (
     DATA_SHARING_ANSWERS,

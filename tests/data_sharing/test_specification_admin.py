@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from onboarding.models import FileSpecification
+from data_exchange.models import FileSpecification
 from portal.roles import Role
 from tests.data_sharing.samples import specification
 from tests.factories import UserFactory
@@ -54,7 +54,7 @@ def test_a_plan_administrator_makes_another_version_current_in_the_admin():
     client = Client()
     client.force_login(UserFactory.create(is_staff=True, groups=[Role.PLAN_ADMIN.value]))
     spec_2022 = specification("rtf", "2022")
-    url = f"/admin/onboarding/filespecification/{spec_2022.pk}/change/"
+    url = f"/admin/data_exchange/filespecification/{spec_2022.pk}/change/"
     page = client.get(url)
     assert page.status_code == 200
     data = post_data(page)
@@ -73,6 +73,6 @@ def test_reviewers_cannot_edit_file_specifications(reviewer):
     client = Client()
     client.force_login(reviewer)
 
-    response = client.get("/admin/onboarding/filespecification/")
+    response = client.get("/admin/data_exchange/filespecification/")
 
     assert response.status_code == 302

@@ -12,6 +12,7 @@ from celery.signals import task_retry
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from documents.acknowledgements import packet_acknowledge
 from documents.letters import welcome_letter_pdf
 from documents.models import DownloadRecord, PacketDelivery, WelcomePacket, WelcomePacketItem
 from documents.services import download_record, packet_deliver, packet_publish
@@ -21,7 +22,6 @@ from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, ApplicationEvent
 from onboarding.services.attestations import capacity_table_save
 from onboarding.services.steps import entity_profile_save
-from onboarding.services.welcome import packet_acknowledge
 from portal.celery import app as celery_app
 from tests.factories import PDF, WelcomePacketFactory, packet_item_add
 from tests.onboarding.test_flow_services import Outcome, approve_all_steps, decide

@@ -7,13 +7,14 @@ from playwright.sync_api import Page, ViewportSize, expect
 from viewflow.workflow.models import Task
 
 from onboarding.flows import OnboardingFlow
-from onboarding.models import Application, ApplicationStep, ReviewDecision
-from onboarding.services.exclusions import exclusion_release_import
-from onboarding.services.reviews import task_claim
-from onboarding.services.screening import screening_result_adjudicate
+from onboarding.models import Application, ApplicationStep
 from onboarding.services.steps import step_submit
 from portal.models import User
 from portal.roles import Role
+from reviews.models import ReviewDecision
+from reviews.services.decisions import task_claim
+from screening.services.exclusion_lists import exclusion_release_import
+from screening.services.results import screening_result_adjudicate
 from tests.attestations.test_item_review import submit as submit_attestations
 from tests.e2e.conftest import tab_to
 from tests.e2e.test_journey import sign_in, staff_member

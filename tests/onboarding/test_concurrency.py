@@ -14,12 +14,13 @@ from django.test import Client
 from viewflow.workflow.models import Task
 
 from onboarding.flows import OnboardingFlow
-from onboarding.models import Application, ReviewDecision
+from onboarding.models import Application
 from onboarding.services.applications import application_start
 from onboarding.services.organizations import organization_create
 from onboarding.services.steps import step_submit
 from portal.models import User
 from portal.roles import Role
+from reviews.models import ReviewDecision
 from tests.factories import UserFactory, fill_entity_step, refetch
 
 ROUNDS = int(os.environ.get("CONCURRENCY_ROUNDS", "50"))

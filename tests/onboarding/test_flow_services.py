@@ -8,24 +8,16 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from documents.acknowledgements import packet_acknowledge
 from documents.models import PacketDelivery, WelcomePacket
 from documents.services import download_record
 from onboarding.exceptions import NotAllowed, OnboardingError, StepIncomplete, TaskUnavailable
 from onboarding.flows import OnboardingFlow
-from onboarding.models import (
-    Application,
-    ApplicationEvent,
-    ApplicationStep,
-    Deficiency,
-    EntityProfile,
-    ReviewDecision,
-    ScreeningResult,
-)
+from onboarding.models import Application, ApplicationEvent, ApplicationStep, EntityProfile
 from onboarding.reference import CareTeamRole
 from onboarding.requirements import attestation_problems, data_sharing_problems
 from onboarding.services.applications import application_start, application_withdraw
 from onboarding.services.organizations import organization_create
-from onboarding.services.reviews import DeficiencyItem, review_decide, task_claim, task_release
 from onboarding.services.steps import (
     Signature,
     attestations_save,
@@ -34,9 +26,11 @@ from onboarding.services.steps import (
     entity_profile_save,
     step_submit,
 )
-from onboarding.services.welcome import packet_acknowledge
 from onboarding.services.workflow import open_task
 from portal.models import User
+from reviews.models import Deficiency, ReviewDecision
+from reviews.services.decisions import DeficiencyItem, review_decide, task_claim, task_release
+from screening.models import ScreeningResult
 from tests.factories import (
     VALID_NPI,
     UserFactory,

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from onboarding.screening.identifiers import (
+from screening.identifiers import (
     EIN_PREFIXES_NEVER_ASSIGNED,
     validate_npi,
     validate_tin,

@@ -13,8 +13,8 @@ from documents.services import packet_publish
 from onboarding.attestation_text import ATTESTATION_VERSION
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, EntityType
-from onboarding.review_items import ATTESTATION_ITEMS
 from portal.models import User
+from reviews.review_items import ATTESTATION_ITEMS
 from tests.data_sharing.samples import as_csv, sample_rows, specification
 from tests.factories import UserFactory, pdf_upload
 

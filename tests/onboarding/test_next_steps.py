@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from onboarding.flows import OnboardingFlow
-from onboarding.models import ApplicationStep, ReviewDecision
-from onboarding.services.reviews import DeficiencyItem
+from onboarding.models import ApplicationStep
 from onboarding.services.steps import step_submit
+from reviews.models import ReviewDecision
+from reviews.services.decisions import DeficiencyItem
 from tests.factories import decide, fill_entity_step
 
 pytestmark = pytest.mark.django_db

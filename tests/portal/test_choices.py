@@ -1,6 +1,7 @@
 """get_FOO_display reads labels from a table: the same text Django gives, without the cost."""
 
-from onboarding.models import Application, ApplicationStep, ReviewWork
+from onboarding.models import Application, ApplicationStep
+from reviews.models import ReviewWork
 
 
 def test_each_value_shows_its_label_and_an_unknown_value_shows_itself():

@@ -8,12 +8,12 @@ from django.test import Client
 from documents.services import document_upload
 from onboarding.exceptions import StepIncomplete
 from onboarding.models import Application, ApplicationStep, EntityType
-from onboarding.screening.identifiers import (
+from onboarding.services.steps import entity_profile_save, step_submit
+from screening.identifiers import (
     normalise_us_phone,
     validate_medi_cal_provider_number,
     validate_sos_entity_number,
 )
-from onboarding.services.steps import entity_profile_save, step_submit
 from tests.factories import fill_entity_step, pdf_upload
 
 FORM = {

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from onboarding.models import ExclusionRecord, ExclusionRelease
 from portal.roles import Role
+from screening.models import ExclusionRecord, ExclusionRelease
 from tests.factories import UserFactory
 from tests.screening.files import (
     LEIE_HEADER,
@@ -243,7 +243,7 @@ def test_plan_administrator_uploads_a_release_in_the_admin_site(tmp_path):
 
     with upload.open("rb") as handle:
         response = client.post(
-            "/admin/onboarding/exclusionrelease/add/", {"source": "leie", "file": handle}
+            "/admin/screening/exclusionrelease/add/", {"source": "leie", "file": handle}
         )
 
     assert response.status_code == 302, response.content.decode()[-2000:]
@@ -262,7 +262,7 @@ def test_admin_upload_of_a_malformed_file_is_refused_and_nothing_changes(tmp_pat
 
     with upload.open("rb") as handle:
         response = client.post(
-            "/admin/onboarding/exclusionrelease/add/", {"source": "leie", "file": handle}
+            "/admin/screening/exclusionrelease/add/", {"source": "leie", "file": handle}
         )
 
     assert response.status_code == 200
@@ -277,7 +277,7 @@ def test_plan_administrator_looks_up_rows_of_the_active_releases(tmp_path):
     client = Client()
     client.force_login(admin)
 
-    page = client.get("/admin/onboarding/exclusionrecord/", {"q": "ACME"}).content.decode()
+    page = client.get("/admin/screening/exclusionrecord/", {"q": "ACME"}).content.decode()
 
     assert "ACME HEALTH INC" in page
-    assert "OLD CLINIC" not in client.get("/admin/onboarding/exclusionrecord/").content.decode()
+    assert "OLD CLINIC" not in client.get("/admin/screening/exclusionrecord/").content.decode()

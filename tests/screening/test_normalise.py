@@ -2,7 +2,7 @@
 
 import pytest
 
-from onboarding.screening.normalise import (
+from screening.normalise import (
     normalise_business_name,
     normalise_person_name,
     split_full_name,

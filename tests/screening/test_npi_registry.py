@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from onboarding.screening.npi_registry import (
+from screening.npi_registry import (
     NppesNpiRegistry,
     OfflineNpiRegistry,
     RegistryUnavailable,

@@ -5,10 +5,11 @@ from io import StringIO
 from django.conf import settings
 from django.core.management import call_command
 
-from onboarding.models import Application, ApplicationStep, ScreeningResult
-from onboarding.services.exclusions import exclusion_release_import
+from onboarding.models import Application, ApplicationStep
 from onboarding.services.steps import care_team_member_save, step_submit
 from portal.celery import app as celery_app
+from screening.models import ScreeningResult
+from screening.services.exclusion_lists import exclusion_release_import
 from tests.factories import fill_entity_step
 from tests.screening.files import leie_entity, leie_file, leie_person
 
@@ -96,6 +97,6 @@ def test_providers_still_in_review_are_not_rescreened(application, authorized_of
 def test_the_monthly_schedule_runs_the_rescreening_task():
     entry = settings.CELERY_BEAT_SCHEDULE["rescreen-active-providers"]
 
-    assert entry["task"] == "onboarding.tasks.rescreen_active_providers"
+    assert entry["task"] == "screening.tasks.rescreen_active_providers"
     assert entry["task"] in celery_app.tasks
     assert entry["schedule"].day_of_month == {2}

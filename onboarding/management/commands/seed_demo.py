@@ -22,11 +22,12 @@ from django.db.models import Max
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.selectors import current_welcome_packet
 from documents.services import packet_publish
-from onboarding.models import ExclusionRelease, ExclusionSource, Membership, Organization
-from onboarding.services.exclusions import exclusion_release_import
+from onboarding.models import Membership, Organization
 from onboarding.services.organizations import organization_create
 from portal.models import User
 from portal.roles import Role
+from screening.models import ExclusionRelease, ExclusionSource
+from screening.services.exclusion_lists import exclusion_release_import
 
 DEMO_PASSWORD = "ecm-demo-2026!"
 DEMO_ORGANIZATION = "Sunrise Community Services"
@@ -128,7 +129,7 @@ class Command(BaseCommand):
 
     def exclusion_lists(self) -> None:
         """Import tiny demo exclusion lists where none is imported (screening errors otherwise)."""
-        folder = Path(__file__).resolve().parents[2] / "screening" / "fixtures" / "demo"
+        folder = Path(settings.BASE_DIR) / "screening" / "fixtures" / "demo"
         for source in ExclusionSource.values:
             if not ExclusionRelease.objects.filter(source=source, is_active=True).exists():
                 path = folder / f"{source}.csv"

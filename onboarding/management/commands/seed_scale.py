@@ -41,9 +41,6 @@ from onboarding.models import (
     Organization,
     PopulationCapacity,
     PopulationServed,
-    ReviewDecision,
-    ReviewWork,
-    ScreeningResult,
     ServiceCounty,
 )
 from onboarding.reference import (
@@ -55,10 +52,12 @@ from onboarding.reference import (
     QualificationCriterion,
 )
 from onboarding.services.workflow import STAGE_BY_NODE
-from onboarding.sla import ReviewRound, due_date, holidays
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, Role
 from portal.table_rows import TableRows
+from reviews.models import ReviewDecision, ReviewWork
+from reviews.sla import ReviewRound, due_date, holidays
+from screening.models import ScreeningResult
 
 F = OnboardingFlow
 Status = Application.Status

@@ -1,1 +1,0 @@
-"""Checking the member files a provider returns to the plan (RTF, OTF) against their specs."""

@@ -1,0 +1,153 @@
+"""Screening, data-exchange and review models move to their own apps; their tables stay as they are.
+
+State only: the screening, data_exchange and reviews apps take the models over in their 0001
+migrations, with ``db_table`` naming the tables these models have always had.
+"""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('onboarding', '0015_data_sharing_signature'),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[],
+            state_operations=[
+        migrations.RemoveField(
+            model_name='deficiency',
+            name='decision',
+        ),
+        migrations.RemoveField(
+            model_name='deficiency',
+            name='step',
+        ),
+        migrations.RemoveField(
+            model_name='exclusionrecord',
+            name='release',
+        ),
+        migrations.RemoveField(
+            model_name='exclusionrelease',
+            name='imported_by',
+        ),
+        migrations.RemoveField(
+            model_name='screeningresult',
+            name='release',
+        ),
+        migrations.RemoveField(
+            model_name='speccolumn',
+            name='specification',
+        ),
+        migrations.RemoveField(
+            model_name='samplefilereport',
+            name='specification',
+        ),
+        migrations.RemoveField(
+            model_name='internalnote',
+            name='application',
+        ),
+        migrations.RemoveField(
+            model_name='internalnote',
+            name='author',
+        ),
+        migrations.RemoveField(
+            model_name='reviewdecision',
+            name='application',
+        ),
+        migrations.RemoveField(
+            model_name='reviewdecision',
+            name='reviewer',
+        ),
+        migrations.RemoveField(
+            model_name='reviewwork',
+            name='application',
+        ),
+        migrations.RemoveField(
+            model_name='reviewwork',
+            name='owner',
+        ),
+        migrations.RemoveField(
+            model_name='reviewwork',
+            name='task',
+        ),
+        migrations.RemoveField(
+            model_name='samplefilecheck',
+            name='application',
+        ),
+        migrations.RemoveField(
+            model_name='samplefilecheck',
+            name='report',
+        ),
+        migrations.RemoveField(
+            model_name='samplefilecheck',
+            name='requested_by',
+        ),
+        migrations.RemoveField(
+            model_name='samplefileproblem',
+            name='report',
+        ),
+        migrations.RemoveField(
+            model_name='samplefilereport',
+            name='application',
+        ),
+        migrations.RemoveField(
+            model_name='samplefilereport',
+            name='checked_by',
+        ),
+        migrations.RemoveField(
+            model_name='screeningresult',
+            name='adjudicated_by',
+        ),
+        migrations.RemoveField(
+            model_name='screeningresult',
+            name='application',
+        ),
+        migrations.RemoveField(
+            model_name='screeningresult',
+            name='care_team_member',
+        ),
+        migrations.DeleteModel(
+            name='AcceptedItem',
+        ),
+        migrations.DeleteModel(
+            name='Deficiency',
+        ),
+        migrations.DeleteModel(
+            name='ExclusionRecord',
+        ),
+        migrations.DeleteModel(
+            name='ExclusionRelease',
+        ),
+        migrations.DeleteModel(
+            name='SpecColumn',
+        ),
+        migrations.DeleteModel(
+            name='FileSpecification',
+        ),
+        migrations.DeleteModel(
+            name='InternalNote',
+        ),
+        migrations.DeleteModel(
+            name='ReviewDecision',
+        ),
+        migrations.DeleteModel(
+            name='ReviewWork',
+        ),
+        migrations.DeleteModel(
+            name='SampleFileCheck',
+        ),
+        migrations.DeleteModel(
+            name='SampleFileProblem',
+        ),
+        migrations.DeleteModel(
+            name='SampleFileReport',
+        ),
+        migrations.DeleteModel(
+            name='ScreeningResult',
+        ),
+            ],
+        ),
+    ]

@@ -1,1 +1,0 @@
-"""Identifier checks and exclusion screening (reference/screening.md)."""

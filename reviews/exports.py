@@ -1,0 +1,159 @@
+"""CSV exports for the plan's own systems: filtered applications, and the approved provider roster.
+
+Rows are streamed as they are read (a few thousand at a time), so an export of every application
+never sits whole in memory. Every cell is neutralised against spreadsheet formula injection.
+"""
+
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
+
+from django.db.models import Prefetch, QuerySet
+
+from onboarding.models import Application, ApplicationStep, CareTeamMember
+from reviews.models import ReviewWork
+
+CHUNK = 2000
+FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
+
+
+def cell(value: object) -> str:
+    """Spreadsheet programs run cells starting with = + - @ as formulas; keep them as text."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in FORMULA_STARTS else text
+
+
+class Echo:
+    """A file-like object whose ``write`` hands the line back, for streaming ``csv.writer``."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(writer: Any, header: list[str], rows: Iterable[list[object]]) -> Iterator[str]:
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([cell(value) for value in row])
+
+
+APPLICATION_HEADER = [
+    "reference",
+    "organization",
+    "status",
+    "entity_types",
+    "counties",
+    "populations_of_focus",
+    "entity_step",
+    "attestations_step",
+    "data_sharing_step",
+    "open_reviews",
+    "reviewers",
+    "next_due_on",
+    "created_at",
+    "submitted_at",
+    "decided_at",
+]
+
+
+def application_rows(applications: QuerySet[Application]) -> Iterator[list[object]]:
+    applications = applications.select_related("organization", "entity_profile").prefetch_related(
+        "entity_profile__entity_types",
+        "entity_profile__counties",
+        "capacities",
+        Prefetch("steps", queryset=ApplicationStep.objects.order_by("kind")),
+        Prefetch(
+            "review_work",
+            queryset=ReviewWork.objects.filter(is_open=True).select_related("owner"),
+            to_attr="open_work",
+        ),
+    )
+    for a in applications.iterator(chunk_size=CHUNK):
+        profile = getattr(a, "entity_profile", None)
+        steps = {s.kind: s.get_status_display() for s in a.steps.all()}
+        work = cast("list[ReviewWork]", a.open_work)  # django-stubs types it by the base model
+        yield [
+            a.reference,
+            a.organization.legal_name,
+            a.get_status_display(),
+            "; ".join(t.name for t in profile.entity_types.all()) if profile else "",
+            "; ".join(c.get_county_display() for c in profile.counties.all()) if profile else "",
+            "; ".join(sorted({c.population for c in a.capacities.all()})),
+            steps.get(ApplicationStep.Kind.ENTITY, ""),
+            steps.get(ApplicationStep.Kind.ATTESTATIONS, ""),
+            steps.get(ApplicationStep.Kind.DATA_SHARING, ""),
+            "; ".join(str(w.get_stage_display()) for w in work),
+            "; ".join(w.owner.display_name for w in work if w.owner),
+            min((w.due_on for w in work), default=""),
+            a.created_at.isoformat(),
+            a.submitted_at.isoformat() if a.submitted_at else "",
+            a.decided_at.isoformat() if a.decided_at else "",
+        ]
+
+
+ROSTER_HEADER = [
+    "reference",
+    "legal_name",
+    "dba_name",
+    "npi",
+    "tin",
+    "medi_cal_provider_number",
+    "entity_types",
+    "counties",
+    "populations_of_focus",
+    "member_capacity",
+    "languages",
+    "service_address",
+    "authorized_official",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "ecm_director",
+    "status",
+    "effective_date",
+]
+
+
+def roster_applications() -> QuerySet[Application]:
+    """Approved and active providers: the roster the plan's provider-data systems take in."""
+    return Application.objects.filter(
+        status__in=[Application.Status.APPROVED, Application.Status.ACTIVE]
+    ).order_by("pk")
+
+
+def roster_rows(applications: QuerySet[Application]) -> Iterator[list[object]]:
+    applications = applications.select_related(
+        "organization", "entity_profile", "capability_attestation"
+    ).prefetch_related(
+        "entity_profile__entity_types",
+        "entity_profile__counties",
+        "capacities",
+        Prefetch(
+            "care_team",
+            queryset=CareTeamMember.objects.filter(role="ecm_director"),
+            to_attr="directors",
+        ),
+    )
+    for a in applications.iterator(chunk_size=CHUNK):
+        profile = a.entity_profile
+        capacities = list(a.capacities.all())
+        attestation = getattr(a, "capability_attestation", None)
+        yield [
+            a.reference,
+            profile.legal_name or a.organization.legal_name,
+            profile.dba_name,
+            profile.npi,
+            profile.tin,
+            profile.medi_cal_provider_number,
+            "; ".join(t.name for t in profile.entity_types.all()),
+            "; ".join(c.get_county_display() for c in profile.counties.all()),
+            "; ".join(sorted({c.population for c in capacities})),
+            sum(c.member_capacity for c in capacities),
+            attestation.languages_offered if attestation else "",
+            profile.service_address,
+            f"{profile.official_name}, {profile.official_title}".strip(", "),
+            profile.contact_name,
+            profile.contact_email,
+            profile.contact_phone,
+            "; ".join(m.full_name for m in a.directors),
+            a.get_status_display(),
+            a.effective_date.isoformat() if a.effective_date else "",
+        ]

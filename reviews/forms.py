@@ -1,0 +1,83 @@
+"""The reviewers' forms: decisions, itemised deficiencies, internal notes."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from onboarding.forms import PortalForm
+from onboarding.reference import ReviewReasonCode
+from reviews.models import ReviewDecision
+
+
+class ReviewDecisionForm(PortalForm):
+    """The reviewer's decision on a step, or the final approval.
+
+    The page's "Approve" button posts ``APPROVE_ALL``: it stands for choosing "Approve" and, in an
+    item-by-item review, accepting every item not marked, so a clean step is one click.
+    """
+
+    APPROVE_ALL = "approve_all"
+
+    outcome = forms.ChoiceField(
+        choices=ReviewDecision.Outcome.choices, widget=forms.RadioSelect, label=_("Decision")
+    )
+    reason = forms.CharField(
+        label=_("Reason (required for a denial; the applicant sees it)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    accept_remaining = forms.BooleanField(
+        label=_("Accept all remaining items (every item not marked “Return”)"),
+        required=False,
+    )
+
+    def __init__(
+        self, data: Any = None, *, final: bool = False, by_item: bool = False, **kwargs: Any
+    ) -> None:
+        if data is not None and data.get(self.APPROVE_ALL):
+            data = data.copy()
+            data["outcome"] = ReviewDecision.Outcome.APPROVE
+            data["accept_remaining"] = "on"
+        super().__init__(data, **kwargs)
+        if final:
+            self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+                c for c in ReviewDecision.Outcome.choices if c[0] != ReviewDecision.Outcome.RETURN
+            ]
+        if not by_item:
+            del self.fields["accept_remaining"]
+
+
+class DeficiencyForm(PortalForm):
+    requirement = forms.ChoiceField(label=_("Requirement"), required=False)
+    reason_code = forms.ChoiceField(
+        label=_("Reason code"), choices=[("", "—"), *ReviewReasonCode.choices], required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason (the applicant sees it)"), max_length=200, required=False
+    )
+    comment = forms.CharField(label=_("Comment for the applicant"), max_length=1000, required=False)
+
+    def __init__(self, *args: Any, requirements: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].choices = [("", "—"), *requirements]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("requirement") and not data.get("reason"):
+            self.add_error("reason", _("Say what is wrong with this item."))
+        if data.get("reason") and not data.get("requirement"):
+            self.add_error("requirement", _("Choose the item this concerns."))
+        return data
+
+
+DeficiencyFormSet = forms.formset_factory(DeficiencyForm, extra=3, max_num=20)
+
+
+class InternalNoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Internal note (plan staff only; the applicant never sees it)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

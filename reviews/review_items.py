@@ -1,0 +1,72 @@
+"""The items of each step a reviewer can accept or return, named as the applicant's form names
+them, so that a returned item reads the same to the reviewer and to the applicant."""
+
+from functools import cache
+from typing import Any
+
+from django.forms import BaseForm
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from data_exchange.specs import FileKind
+from onboarding.attestation_forms import ItemReviewForm, item_review_forms
+from onboarding.forms import DataSharingForm, EntityProfileForm
+from onboarding.reference import QualificationCriterion
+from reviews.models import ReviewDecision
+
+Stage = ReviewDecision.Stage
+
+
+def deficiency_requirements(stage: str) -> list[tuple[str, str]]:
+    """The items a reviewer can return at ``stage``, with their names."""
+    form: BaseForm
+    if stage == Stage.ENTITY:
+        form = EntityProfileForm()
+        return [(name, str(field.label)) for name, field in form.fields.items()] + [
+            ("evidence", _("Evidence documents")),
+            ("general", _("General")),
+        ]
+    if stage == Stage.ATTESTATIONS:
+        return [
+            *(
+                (f"criterion_{c.value}", _("Criterion %(n)d") % {"n": c.value})
+                for c in QualificationCriterion
+            ),
+            ("care_team", _("Care-team roster")),
+            ("capacity", _("Populations and capacity")),
+            ("signature", _("Signature")),
+            ("general", _("General")),
+        ]
+    form = DataSharingForm()
+    return [(name, str(field.label)) for name, field in form.fields.items()] + [
+        ("baa_document", _("Signed business associate agreement (document)")),
+        *((f"sample_{kind}", _("Sample %(kind)s") % {"kind": kind.upper()}) for kind in FileKind),
+        ("general", _("General")),
+    ]
+
+
+ATTESTATION_ITEMS: list[tuple[str, Any]] = [
+    *((f"criterion_{c.value}", f"{c.value}. {c.label}") for c in QualificationCriterion),
+    ("care_team", _lazy("Care-team roster")),
+    ("capacity", _lazy("Populations of focus and capacity")),
+]
+
+
+def attestation_review_forms(data: Any = None) -> list[ItemReviewForm]:
+    """One verdict form per attestation item, each radio group named for its item: nine groups
+    all called "Verdict" would leave a screen-reader user guessing which one they are in."""
+    item_forms = item_review_forms(ATTESTATION_ITEMS, data)
+    for form in item_forms:
+        form.fields["verdict"].label = _("Verdict on %(item)s") % {"item": form.label}
+    return item_forms
+
+
+def requirement_label(requirement: str, stage: str) -> str:
+    """The name of a returned or accepted item (its key when the stage does not know it)."""
+    return _labels(stage, get_language() or "").get(requirement, requirement)
+
+
+@cache
+def _labels(stage: str, language: str) -> dict[str, str]:
+    return dict(deficiency_requirements(stage))

@@ -1,0 +1,273 @@
+"""Plan staff's work on an application: claiming review tasks and deciding them."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
+
+from documents.selectors import current_welcome_packet
+from onboarding import notifications
+from onboarding.exceptions import NotAllowed, OnboardingError, TaskUnavailable
+from onboarding.models import Application, ApplicationEvent, ApplicationStep
+from onboarding.selectors import is_or_was_member
+from onboarding.services.applications import application_refresh_status
+from onboarding.services.events import event_record
+from onboarding.services.workflow import (
+    BUSY_MESSAGE,
+    REVIEW_NODES,
+    complete,
+    locked_activation,
+    stage_of,
+)
+from portal.models import User
+from reviews.models import AcceptedItem, Deficiency, ReviewDecision
+from screening.services.results import screening_blockers
+
+Outcome = ReviewDecision.Outcome
+Stage = ReviewDecision.Stage
+
+
+@dataclass(frozen=True)
+class DeficiencyItem:
+    """One itemised problem in a return for correction."""
+
+    requirement: str
+    reason: str
+    comment: str = ""
+    reason_code: str = ""
+
+
+@dataclass(frozen=True)
+class ItemAccepted:
+    """One item a reviewer accepted in an item-by-item review, with an optional note."""
+
+    requirement: str
+    comment: str = ""
+
+
+class ScreeningBlocked(OnboardingError):
+    """An approval refused because of screening; ``blockers`` says why, one finding each."""
+
+    def __init__(self, blockers: list[str]) -> None:
+        super().__init__(" ".join([_("This step cannot be approved yet."), *blockers]))
+        self.blockers = blockers
+
+
+def _application_of(task: Task) -> Application:
+    return task.process.coerced.application
+
+
+def reviewed_steps_of(application: Application, user: User) -> bool:
+    """True if ``user`` decided any step review of this application."""
+    return application.decisions.filter(reviewer=user).exclude(stage=Stage.FINAL).exists()
+
+
+def _check_separation_of_duties(task: Task, user: User) -> None:
+    application = _application_of(task)
+    if is_or_was_member(user, application.organization_id):
+        raise NotAllowed(
+            _(
+                "You are, or were, a member of this applicant organization, so another "
+                "reviewer must review its application."
+            )
+        )
+    if stage_of(task) == Stage.FINAL and reviewed_steps_of(application, user):
+        raise NotAllowed(
+            _(
+                "You reviewed a step of this application, so another network manager must give "
+                "its final approval."
+            )
+        )
+
+
+def task_claim(*, task: Task, user: User) -> Task:
+    """Take a review task from the queue so that it is yours to decide."""
+    if task.flow_task not in REVIEW_NODES.values():
+        raise NotAllowed(_("This is not a review task."))
+    _check_separation_of_duties(task, user)
+    try:
+        with locked_activation(task) as activation:
+            if activation.task.owner_id is not None:
+                raise TaskUnavailable(_("Someone else has already claimed this review."))
+            if not activation.flow_task.can_assign(user, activation.task):
+                raise NotAllowed(_("Your role does not allow you to take this review."))
+            activation.assign(user)
+            # Read again under the lock: the status before the claim decides who is told.
+            application = Application.objects.get(pk=_application_of(activation.task).pk)
+            status_before = application.status
+            event_record(
+                application=application,
+                kind=ApplicationEvent.Kind.TASK_CLAIMED,
+                actor=user,
+                detail=str(activation.flow_task.task_title),
+            )
+            application_refresh_status(application)
+            if application.status != status_before:
+                notifications.application_status_changed(application)
+    except FlowLockFailed as error:
+        raise TaskUnavailable(BUSY_MESSAGE) from error
+    return activation.task
+
+
+def task_release(*, task: Task, user: User) -> Task:
+    """Put a claimed review task back in the queue."""
+    try:
+        with locked_activation(task) as activation:
+            if not activation.flow_task.can_unassign(user, activation.task):
+                raise NotAllowed(_("Only the reviewer who claimed this task can release it."))
+            activation.unassign()
+            application = _application_of(activation.task)
+            event_record(
+                application=application,
+                kind=ApplicationEvent.Kind.TASK_RELEASED,
+                actor=user,
+                detail=str(activation.flow_task.task_title),
+            )
+            application_refresh_status(application)
+    except FlowLockFailed as error:
+        raise TaskUnavailable(BUSY_MESSAGE) from error
+    return activation.task
+
+
+def correction_due_date() -> date:
+    return timezone.localdate() + timedelta(days=settings.RETURN_FOR_CORRECTION_DAYS)
+
+
+def review_decide(
+    *,
+    task: Task,
+    user: User,
+    outcome: str,
+    reason: str = "",
+    deficiencies: list[DeficiencyItem] | None = None,
+    accepted: list[ItemAccepted] | None = None,
+) -> ReviewDecision:
+    """Decide a claimed review task: approve, return with itemised deficiencies, or deny.
+
+    ``accepted`` records the items accepted in an item-by-item review (the attestation step);
+    an approval cannot also return items.
+
+    Runs under the flow's lock; of two simultaneous decisions on one task exactly one is recorded,
+    the other is told the task was already decided.
+    """
+    deficiencies = deficiencies or []
+    accepted = accepted or []
+    if outcome == Outcome.APPROVE and deficiencies:
+        raise OnboardingError(
+            _("You returned some items. Choose “Return for correction”, or accept every item.")
+        )
+    if outcome == Outcome.RETURN and not deficiencies:
+        raise OnboardingError(_("List at least one deficiency when returning a step."))
+    if outcome == Outcome.DENY and not reason.strip():
+        raise OnboardingError(_("Give the reason for the denial; the applicant will see it."))
+    _check_separation_of_duties(task, user)
+    stage = stage_of(task)
+    if stage == Stage.FINAL and outcome == Outcome.RETURN:
+        raise OnboardingError(_("Final approval can only approve or deny."))
+    if stage == Stage.FINAL and outcome == Outcome.APPROVE and current_welcome_packet() is None:
+        raise OnboardingError(
+            _(
+                "No welcome packet is published yet. Ask a plan administrator to publish one, "
+                "then approve."
+            )
+        )
+    try:
+        with locked_activation(task) as activation:
+            if activation.task.owner_id != user.pk:
+                raise NotAllowed(_("Claim this review before deciding it."))
+            application = _application_of(activation.task)
+            blockers = screening_blockers(application, stage) if outcome == Outcome.APPROVE else []
+            if blockers:
+                raise ScreeningBlocked(blockers)
+            decision = _record_decision(
+                application, stage, user, outcome, reason, deficiencies, activation.task.pk
+            )
+            if outcome != Outcome.DENY:
+                AcceptedItem.objects.bulk_create(
+                    AcceptedItem(decision=decision, requirement=i.requirement, comment=i.comment)
+                    for i in accepted
+                )
+            complete(activation)
+            application_refresh_status(application)
+            notifications.application_status_changed(application, decision=decision)
+    except FlowLockFailed as error:
+        raise TaskUnavailable(BUSY_MESSAGE) from error
+    return decision
+
+
+def _record_decision(
+    application: Application,
+    stage: str,
+    user: User,
+    outcome: str,
+    reason: str,
+    deficiencies: list[DeficiencyItem],
+    task_pk: int,
+) -> ReviewDecision:
+    now = timezone.now()
+    step = None if stage == Stage.FINAL else application.step(stage)
+    decision = ReviewDecision.objects.create(
+        application=application,
+        stage=stage,
+        outcome=outcome,
+        reviewer=user,
+        reason=reason.strip(),
+        revision=step.revision if step else 0,
+        task_id=task_pk,
+    )
+    if step is not None:
+        step.status = {
+            Outcome.APPROVE: ApplicationStep.Status.APPROVED,
+            Outcome.RETURN: ApplicationStep.Status.RETURNED,
+            Outcome.DENY: ApplicationStep.Status.DENIED,
+        }[Outcome(outcome)]
+        step.save(update_fields=["status", "updated_at"])
+        due_on = correction_due_date()
+        Deficiency.objects.bulk_create(
+            Deficiency(
+                decision=decision,
+                step=step,
+                requirement=item.requirement,
+                reason_code=item.reason_code,
+                reason=item.reason,
+                comment=item.comment,
+                due_on=due_on,
+            )
+            for item in deficiencies
+        )
+    if outcome == Outcome.DENY:
+        application.status = Application.Status.DENIED
+        application.decided_at = now
+        application.decision_reason = reason.strip()
+        application.save()
+        application.steps.filter(
+            status__in=[
+                ApplicationStep.Status.DRAFT,
+                ApplicationStep.Status.SUBMITTED,
+                ApplicationStep.Status.RETURNED,
+            ]
+        ).update(status=ApplicationStep.Status.CLOSED)
+        kind = ApplicationEvent.Kind.DENIED
+    elif stage == Stage.FINAL:
+        application.status = Application.Status.APPROVED
+        application.decided_at = now
+        application.effective_date = timezone.localdate()
+        application.save()
+        kind = ApplicationEvent.Kind.FINAL_APPROVED
+    elif outcome == Outcome.RETURN:
+        kind = ApplicationEvent.Kind.STEP_RETURNED
+    else:
+        kind = ApplicationEvent.Kind.STEP_APPROVED
+    event_record(
+        application=application,
+        kind=kind,
+        actor=user,
+        detail=f"{decision.get_stage_display()}: {reason.strip()}"
+        if reason
+        else str(decision.get_stage_display()),
+    )
+    return decision

@@ -1,0 +1,361 @@
+"""The plan staff's workbench: queues, the application page and the decision form."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from data_exchange.selectors import sample_file_overview
+from documents.selectors import latest_delivery
+from onboarding.attestation_forms import ItemReviewForm
+from onboarding.attested_content import signature_state
+from onboarding.exceptions import OnboardingError
+from onboarding.models import Application, ApplicationStep
+from onboarding.reference import ReviewReasonCode
+from onboarding.selectors import (
+    application_for_staff,
+    open_review_work,
+    possible_duplicates,
+    review_task,
+)
+from onboarding.services.workflow import stage_of
+from onboarding.views.attestations import attestation_context
+from onboarding.views.progress import progress_of
+from portal.decorators import staff_required
+from portal.models import User
+from portal.roles import is_network_manager
+from portal.rows_in_query import with_rows_in_query
+from reviews.forms import DeficiencyFormSet, InternalNoteForm, ReviewDecisionForm
+from reviews.models import Deficiency, ReviewDecision
+from reviews.queues import (
+    Page,
+    WorkbenchFilterForm,
+    applications_for_workbench,
+    can_reassign,
+    my_review_work,
+    review_queue,
+    staff_reviewers,
+    team_review_work,
+)
+from reviews.review_items import attestation_review_forms, deficiency_requirements
+from reviews.services.decisions import (
+    DeficiencyItem,
+    ItemAccepted,
+    ScreeningBlocked,
+    review_decide,
+    reviewed_steps_of,
+    task_claim,
+    task_release,
+)
+from reviews.submission_diff import attestation_changes
+from screening.services.results import confirmed_match_reason, screening_blockers
+
+Stage = ReviewDecision.Stage
+Outcome = ReviewDecision.Outcome
+
+
+def _filter_form(request: HttpRequest, *, sorts: list[Any], reviewers: bool) -> WorkbenchFilterForm:
+    return WorkbenchFilterForm(request.GET, sorts=sorts, reviewers=reviewers)
+
+
+def _page_links(form: WorkbenchFilterForm, page: Page) -> dict[str, str]:
+    return {
+        "previous_query": form.query_string(page=page.number - 1),
+        "next_query": form.query_string(page=page.number + 1),
+    }
+
+
+def _queue_page(
+    request: HttpRequest, form: WorkbenchFilterForm, page: Page, **context: Any
+) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": page.rows,
+            **_page_links(form, page),
+            "today": timezone.localdate(),
+            "can_reassign": can_reassign(user),
+            "reviewers": staff_reviewers() if can_reassign(user) else [],
+            **context,
+        },
+    )
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request, sorts=WorkbenchFilterForm.QUEUE_SORTS, reviewers=False)
+    return _queue_page(
+        request,
+        form,
+        review_queue(request.user, form.filters()),  # type: ignore[arg-type]
+        title=_("Review queue"),
+        empty=_("Nothing is waiting to be claimed."),
+        claimable=True,
+    )
+
+
+@staff_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request, sorts=WorkbenchFilterForm.QUEUE_SORTS, reviewers=False)
+    return _queue_page(
+        request,
+        form,
+        my_review_work(request.user, form.filters()),  # type: ignore[arg-type]
+        title=_("My tasks"),
+        empty=_("You have no claimed reviews. Claim one from the review queue."),
+        claimable=False,
+        mine=True,
+    )
+
+
+@staff_required
+def team_work(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request, sorts=WorkbenchFilterForm.QUEUE_SORTS, reviewers=True)
+    return _queue_page(
+        request,
+        form,
+        team_review_work(form.filters()),
+        title=_("All open reviews"),
+        empty=_("No review is open."),
+        claimable=True,
+        show_owner=True,
+    )
+
+
+@staff_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request, sorts=WorkbenchFilterForm.APPLICATION_SORTS, reviewers=True)
+    page = applications_for_workbench(form.filters())
+    return render(
+        request,
+        "reviews/applications.html",
+        {
+            "form": form,
+            "page": page,
+            **_page_links(form, page),
+            "form_query": form.query_string(page=None),
+            "today": timezone.localdate(),
+            "can_export": is_network_manager(request.user),
+        },
+    )
+
+
+@staff_required
+def application_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_staff(pk)
+    return render(
+        request,
+        "reviews/application.html",
+        {
+            **_application_context(application),
+            "work": open_review_work(application),
+            "duplicates": possible_duplicates(
+                application.organization,
+                npi=getattr(getattr(application, "entity_profile", None), "npi", ""),
+            ),
+            "notes": application.internal_notes.select_related("author"),
+            "note_form": InternalNoteForm(),
+            "today": timezone.localdate(),
+            "can_reassign": can_reassign(user),
+            "reviewers": staff_reviewers() if can_reassign(user) else [],
+        },
+    )
+
+
+def _application_context(application: Application) -> dict[str, Any]:
+    screening = list(application.screening_results.select_related("adjudicated_by", "release"))
+    decisions = list(
+        with_rows_in_query(
+            application.decisions.select_related("reviewer"), "deficiencies", "accepted_items"
+        )
+    )
+    return {
+        "application": application,
+        "progress": progress_of(application),
+        "profile": application.entity_profile,
+        **attestation_context(application),
+        "data_sharing": application.data_sharing,
+        "data_sharing_signature": signature_state(application, ApplicationStep.Kind.DATA_SHARING),
+        "documents": application.documents.all(),  # prefetched by attestation_context
+        "screening": [result for result in screening if result.is_current],
+        "screening_earlier": sum(not result.is_current for result in screening),
+        "decisions": decisions,
+        "deficiencies": _open_deficiencies(application, decisions),
+        "events": application.events.select_related("actor"),
+        "delivery": latest_delivery(application),
+        "sample_kinds": sample_file_overview(application),
+    }
+
+
+def _open_deficiencies(
+    application: Application, decisions: list[ReviewDecision]
+) -> dict[str, list[Deficiency]]:
+    """Unresolved deficiencies by step kind, from the decisions already read (no extra query)."""
+    kind_of = {step.pk: step.kind for step in application.steps.all()}
+    by_step: dict[str, list[Deficiency]] = {kind: [] for kind in ApplicationStep.Kind}
+    for decision in decisions:
+        for item in decision.deficiencies.all():
+            if item.resolved_at is None and item.step_id in kind_of:
+                by_step[kind_of[item.step_id]].append(item)
+    for items in by_step.values():
+        items.sort(key=lambda item: (item.requirement, item.pk))
+    return by_step
+
+
+@staff_required
+@require_POST
+def claim(request: HttpRequest, task_pk: int) -> HttpResponse:
+    task = review_task(task_pk)
+    try:
+        task_claim(task=task, user=request.user)  # type: ignore[arg-type]
+    except OnboardingError as error:
+        messages.error(request, error.message)
+        return redirect("reviews:queue")
+    # Claiming is the first step of reviewing, so it lands on the decision page, not a list.
+    messages.success(request, _("The review is yours."))
+    return redirect("reviews:decide", task_pk=task.pk)
+
+
+@staff_required
+@require_POST
+def release(request: HttpRequest, task_pk: int) -> HttpResponse:
+    task = review_task(task_pk)
+    try:
+        task_release(task=task, user=request.user)  # type: ignore[arg-type]
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The review is back in the queue."))
+    return redirect("reviews:my_tasks")
+
+
+def _item_verdicts(
+    item_forms: list[ItemReviewForm], outcome: str, *, accept_remaining: bool
+) -> tuple[list[DeficiencyItem], list[ItemAccepted]] | None:
+    """The returned and accepted items, or None (with errors on the forms) if any is undecided.
+
+    With ``accept_remaining`` an item left unmarked counts as accepted, so a reviewer only works
+    item by item where they return something.
+    """
+    if not all(f.is_valid() for f in item_forms):
+        return None
+    if outcome == Outcome.DENY:
+        return [], []
+    returned, accepted = [], []
+    for f in item_forms:
+        verdict = f.cleaned_data["verdict"]
+        if verdict == ItemReviewForm.RETURN:
+            code = f.cleaned_data["reason_code"]
+            returned.append(
+                DeficiencyItem(
+                    requirement=f.item,
+                    reason=str(ReviewReasonCode(code).label),
+                    comment=f.cleaned_data["comment"].strip(),
+                    reason_code=code,
+                )
+            )
+        elif verdict == ItemReviewForm.ACCEPT or accept_remaining:
+            accepted.append(ItemAccepted(f.item, f.cleaned_data["comment"].strip()))
+        else:
+            f.add_error("verdict", _("Accept or return this item."))
+    if any(f.errors for f in item_forms):
+        return None
+    return returned, accepted
+
+
+@staff_required
+def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    task = review_task(task_pk)
+    stage = stage_of(task)
+    application = application_for_staff(task.process.coerced.application.pk)
+    final = stage == Stage.FINAL
+    requirements = [] if final else deficiency_requirements(stage)
+    data = request.POST if request.method == "POST" else None
+    confirmed = "" if final else confirmed_match_reason(application)
+    initial = {"outcome": ReviewDecision.Outcome.DENY, "reason": confirmed} if confirmed else {}
+    by_item = stage == Stage.ATTESTATIONS
+    form = ReviewDecisionForm(data, final=final, by_item=by_item, initial=initial)
+    formset = DeficiencyFormSet(
+        data, form_kwargs={"requirements": requirements}, prefix="deficiency"
+    )
+    item_forms = attestation_review_forms(form.data if data else None) if by_item else []
+    if request.method == "POST" and form.is_valid() and (final or formset.is_valid()):
+        items = (
+            []
+            if final
+            else [
+                DeficiencyItem(
+                    f.cleaned_data["requirement"],
+                    f.cleaned_data["reason"],
+                    f.cleaned_data["comment"],
+                    reason_code=f.cleaned_data["reason_code"],
+                )
+                for f in formset.forms
+                if f.cleaned_data.get("requirement")
+            ]
+        )
+        verdicts = (
+            _item_verdicts(
+                item_forms,
+                form.cleaned_data["outcome"],
+                accept_remaining=form.cleaned_data["accept_remaining"],
+            )
+            if by_item
+            else ([], [])
+        )
+        if verdicts is None:
+            form.add_error(None, _("Accept or return each item, as marked below."))
+        else:
+            returned, accepted = verdicts
+            try:
+                review_decide(
+                    task=task,
+                    user=user,
+                    outcome=form.cleaned_data["outcome"],
+                    reason=form.cleaned_data["reason"],
+                    deficiencies=returned + items,
+                    accepted=accepted,
+                )
+            except ScreeningBlocked:
+                # The page lists the screening findings in its own alert; saying them again
+                # here would put the same message on the page twice.
+                pass
+            except OnboardingError as error:
+                if task.owner_id == user.pk:
+                    form.add_error(None, error.message)
+                else:
+                    messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("Decision recorded for %(ref)s.") % {"ref": application.reference}
+                )
+                return redirect("reviews:my_tasks")
+    return render(
+        request,
+        "reviews/decide.html",
+        {
+            **_application_context(application),
+            "task": task,
+            "stage": stage,
+            "stage_label": Stage(stage).label,
+            "step": None if final else application.step(stage),
+            "form": form,
+            "formset": formset,
+            "item_forms": item_forms,
+            "changes": attestation_changes(application) if by_item else None,
+            "is_owner": task.owner_id == user.pk,
+            "conflict": final and reviewed_steps_of(application, user),
+            "step_kinds": ApplicationStep.Kind,
+            "screening_blockers": [] if final else screening_blockers(application, stage),
+        },
+    )

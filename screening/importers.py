@@ -1,0 +1,416 @@
+"""Readers of the three exclusion-list formats (reference/screening.md).
+
+Each reader turns a published file into ``ParsedRow`` values, or refuses the whole file with an
+``ImportFormatError`` naming the line and column at fault: a list is imported whole or not at all.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from screening.identifiers import is_ascii_digits
+from screening.models import ExclusionRecord, ExclusionSource
+from screening.normalise import normalise_business_name, normalise_person_name
+
+Kind = ExclusionRecord.Kind
+
+LEIE_HEADER = [
+    "LASTNAME",
+    "FIRSTNAME",
+    "MIDNAME",
+    "BUSNAME",
+    "GENERAL",
+    "SPECIALTY",
+    "UPIN",
+    "NPI",
+    "DOB",
+    "ADDRESS",
+    "CITY",
+    "STATE",
+    "ZIP",
+    "EXCLTYPE",
+    "EXCLDATE",
+    "REINDATE",
+    "WAIVERDATE",
+    "WVRSTATE",
+]
+SAM_HEADER = [
+    "Classification",
+    "Name",
+    "Prefix",
+    "First",
+    "Middle",
+    "Last",
+    "Suffix",
+    "Address 1",
+    "Address 2",
+    "Address 3",
+    "Address 4",
+    "City",
+    "State / Province",
+    "Country",
+    "Zip Code",
+    "Open Data Flag",
+    "Blank (Deprecated)",
+    "Unique Entity ID",
+    "Exclusion Program",
+    "Excluding Agency",
+    "CT Code",
+    "Exclusion Type",
+    "Additional Comments",
+    "Active Date",
+    "Termination Date",
+    "Record Status",
+    "Cross-Reference",
+    "SAM Number",
+    "CAGE",
+    "NPI",
+    "Creation_Date",
+]
+SAM_CLASSIFICATIONS = {
+    "individual": Kind.INDIVIDUAL,
+    "firm": Kind.ENTITY,
+    "special entity designation": Kind.ENTITY,
+    "vessel": Kind.ENTITY,
+}
+LEIE_EMPTY_DATE = "00000000"
+LEIE_EMPTY_NPI = "0000000000"
+
+
+class ImportFormatError(Exception):
+    """The file is not in the published format; ``str()`` says where and what, for people."""
+
+    def __init__(self, message: str, *, line: int, column: str = "") -> None:
+        self.line, self.column, self.detail = line, column, message
+        where = f"line {line}, column {column}" if column else f"line {line}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class ParsedRow:
+    """The fields screening needs from one row, and the row itself as evidence."""
+
+    line_number: int
+    kind: str
+    raw: str
+    business_name: str = ""
+    last_name: str = ""
+    first_name: str = ""
+    middle_name: str = ""
+    npi: str = ""
+    date_of_birth: date | None = None
+    address: str = ""
+    city: str = ""
+    state: str = ""
+    zip_code: str = ""
+    exclusion_type: str = ""
+    excluded_on: date | None = None
+    reinstated_on: date | None = None
+    license_number: str = ""
+    provider_number: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+    def rows(self) -> Iterator[dict[str, object]]:
+        """Column values of one record for the row, and of one more per AKA/DBA name it lists."""
+        person_key = (
+            normalise_person_name(last=self.last_name, first=self.first_name)
+            if self.kind == Kind.INDIVIDUAL
+            else ""
+        )
+        for name in [self.business_name, *self.aliases]:
+            yield {
+                "line_number": self.line_number,
+                "kind": self.kind,
+                "business_name": name[:300],
+                "normalised_name": normalise_business_name(name)[:300],
+                "last_name": self.last_name[:100],
+                "first_name": self.first_name[:100],
+                "middle_name": self.middle_name[:100],
+                "person_key": person_key[:200],
+                "npi": self.npi,
+                "date_of_birth": self.date_of_birth,
+                "address": self.address[:300],
+                "city": self.city[:100],
+                "state": self.state[:32],
+                "zip_code": self.zip_code[:16],
+                "exclusion_type": self.exclusion_type[:100],
+                "excluded_on": self.excluded_on,
+                "reinstated_on": self.reinstated_on,
+                "license_number": self.license_number[:100],
+                "provider_number": self.provider_number[:100],
+                "raw": self.raw,
+            }
+            person_key = ""  # an alias is a business name; the person is matched once
+
+
+def decode(content: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark); older government files are Latin-1."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("latin-1")
+
+
+def _records_of(text: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportFormatError(
+            f"the file cannot be read as CSV ({error}); it may be truncated or damaged",
+            line=reader.line_num,
+        ) from error
+
+
+def _raw(cells: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
+
+
+def _check_header(found: list[str], expected: list[str], source: str) -> None:
+    cleaned = [cell.strip() for cell in found]
+    for position, name in enumerate(expected, start=1):
+        if position > len(cleaned):
+            raise ImportFormatError(
+                f"the {source} header has {len(cleaned)} columns, expected {len(expected)}; "
+                f"column {name} is missing",
+                line=1,
+                column=f"{position} ({name})",
+            )
+        if cleaned[position - 1].casefold() != name.casefold():
+            raise ImportFormatError(
+                f"the {source} header should have {name} here, found "
+                f"{cleaned[position - 1]!r} (is this the right file?)",
+                line=1,
+                column=f"{position} ({name})",
+            )
+    if len(cleaned) > len(expected):
+        raise ImportFormatError(
+            f"the {source} header has {len(cleaned)} columns, expected {len(expected)}",
+            line=1,
+            column=str(len(expected) + 1),
+        )
+
+
+def _check_width(cells: list[str], width: int, line: int) -> None:
+    if len(cells) != width:
+        raise ImportFormatError(
+            f"expected {width} columns, found {len(cells)} (the file may be truncated)",
+            line=line,
+        )
+
+
+def _leie_date(value: str, line: int, column: str) -> date | None:
+    value = value.strip()
+    if value in ("", LEIE_EMPTY_DATE):
+        return None
+    try:
+        return datetime.strptime(value, "%Y%m%d").date()
+    except ValueError:
+        raise ImportFormatError(
+            f"{value!r} is not a date in the form YYYYMMDD (00000000 when there is none)",
+            line=line,
+            column=column,
+        ) from None
+
+
+def _npi(value: str, line: int, column: str) -> str:
+    value = value.strip()
+    if value in ("", LEIE_EMPTY_NPI):
+        return ""
+    if not (is_ascii_digits(value) and len(value) == 10):
+        raise ImportFormatError(f"{value!r} is not a 10-digit NPI", line=line, column=column)
+    return value
+
+
+def parse_leie(text: str) -> Iterator[ParsedRow]:
+    """The OIG LEIE full file (UPDATED.csv): exactly 18 columns, dates YYYYMMDD."""
+    rows = _records_of(text)
+    header = next(rows, None)
+    if header is None:
+        raise ImportFormatError("the file is empty", line=1)
+    _check_header(header[1], LEIE_HEADER, "LEIE")
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        _check_width(cells, len(LEIE_HEADER), line)
+        v = dict(zip(LEIE_HEADER, (cell.strip() for cell in cells), strict=True))
+        if not (v["LASTNAME"] or v["BUSNAME"]):
+            raise ImportFormatError("neither a last name nor a business name", line=line)
+        yield ParsedRow(
+            line_number=line,
+            kind=Kind.INDIVIDUAL if v["LASTNAME"] else Kind.ENTITY,
+            raw=_raw(cells),
+            business_name=v["BUSNAME"],
+            last_name=v["LASTNAME"],
+            first_name=v["FIRSTNAME"],
+            middle_name=v["MIDNAME"],
+            npi=_npi(v["NPI"], line, "NPI"),
+            date_of_birth=_leie_date(v["DOB"], line, "DOB"),
+            address=v["ADDRESS"],
+            city=v["CITY"],
+            state=v["STATE"].upper(),
+            zip_code=v["ZIP"],
+            exclusion_type=v["EXCLTYPE"],
+            excluded_on=_leie_date(v["EXCLDATE"], line, "EXCLDATE"),
+            reinstated_on=_leie_date(v["REINDATE"], line, "REINDATE"),
+        )
+
+
+def _us_date(
+    value: str, line: int, column: str, *, open_ended: tuple[str, ...] = ()
+) -> date | None:
+    value = value.strip()
+    if not value or value.casefold() in open_ended:
+        return None
+    for pattern in ("%m/%d/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise ImportFormatError(
+        f"{value!r} is not a date in the form MM/DD/YYYY", line=line, column=column
+    )
+
+
+def parse_sam(text: str) -> Iterator[ParsedRow]:
+    """The SAM.gov public exclusions extract: 31 columns, dates MM/DD/YYYY."""
+    rows = _records_of(text)
+    header = next(rows, None)
+    if header is None:
+        raise ImportFormatError("the file is empty", line=1)
+    _check_header(header[1], SAM_HEADER, "SAM")
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        _check_width(cells, len(SAM_HEADER), line)
+        v = dict(zip(SAM_HEADER, (cell.strip() for cell in cells), strict=True))
+        kind = SAM_CLASSIFICATIONS.get(v["Classification"].casefold())
+        if kind is None:
+            raise ImportFormatError(
+                f"{v['Classification']!r} is not a SAM classification "
+                "(Individual, Firm, Special Entity Designation or Vessel)",
+                line=line,
+                column="Classification",
+            )
+        address = ", ".join(v[f"Address {n}"] for n in range(1, 5) if v[f"Address {n}"])
+        yield ParsedRow(
+            line_number=line,
+            kind=kind,
+            raw=_raw(cells),
+            business_name=v["Name"] if kind == Kind.ENTITY else "",
+            last_name=v["Last"] if kind == Kind.INDIVIDUAL else "",
+            first_name=v["First"] if kind == Kind.INDIVIDUAL else "",
+            middle_name=v["Middle"] if kind == Kind.INDIVIDUAL else "",
+            npi=_npi(v["NPI"], line, "NPI"),
+            address=address,
+            city=v["City"],
+            state=v["State / Province"].upper(),
+            zip_code=v["Zip Code"],
+            exclusion_type=v["Exclusion Type"],
+            excluded_on=_us_date(v["Active Date"], line, "Active Date"),
+            reinstated_on=_us_date(
+                v["Termination Date"], line, "Termination Date", open_ended=("indefinite",)
+            ),
+        )
+
+
+def _header_key(value: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", value.casefold())
+
+
+# Our field -> the header names DHCS has used for it (compared without case or punctuation).
+MEDI_CAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": (
+        "Last Name or Business Name",
+        "Last Name/Business Name",
+        "Provider Name",
+        "Business Name",
+        "Last Name",
+        "Name",
+    ),
+    "first": ("First Name",),
+    "middle": ("Middle Name", "Middle Initial"),
+    "aka": ("A.K.A. / D.B.A.", "AKA/DBA", "AKA DBA", "Also Known As", "AKA", "DBA"),
+    "address": ("Addresses", "Address"),
+    "provider_type": ("Provider Type",),
+    "license": ("License Number", "License Numbers", "License"),
+    "provider_number": ("Provider Number", "Provider Numbers"),
+    "suspended_on": ("Date of Suspension", "Suspension Date", "Date Suspended"),
+}
+MEDI_CAL_REQUIRED = ("name", "suspended_on")
+
+
+def _medi_cal_layout(header: list[str]) -> dict[str, int]:
+    keys = [_header_key(cell) for cell in header]
+    layout: dict[str, int] = {}
+    for field_name, names in MEDI_CAL_COLUMNS.items():
+        for name in names:
+            if _header_key(name) in keys:
+                layout[field_name] = keys.index(_header_key(name))
+                break
+    missing = [f for f in MEDI_CAL_REQUIRED if f not in layout]
+    if missing:
+        wanted = "; ".join(" or ".join(repr(n) for n in MEDI_CAL_COLUMNS[f]) for f in missing)
+        raise ImportFormatError(
+            f"unknown Medi-Cal Suspended and Ineligible layout: no column named {wanted} "
+            f"(found {', '.join(repr(c.strip()) for c in header)})",
+            line=1,
+        )
+    return layout
+
+
+def parse_medi_cal(text: str) -> Iterator[ParsedRow]:
+    """The DHCS Medi-Cal Suspended and Ineligible Provider List, columns found by header name."""
+    rows = _records_of(text)
+    header = next(rows, None)
+    if header is None:
+        raise ImportFormatError("the file is empty", line=1)
+    layout = _medi_cal_layout(header[1])
+    width = len(header[1])
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        _check_width(cells, width, line)
+
+        def cell(name: str, cells: list[str] = cells) -> str:
+            return cells[layout[name]].strip() if name in layout else ""
+
+        name = cell("name")
+        if not name:
+            raise ImportFormatError("the provider's name is empty", line=line, column="name")
+        first = cell("first")
+        aliases = [a.strip() for a in re.split(r"[;\n]", cell("aka")) if a.strip()]
+        kind = Kind.INDIVIDUAL if first else Kind.ENTITY
+        yield ParsedRow(
+            line_number=line,
+            kind=kind,
+            raw=_raw(cells),
+            business_name=name if kind == Kind.ENTITY else "",
+            last_name=name if kind == Kind.INDIVIDUAL else "",
+            first_name=first,
+            middle_name=cell("middle"),
+            address=cell("address"),
+            state="CA",
+            exclusion_type=cell("provider_type"),
+            excluded_on=_us_date(
+                cell("suspended_on"), line, header[1][layout["suspended_on"]].strip()
+            ),
+            license_number=cell("license"),
+            provider_number=cell("provider_number"),
+            aliases=aliases,
+        )
+
+
+PARSERS: dict[str, Callable[[str], Iterator[ParsedRow]]] = {
+    ExclusionSource.LEIE: parse_leie,
+    ExclusionSource.SAM: parse_sam,
+    ExclusionSource.MEDI_CAL: parse_medi_cal,
+}

@@ -1,0 +1,515 @@
+"""Screening an application: identifiers, the NPI registry and the exclusion lists.
+
+Every check records a ``ScreeningResult`` with its evidence. A check that could not run is an
+``error``, and an error is never a pass: the step cannot be approved until screening runs clean.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from onboarding import notifications
+from onboarding.exceptions import NotAllowed, OnboardingError
+from onboarding.models import Application, ApplicationEvent, ApplicationStep, CareTeamMember
+from onboarding.services.events import event_record
+from portal.models import User
+from portal.roles import is_plan_staff
+from screening import tasks
+from screening.identifiers import validate_npi
+from screening.matching import SourceFindings, organization_findings, person_findings
+from screening.models import ExclusionRelease, ExclusionSource, ScreeningResult
+from screening.normalise import normalise_business_name, split_full_name
+from screening.npi_registry import RegistryUnavailable, npi_registry
+
+Outcome = ScreeningResult.Outcome
+SubjectKind = ScreeningResult.SubjectKind
+Finder = Callable[[ExclusionRelease], SourceFindings]
+DEFAULT_STATE = "CA"  # Medi-Cal providers; a service address naming another state overrides it
+_STATE_IN_ADDRESS = re.compile(r",\s*([A-Za-z]{2})\s+\d{5}(?:-\d{4})?\s*$")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One result, before it is stored."""
+
+    check_name: str
+    outcome: str
+    evidence: str
+    release: ExclusionRelease | None = None
+    matched_line: int | None = None
+    matched_row: str = ""
+
+
+NPI_REGISTRY = "npi_registry"
+CHECK_LABELS = {
+    "npi_format": _lazy("NPI format"),
+    NPI_REGISTRY: _lazy("NPI registry (NPPES)"),
+    "exclusion_leie": _lazy("OIG exclusion list (LEIE)"),
+    "exclusion_sam": _lazy("SAM.gov exclusion list"),
+    "exclusion_medi_cal": _lazy("Medi-Cal Suspended and Ineligible Provider List"),
+}
+
+
+def check_label(check_name: str) -> str:
+    """The name reviewers know a check by (the stored id when a check is no longer known)."""
+    return str(CHECK_LABELS.get(check_name, check_name))
+
+
+def outcome_label(result: ScreeningResult) -> str:
+    """What a result found, in words: the registry's "match" is a name that differs."""
+    if result.check_name == NPI_REGISTRY and result.is_match:
+        return _("Name mismatch")
+    return str(result.get_outcome_display())
+
+
+def adjudication_choices(result: ScreeningResult) -> list[tuple[str, str]]:
+    """The two findings a reviewer can record on a match, worded for what the check found:
+    an NPI registered under another name is not an "excluded party"."""
+    if result.check_name == NPI_REGISTRY:
+        return [
+            (
+                ScreeningResult.Adjudication.CONFIRMED,
+                _("Confirmed: the NPI belongs to a different organization"),
+            ),
+            (
+                ScreeningResult.Adjudication.DISMISSED,
+                _("Dismissed: the same organization, registered under another name"),
+            ),
+        ]
+    return [(value, str(label)) for value, label in ScreeningResult.Adjudication.choices]
+
+
+def adjudication_label(result: ScreeningResult) -> str:
+    return dict(adjudication_choices(result)).get(result.adjudication, result.adjudication)
+
+
+def state_of(address: str) -> str:
+    """The state of an address ending '…, CA 90012'; California when it does not say."""
+    found = _STATE_IN_ADDRESS.search(address.strip())
+    return found.group(1).upper() if found else DEFAULT_STATE
+
+
+def _release_label(release: ExclusionRelease) -> str:
+    return (
+        f"{release.get_source_display()} release #{release.pk} of "
+        f"{release.imported_at:%Y-%m-%d} ({release.row_count} rows)"
+    )
+
+
+def _list_checks(source: str, release: ExclusionRelease | None, find: Finder) -> list[Check]:
+    check_name = f"exclusion_{source.replace('-', '_')}"
+    if release is None:
+        return [
+            Check(
+                check_name,
+                Outcome.ERROR,
+                f"No {ExclusionSource(source).label} release has been imported, so this list was "
+                "not checked. Import one (import_exclusions or the admin site), then run "
+                "screening again.",
+            )
+        ]
+    findings = find(release)
+    ended = "".join(
+        f" Line {r.line_number} ({r.display_name}) is not counted: the exclusion ended on "
+        f"{r.reinstated_on:%Y-%m-%d}."
+        for r in findings.ended
+    )
+    if not findings.matches:
+        return [
+            Check(
+                check_name,
+                Outcome.CLEAR,
+                f"No current entry in {_release_label(release)}.{ended}",
+                release,
+            )
+        ]
+    checks = []
+    for match in findings.matches:
+        record = match.record
+        since = f"; excluded since {record.excluded_on:%Y-%m-%d}" if record.excluded_on else ""
+        kind = f" ({record.exclusion_type})" if record.exclusion_type else ""
+        checks.append(
+            Check(
+                check_name,
+                Outcome.CONFIRMED_MATCH if match.confirmed else Outcome.POTENTIAL_MATCH,
+                f"{_release_label(release)}, line {record.line_number}: "
+                f"{record.display_name}, matched on {match.reason}{since}{kind}.",
+                release,
+                record.line_number,
+                record.raw,
+            )
+        )
+    return checks
+
+
+def _npi_checks(npi: str, names: list[str]) -> list[Check]:
+    try:
+        validate_npi(npi)
+    except ValidationError as error:
+        return [Check("npi_format", Outcome.ERROR, error.messages[0])]
+    checks = [
+        Check(
+            "npi_format",
+            Outcome.CLEAR,
+            "10 digits, prefix 1 or 2, Luhn check digit (prefix 80840) correct.",
+        )
+    ]
+    try:
+        record = npi_registry().lookup(npi)
+    except RegistryUnavailable as error:
+        return [*checks, Check(NPI_REGISTRY, Outcome.ERROR, str(error))]
+    if record is None:
+        outcome, evidence = Outcome.ERROR, f"The NPI registry has no record of NPI {npi}."
+    elif not record.is_organization:
+        outcome, evidence = (
+            Outcome.ERROR,
+            f"NPI {npi} belongs to an individual ({record.name}), not an organization.",
+        )
+    elif not record.is_active:
+        outcome, evidence = Outcome.ERROR, f"NPI {npi} ({record.name}) is deactivated."
+    elif normalise_business_name(record.name) in {normalise_business_name(n) for n in names}:
+        outcome, evidence = Outcome.CLEAR, f"NPI {npi} is {record.name}, an active organization."
+    else:
+        outcome, evidence = (
+            Outcome.POTENTIAL_MATCH,
+            f"The NPI registry lists NPI {npi} under the name {record.name!r}, which is not the "
+            "name given. Dismiss this if it is the same organization under another name; "
+            "confirm it if the NPI belongs to a different organization.",
+        )
+    return [*checks, Check(NPI_REGISTRY, outcome, evidence)]
+
+
+def _store(
+    application: Application,
+    checks: list[Check],
+    *,
+    subject: str,
+    subject_kind: str,
+    member: CareTeamMember | None,
+    rescreen: bool,
+) -> list[ScreeningResult]:
+    """Store a subject's new results; they replace its earlier ones as the current results."""
+    earlier = application.screening_results.filter(
+        is_current=True, subject_kind=subject_kind, care_team_member=member
+    )
+    earlier_matches = {
+        (r.check_name, r.matched_row or r.evidence): r for r in earlier if r.is_match
+    }
+    earlier.update(is_current=False)
+    revision = application.step(
+        ApplicationStep.Kind.ENTITY
+        if subject_kind == SubjectKind.ORGANIZATION
+        else ApplicationStep.Kind.ATTESTATIONS
+    ).revision
+    results = []
+    for check in checks:
+        result = ScreeningResult(
+            application=application,
+            check_name=check.check_name,
+            subject=subject[:200],
+            subject_kind=subject_kind,
+            care_team_member=member,
+            outcome=check.outcome,
+            evidence=check.evidence,
+            release=check.release,
+            matched_line=check.matched_line,
+            matched_row=check.matched_row,
+            revision=revision,
+        )
+        seen = earlier_matches.get((check.check_name, check.matched_row or check.evidence))
+        if result.is_match and seen is not None and seen.adjudication:
+            # The same row matched before and a reviewer decided it: the decision stands.
+            result.adjudication = seen.adjudication
+            result.adjudication_note = seen.adjudication_note
+            result.adjudicated_by = seen.adjudicated_by
+            result.adjudicated_at = seen.adjudicated_at
+        result.is_new_match = rescreen and result.is_match and seen is None
+        results.append(result)
+    return ScreeningResult.objects.bulk_create(results)
+
+
+def _organization_checks(application: Application, on: date) -> tuple[str, list[Check]]:
+    profile = application.entity_profile
+    names = [n for n in (profile.legal_name, profile.dba_name) if n]
+    state = state_of(profile.service_address)
+    releases = {r.source: r for r in ExclusionRelease.objects.filter(is_active=True)}
+    checks = _npi_checks(profile.npi, names)
+    for source in ExclusionSource.values:
+        checks += _list_checks(
+            source,
+            releases.get(source),
+            lambda release: organization_findings(
+                release, names=names, state=state, npi=profile.npi, on=on
+            ),
+        )
+    subject = f"{profile.legal_name} ({state}, NPI {profile.npi or 'none'})"
+    return subject, checks
+
+
+def _person_checks(member: CareTeamMember, on: date) -> list[Check]:
+    last, first = split_full_name(member.full_name)
+    releases = {r.source: r for r in ExclusionRelease.objects.filter(is_active=True)}
+    checks: list[Check] = []
+    for source in ExclusionSource.values:
+        checks += _list_checks(
+            source,
+            releases.get(source),
+            lambda release: person_findings(
+                release,
+                last_name=last,
+                first_name=first,
+                date_of_birth=getattr(member, "date_of_birth", None),
+                on=on,
+            ),
+        )
+    return checks
+
+
+def _summary(results: list[ScreeningResult]) -> str:
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.get_outcome_display()] = counts.get(result.get_outcome_display(), 0) + 1
+    return ", ".join(f"{label}: {n}" for label, n in counts.items())
+
+
+@transaction.atomic
+def screen_entity(*, application: Application, rescreen: bool = False) -> list[ScreeningResult]:
+    """Screen the organization: NPI format and registry, then each exclusion list."""
+    subject, checks = _organization_checks(application, timezone.localdate())
+    results = _store(
+        application,
+        checks,
+        subject=subject,
+        subject_kind=SubjectKind.ORGANIZATION,
+        member=None,
+        rescreen=rescreen,
+    )
+    event_record(
+        application=application,
+        kind=ApplicationEvent.Kind.SCREENED,
+        actor=None,
+        detail=_("Organization: %(summary)s") % {"summary": _summary(results)},
+    )
+    return results
+
+
+@transaction.atomic
+def screen_care_team(*, application: Application, rescreen: bool = False) -> list[ScreeningResult]:
+    """Screen every care-team member by name (and date of birth where known)."""
+    on = timezone.localdate()
+    results: list[ScreeningResult] = []
+    members = list(application.care_team.all())
+    for member in members:
+        results += _store(
+            application,
+            _person_checks(member, on),
+            subject=member.full_name,
+            subject_kind=SubjectKind.PERSON,
+            member=member,
+            rescreen=rescreen,
+        )
+    # People no longer on the team are no longer screened.
+    application.screening_results.filter(is_current=True, subject_kind=SubjectKind.PERSON).exclude(
+        care_team_member__in=members
+    ).update(is_current=False)
+    if members:
+        event_record(
+            application=application,
+            kind=ApplicationEvent.Kind.SCREENED,
+            actor=None,
+            detail=_("Care team (%(n)d people): %(summary)s")
+            % {"n": len(members), "summary": _summary(results)},
+        )
+    return results
+
+
+def screening_run(*, application_id: int, subject_kind: str) -> int:
+    """The background job's work: screen the organization or the care team of an application."""
+    application = Application.objects.get(pk=application_id)
+    if subject_kind == SubjectKind.ORGANIZATION:
+        return len(screen_entity(application=application))
+    return len(screen_care_team(application=application))
+
+
+def screening_request(*, application: Application, subject_kind: str) -> None:
+    """Ask for screening as a background job; in the embedded default (eager) it runs now.
+
+    With a broker the job is sent once the submission has committed; until its results exist
+    the step cannot be approved (``screening_blockers``).
+    """
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        screening_run(application_id=application.pk, subject_kind=subject_kind)
+        return
+    application_id = application.pk
+    transaction.on_commit(lambda: tasks.screen_application_job.delay(application_id, subject_kind))
+
+
+def screen_application(
+    *, application: Application, rescreen: bool = False
+) -> list[ScreeningResult]:
+    """Screen the organization and, once it has one, its care team."""
+    return [
+        *screen_entity(application=application, rescreen=rescreen),
+        *screen_care_team(application=application, rescreen=rescreen),
+    ]
+
+
+@dataclass(frozen=True)
+class RescreenSummary:
+    providers: int
+    alerts: dict[str, list[ScreeningResult]]  # application reference -> what needs a look
+
+    def __str__(self) -> str:
+        return (
+            f"Re-screened {self.providers} providers; {len(self.alerts)} with a new match "
+            f"or a check that could not run."
+        )
+
+
+RESCREENED_STATUSES = [Application.Status.APPROVED, Application.Status.ACTIVE]
+
+
+def rescreen_active_providers() -> RescreenSummary:
+    """Screen every approved or active provider and its team again (monthly, 42 CFR 455.436).
+
+    A match the last run did not find, or a check that could not run, is recorded on the
+    provider's timeline and emailed to the network managers.
+    """
+    alerts: dict[str, list[ScreeningResult]] = {}
+    applications = Application.objects.filter(status__in=RESCREENED_STATUSES).select_related(
+        "organization", "entity_profile"
+    )
+    count = 0
+    for application in applications.iterator(chunk_size=200):
+        count += 1
+        with transaction.atomic():
+            results = screen_application(application=application, rescreen=True)
+            flagged = [r for r in results if r.is_new_match or r.outcome == Outcome.ERROR]
+            if flagged:
+                alerts[application.reference] = flagged
+                event_record(
+                    application=application,
+                    kind=ApplicationEvent.Kind.NEW_EXCLUSION_MATCH,
+                    actor=None,
+                    detail="; ".join(
+                        f"{check_label(r.check_name)} ({r.subject}): {outcome_label(r)}"
+                        for r in flagged
+                    ),
+                )
+                notifications.exclusion_alert(application, flagged)
+    return RescreenSummary(count, alerts)
+
+
+STAGE_SUBJECTS = {
+    ApplicationStep.Kind.ENTITY: SubjectKind.ORGANIZATION,
+    ApplicationStep.Kind.ATTESTATIONS: SubjectKind.PERSON,
+}
+
+
+def screening_blockers(application: Application, stage: str) -> list[str]:
+    """Why the step of ``stage`` cannot be approved yet, as far as screening goes."""
+    subject_kind = (
+        STAGE_SUBJECTS.get(ApplicationStep.Kind(stage)) if stage in STAGE_SUBJECTS else None
+    )
+    if subject_kind is None:
+        return []
+    current = list(application.screening_results.filter(is_current=True, subject_kind=subject_kind))
+    if subject_kind == SubjectKind.ORGANIZATION and not current:
+        return [_("The organization has not been screened yet. Run screening.")]
+    problems = []
+    for result in current:
+        values = {"check": check_label(result.check_name), "subject": result.subject}
+        if result.outcome == Outcome.ERROR:
+            problems.append(
+                _(
+                    "The %(check)s check for %(subject)s could not be completed, and an error "
+                    "is never a pass: %(why)s"
+                )
+                % {**values, "why": result.evidence}
+            )
+        elif result.needs_adjudication and result.check_name == NPI_REGISTRY:
+            problems.append(
+                _(
+                    "The %(check)s lists the NPI of %(subject)s under another name: confirm or "
+                    "dismiss the name mismatch."
+                )
+                % values
+            )
+        elif result.needs_adjudication:
+            problems.append(
+                _("Confirm or dismiss the potential match on the %(check)s for %(subject)s.")
+                % values
+            )
+        elif result.is_confirmed and result.check_name == NPI_REGISTRY:
+            problems.append(
+                _(
+                    "The NPI of %(subject)s belongs to a different organization: return the "
+                    "step so the applicant corrects it, or deny the application."
+                )
+                % values
+            )
+        elif result.is_confirmed:
+            problems.append(
+                _(
+                    "%(check)s: %(subject)s is a confirmed match: deny the application and give "
+                    "the reason."
+                )
+                % values
+            )
+    return problems
+
+
+def confirmed_match_reason(application: Application) -> str:
+    """The denial reason a confirmed exclusion match calls for ('' when there is none).
+
+    A confirmed NPI name mismatch is not an exclusion and calls for no denial of its own.
+    """
+    confirmed = [
+        r
+        for r in application.screening_results.filter(is_current=True)
+        if r.is_confirmed and r.check_name != NPI_REGISTRY
+    ]
+    return " ".join(
+        _("%(subject)s is on the %(check)s: %(evidence)s")
+        % {"subject": r.subject, "check": check_label(r.check_name), "evidence": r.evidence}
+        for r in confirmed
+    )
+
+
+@transaction.atomic
+def screening_result_adjudicate(
+    *, result: ScreeningResult, user: User, adjudication: str, note: str
+) -> ScreeningResult:
+    """A reviewer confirms or dismisses a potential match, with a note saying why."""
+    if not is_plan_staff(user):
+        raise NotAllowed(_("Only plan reviewers can adjudicate screening results."))
+    if adjudication not in ScreeningResult.Adjudication.values:
+        raise OnboardingError(_("Choose whether to confirm or dismiss the match."))
+    if not note.strip():
+        raise OnboardingError(_("Write a note saying why; it is kept with the decision."))
+    result = ScreeningResult.objects.select_for_update().get(pk=result.pk)
+    if not result.is_current or not result.is_match:
+        raise OnboardingError(_("This result is no longer current, or is not a match."))
+    if result.adjudication:
+        raise OnboardingError(_("Someone has already decided this match."))
+    result.adjudication = adjudication
+    result.adjudication_note = note.strip()
+    result.adjudicated_by = user
+    result.adjudicated_at = timezone.now()
+    result.full_clean()
+    result.save()
+    event_record(
+        application=result.application,
+        kind=ApplicationEvent.Kind.SCREENING_ADJUDICATED,
+        actor=user,
+        detail=f"{check_label(result.check_name)} ({result.subject}): {adjudication_label(result)}",
+    )
+    return result

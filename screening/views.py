@@ -1,0 +1,67 @@
+"""Plan staff's screening actions: adjudicate a potential match, run screening again."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onboarding.exceptions import OnboardingError
+from onboarding.selectors import application_for_staff
+from portal.decorators import staff_required
+from portal.models import User
+from screening.forms import ScreeningAdjudicationForm
+from screening.services.results import (
+    adjudication_label,
+    check_label,
+    screen_application,
+    screening_result_adjudicate,
+)
+
+
+def _back(request: HttpRequest, pk: int) -> HttpResponse:
+    task_pk = request.POST.get("task", "")
+    if task_pk.isdigit():
+        return redirect("reviews:decide", task_pk=int(task_pk))
+    return redirect("reviews:application", pk=pk)
+
+
+@staff_required
+@require_POST
+def adjudicate(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application = application_for_staff(pk)
+    result = get_object_or_404(application.screening_results, pk=result_pk)
+    form = ScreeningAdjudicationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return _back(request, pk)
+    try:
+        result = screening_result_adjudicate(
+            result=result,
+            user=user,
+            adjudication=form.cleaned_data["adjudication"],
+            note=form.cleaned_data["note"],
+        )
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(check)s: %(decision)s.")
+            % {"check": check_label(result.check_name), "decision": adjudication_label(result)},
+        )
+    return _back(request, pk)
+
+
+@staff_required
+@require_POST
+def rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    application = application_for_staff(pk)
+    results = screen_application(application=application)
+    messages.success(
+        request, _("Screening ran again: %(n)d checks recorded.") % {"n": len(results)}
+    )
+    return _back(request, pk)

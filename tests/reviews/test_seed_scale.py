@@ -1,0 +1,64 @@
+"""``seed_scale`` leaves rows the workbench reads as it reads the flow's own."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from onboarding.attested_content import signature_state
+from onboarding.models import (
+    Application,
+    ApplicationStep,
+    CareTeamMember,
+    CommunityPartner,
+    DataSharingProfile,
+    OnboardingProcess,
+)
+from onboarding.reference import PartnerKind
+from onboarding.services.workflow import REVIEW_NODES
+from portal.models import User
+from reviews.models import ReviewWork
+from tests.factories import enroll_totp
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_scale_makes_applications_in_every_state_with_their_tasks():
+    call_command("seed_scale", applications=300, batch=120, reviewers=4)
+
+    assert Application.objects.count() == 300
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert statuses == set(Application.Status.values)
+    assert OnboardingProcess.objects.count() == 300
+    # A record as full as an applicant's: a care team of three and a partner of each kind.
+    assert CareTeamMember.objects.count() == 3 * 300
+    assert CommunityPartner.objects.count() == len(PartnerKind) * 300
+    # Every data-sharing step that was submitted is signed, over the content as written.
+    submitted = ApplicationStep.objects.filter(kind=ApplicationStep.Kind.DATA_SHARING).exclude(
+        status__in=[ApplicationStep.Status.DRAFT, ApplicationStep.Status.CLOSED]
+    )
+    signed = DataSharingProfile.objects.filter(signed_at__isnull=False)
+    assert set(signed.values_list("application_id", flat=True)) == set(
+        submitted.values_list("application_id", flat=True)
+    )
+    profile = signed.select_related("application").first()
+    assert profile is not None
+    assert signature_state(profile.application, ApplicationStep.Kind.DATA_SHARING)["matches"]
+    open_reviews = Task.objects.filter(
+        flow_task__in=list(REVIEW_NODES.values()), status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    )
+    assert set(open_reviews.values_list("pk", flat=True)) == set(
+        ReviewWork.objects.filter(is_open=True).values_list("task_id", flat=True)
+    )
+    for work in ReviewWork.objects.filter(is_open=True).select_related("task")[:50]:
+        assert work.owner_id == Task.objects.get(pk=work.task_id).owner_id
+
+    reviewer = User.objects.filter(email__endswith="@reviewers.plan.example").first()
+    assert reviewer is not None
+    enroll_totp(reviewer)
+    client = Client()
+    client.force_login(reviewer)
+    assert client.get(reverse("reviews:queue")).context["rows"]
+    assert client.get(reverse("reviews:my_tasks")).context["rows"]

@@ -1,23 +1,17 @@
 """The new provider's acknowledgement of its welcome packet, which makes it active."""
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.workflow.exceptions import FlowLockFailed
 
 from documents.models import PacketDelivery
 from onboarding import notifications
-from onboarding.exceptions import OnboardingError, TaskUnavailable
+from onboarding.exceptions import OnboardingError
 from onboarding.models import Application, ApplicationEvent
+from onboarding.selectors import open_task
 from onboarding.services.access import require_member
 from onboarding.services.events import event_record
-from onboarding.services.workflow import (
-    ACKNOWLEDGE_NODE,
-    BUSY_MESSAGE,
-    complete,
-    locked_activation,
-    open_task,
-)
+from onboarding.services.workflow import ACKNOWLEDGE_NODE
+from onboarding.transitions import Change, complete, transition
 from portal.models import User
 
 
@@ -37,48 +31,40 @@ def packet_acknowledge(*, delivery: PacketDelivery, user: User) -> PacketDeliver
         )
     if delivery.acknowledged_at:
         raise OnboardingError(_("This welcome packet has already been acknowledged."))
+    # The first acknowledgement finishes the flow's last task; a later version has no task.
     task = open_task(application, ACKNOWLEDGE_NODE)
-    if task is None:
-        return _later_version_acknowledge(delivery=delivery, user=user)
-    try:
-        with locked_activation(task) as activation:
-            delivery = PacketDelivery.objects.select_for_update().get(pk=delivery.pk)
-            delivery.acknowledged_at = timezone.now()
-            delivery.acknowledged_by = user
-            delivery.save()
-            application = Application.objects.get(pk=application.pk)
-            application.status = Application.Status.ACTIVE
-            application.save(update_fields=["status", "updated_at"])
-            event_record(
-                application=application,
-                kind=ApplicationEvent.Kind.PACKET_ACKNOWLEDGED,
-                actor=user,
-                detail=str(delivery.packet),
+
+    def check(change: Change) -> None:
+        if task is None and change.application.status != Application.Status.ACTIVE:
+            raise OnboardingError(
+                _(
+                    "Only an active provider can acknowledge a welcome packet; "
+                    "this one is %(status)s."
+                )
+                % {"status": change.application.get_status_display()}
             )
-            complete(activation)
-            notifications.application_status_changed(application)
-    except FlowLockFailed as error:
-        raise TaskUnavailable(BUSY_MESSAGE) from error
-    return delivery
-
-
-def _later_version_acknowledge(*, delivery: PacketDelivery, user: User) -> PacketDelivery:
-    if delivery.application.status != Application.Status.ACTIVE:
-        raise OnboardingError(
-            _("Only an active provider can acknowledge a welcome packet; this one is %(status)s.")
-            % {"status": delivery.application.get_status_display()}
-        )
-    with transaction.atomic():
-        delivery = PacketDelivery.objects.select_for_update().get(pk=delivery.pk)
-        if delivery.acknowledged_at:
+        if PacketDelivery.objects.get(pk=delivery.pk).acknowledged_at:
             raise OnboardingError(_("This welcome packet has already been acknowledged."))
-        delivery.acknowledged_at = timezone.now()
-        delivery.acknowledged_by = user
-        delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
+
+    def apply(change: Change) -> PacketDelivery:
+        acknowledged = PacketDelivery.objects.select_for_update().get(pk=delivery.pk)
+        acknowledged.acknowledged_at = timezone.now()
+        acknowledged.acknowledged_by = user
+        acknowledged.save(update_fields=["acknowledged_at", "acknowledged_by"])
         event_record(
-            application=delivery.application,
+            application=change.application,
             kind=ApplicationEvent.Kind.PACKET_ACKNOWLEDGED,
             actor=user,
-            detail=str(delivery.packet),
+            detail=str(acknowledged.packet),
         )
-    return delivery
+        if task is not None:
+            change.application.status = Application.Status.ACTIVE
+            change.application.save(update_fields=["status", "updated_at"])
+            complete(change.task_activation)
+        return acknowledged
+
+    def notify(change: Change, acknowledged: PacketDelivery) -> None:
+        if change.status_changed:
+            notifications.application_status_changed(change.application)
+
+    return transition(application=application, task=task, check=check, apply=apply, notify=notify)

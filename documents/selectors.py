@@ -1,5 +1,7 @@
 """Scoped reads of documents and packets: applicants only ever reach their own organization's."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -69,6 +71,38 @@ def organization_downloads(delivery: PacketDelivery) -> QuerySet[DownloadRecord]
     """Downloads of ``delivery`` by the provider's own people (not by plan staff looking)."""
     return delivery.downloads.filter(
         user__membership__organization_id=delivery.application.organization_id
+    )
+
+
+@dataclass(frozen=True)
+class PacketDownloads:
+    """What the provider's own people have downloaded from one delivery."""
+
+    item_ids: frozenset[int]
+    letter: bool
+
+
+def packet_downloads(delivery: PacketDelivery) -> PacketDownloads:
+    """Which of the delivery's documents, and whether its letter, the provider's people have
+    downloaded (one query for both)."""
+    rows = list(organization_downloads(delivery).values_list("packet_item_id", "kind"))
+    return PacketDownloads(
+        item_ids=frozenset(item_id for item_id, _kind in rows if item_id is not None),
+        letter=any(kind == DownloadRecord.Kind.LETTER for _item_id, kind in rows),
+    )
+
+
+def packet_items(delivery: PacketDelivery) -> list[WelcomePacketItem]:
+    """The documents of the delivered packet version, in the packet's order."""
+    return list(delivery.items.all())
+
+
+def other_deliveries(delivery: PacketDelivery) -> QuerySet[PacketDelivery]:
+    """The other packet versions delivered to the same application, newest first."""
+    return (
+        delivery.application.packet_deliveries.exclude(pk=delivery.pk)
+        .select_related("packet")
+        .order_by("-packet__version")
     )
 
 

@@ -14,8 +14,10 @@ from documents.models import DownloadRecord, PacketDelivery
 from documents.selectors import (
     delivery_for,
     document_for,
-    organization_downloads,
+    other_deliveries,
+    packet_downloads,
     packet_item_for,
+    packet_items,
     packet_receipts,
 )
 from documents.services import download_record
@@ -40,21 +42,18 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 def packet(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     delivery = delivery_for(user, pk)
-    downloads = organization_downloads(delivery)
-    downloaded = set(downloads.values_list("packet_item_id", flat=True))
+    downloads = packet_downloads(delivery)
     return render(
         request,
         "documents/packet.html",
         {
             "delivery": delivery,
             "application": delivery.application,
-            "items": [(item, item.pk in downloaded) for item in delivery.items.all()],
-            "letter_downloaded": downloads.filter(kind=DownloadRecord.Kind.LETTER).exists(),
+            "items": [(item, item.pk in downloads.item_ids) for item in packet_items(delivery)],
+            "letter_downloaded": downloads.letter,
             "form": AcknowledgeForm(),
             "is_member": getattr(user, "membership", None) is not None,
-            "other_versions": delivery.application.packet_deliveries.exclude(pk=delivery.pk)
-            .select_related("packet")
-            .order_by("-packet__version"),
+            "other_versions": other_deliveries(delivery),
         },
     )
 
@@ -87,7 +86,7 @@ def _zip_entries(delivery: PacketDelivery) -> list[tuple[str, object]]:
     entries: list[tuple[str, object]] = []
     if delivery.letter:
         entries.append((f"00 {delivery.letter_name}", delivery.letter))
-    for number, item in enumerate(delivery.items.all(), start=1):
+    for number, item in enumerate(packet_items(delivery), start=1):
         name = served_name(item.original_name, item.content_type)
         entries.append((f"{number:02d} {name}", item.file))
     return entries

@@ -1,6 +1,7 @@
 """The content the authorized official signs, in one canonical form, and its SHA-256.
 
-Two steps are signed: the capability attestations and data-sharing readiness (``SIGNED_STEPS``).
+Two steps are signed: the capability attestations and data-sharing readiness; each one's
+definition names its ``SignedStep`` (``SIGNED_STEPS`` gathers them by kind).
 The serialisation is JSON with sorted keys and no insignificant whitespace, with every list in a
 fixed order, so the same content always hashes the same. A date of birth is signed content too
 (it is part of the roster), but only its hash ever leaves this module.
@@ -8,7 +9,7 @@ fixed order, so the same content always hashes the same. A date of birth is sign
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,6 +28,7 @@ from onboarding.models import (
     DataSharingProfile,
 )
 from onboarding.models.signatures import SignedRecord
+from onboarding.steps import by_kind
 
 
 def attested_content(application: Application) -> dict[str, Any]:
@@ -207,14 +209,8 @@ class SignedStep:
         return record
 
 
-SIGNED_STEPS: dict[str, SignedStep] = {
-    ApplicationStep.Kind.ATTESTATIONS: SignedStep(
-        CapabilityAttestation, "capability_attestation", attested_content
-    ),
-    ApplicationStep.Kind.DATA_SHARING: SignedStep(
-        DataSharingProfile, "data_sharing", data_sharing_content
-    ),
-}
+# The signed steps by kind, as their definitions name them (``StepDefinition.signed``).
+SIGNED_STEPS: Mapping[str, SignedStep] = by_kind(lambda definition: definition.signed)
 
 
 def signed_content_sha256(application: Application, kind: str) -> str:

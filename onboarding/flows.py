@@ -1,9 +1,10 @@
 """The onboarding process as the plan runs it (DESIGN.md §4). Structure only; work is in services.
 
-Every human step is done in the portal's own pages: applicants in ``onboarding.views.applicant``,
-plan staff in ``reviews.views.reviewer``. viewflow's built-in task pages are never mounted,
-because they do not keep one organization from seeing another's process (upstream issue #505),
-so the human nodes carry no view of their own.
+Every human step is done in the portal's own pages: applicants in ``onboarding.views``, plan
+staff in ``reviews.views``, and every change to a task goes through ``onboarding.transitions``.
+viewflow's built-in task pages are never mounted, because they do not keep one organization
+from seeing another's process (upstream issue #505), so the human nodes carry no view of their
+own.
 """
 
 from collections.abc import Callable
@@ -42,7 +43,8 @@ class OnboardingFlow(flow.Flow):
 
     An organization proves its entity type, attests its capabilities and shows it is ready to
     exchange data; plan reviewers approve, return or deny each step; a network manager gives
-    final approval; the new provider receives and acknowledges its welcome packet.
+    final approval; the new provider receives and acknowledges its welcome packet. The
+    authorized official may withdraw the application until final approval (``withdraw``).
     """
 
     process_class = OnboardingProcess
@@ -81,7 +83,12 @@ class OnboardingFlow(flow.Flow):
     )
 
     # Capability attestations and data-sharing readiness run side by side.
-    split_steps = flow.Split().Next(this.attestations).Next(this.data_sharing)
+    split_steps = (
+        flow.Split()
+        .Annotation(title=_("Attestations and data sharing open together"))
+        .Next(this.attestations)
+        .Next(this.data_sharing)
+    )
 
     attestations = (
         flow.View(PORTAL_PAGE)
@@ -123,7 +130,7 @@ class OnboardingFlow(flow.Flow):
         .Default(this.denied)
     )
 
-    join_steps = flow.Join().Next(this.final_approval)
+    join_steps = flow.Join().Annotation(title=_("Both steps approved")).Next(this.final_approval)
 
     # Final approval by a network manager who reviewed none of the steps (enforced in the service).
     final_approval = (
@@ -153,6 +160,11 @@ class OnboardingFlow(flow.Flow):
 
     end = flow.End().Annotation(title=_("Active ECM provider"))
     denied = flow.TerminateEnd().Annotation(title=_("Denied"))
+
+    # Withdrawal: until final approval the authorized official may withdraw the application
+    # wherever it stands. Every open task is cancelled and the process ends as cancelled.
+    def withdraw(self, process: OnboardingProcess) -> None:
+        self.cancel(process)
 
     def start_application(self, activation: Activation, application: Application) -> Activation:
         activation.process.application = application

@@ -1,14 +1,29 @@
 """Scoped reads. Applicants reach an application only through their own organization's queryset."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
-from onboarding.models import Application, ApplicationStep, Invitation, Membership, Organization
-from onboarding.services.workflow import REVIEW_NODES
+from documents.models import Document
+from onboarding.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStep,
+    CareTeamMember,
+    CommunityPartner,
+    EntityType,
+    EvidenceRequirement,
+    Invitation,
+    Membership,
+    Organization,
+    PopulationCapacity,
+    PopulationServed,
+)
+from onboarding.services.workflow import OPEN_STATUSES, REVIEW_NODES
 from portal.models import User
 from portal.rows_in_query import with_rows_in_query
-from reviews.models import Deficiency, ReviewWork
+from reviews.models import Deficiency
 
 
 def organization_of(user: User) -> Organization | None:
@@ -59,7 +74,7 @@ def application_for_applicant(user: User, pk: int) -> Application:
     return get_object_or_404(applications_of(user), pk=pk)
 
 
-# The short lists of one application's record, read with it (``with_rows_in_query``).
+# The short lists of one application's record, read with it.
 RECORD_LISTS = (
     "steps",
     "entity_profile__entity_types",
@@ -72,13 +87,26 @@ RECORD_LISTS = (
 )
 
 
-def application_for_staff(pk: int) -> Application:
-    """The application with its record's short lists read in the same query (a reviewer's page
-    shows them all, and a round trip for each table was most of its time)."""
+def _record_for_staff() -> QuerySet[Application]:
+    """Applications with their one-to-one records, their record's short lists and their
+    documents with who uploaded each (a reviewer's page shows them all)."""
     record = Application.objects.select_related(
         "organization", "entity_profile", "data_sharing", "capability_attestation"
     )
-    return get_object_or_404(with_rows_in_query(record, *RECORD_LISTS), pk=pk)
+    return with_rows_in_query(record, *RECORD_LISTS).prefetch_related(
+        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by"))
+    )
+
+
+def application_for_staff(pk: int) -> Application:
+    """The application with its whole record, for plan staff (see ``_record_for_staff``)."""
+    return get_object_or_404(_record_for_staff(), pk=pk)
+
+
+def application_for_review_task(task: Task) -> Application:
+    """The application a review task belongs to, with its whole record (its process shares the
+    task's process id, so neither the task's process nor the application is read on its own)."""
+    return get_object_or_404(_record_for_staff(), process__pk=task.process_id)
 
 
 def open_deficiencies(application: Application) -> dict[str, list[Deficiency]]:
@@ -95,10 +123,125 @@ def review_task(pk: int) -> Task:
     return get_object_or_404(Task.objects.filter(flow_task__in=list(REVIEW_NODES.values())), pk=pk)
 
 
-def open_review_work(application: Application) -> list[ReviewWork]:
-    """The application's open reviews with who holds them and when they are due."""
+def review_tasks(pks: list[int]) -> list[Task]:
+    """The review tasks among ``pks`` (ids of any other task are left out), in id order."""
     return list(
-        ReviewWork.objects.filter(application=application, is_open=True)
-        .select_related("owner")
-        .order_by("due_on", "task_id")
+        Task.objects.filter(pk__in=pks, flow_task__in=list(REVIEW_NODES.values())).order_by("pk")
     )
+
+
+def open_task(application: Application, node: object) -> Task | None:
+    """The task of ``node`` that is waiting to be done for this application, if any."""
+    return (
+        Task.objects.filter(
+            process_id=application.process.pk, flow_task=node, status__in=OPEN_STATUSES
+        )
+        .order_by("-created")
+        .first()
+    )
+
+
+def review_is_claimed(application: Application) -> bool:
+    """True while a reviewer holds one of the application's review tasks."""
+    return Task.objects.filter(
+        process_id=application.process.pk,
+        flow_task__in=list(REVIEW_NODES.values()),
+        status=STATUS.ASSIGNED,
+    ).exists()
+
+
+def team_of(organization: Organization) -> QuerySet[Membership]:
+    """The organization's members with their accounts, officials first."""
+    return organization.memberships.select_related("user").order_by("role", "user__email")
+
+
+def team_member(organization: Organization, pk: int) -> Membership:
+    """A member of the organization; a 404 for anyone else's membership."""
+    return get_object_or_404(organization.memberships.select_related("user"), pk=pk)
+
+
+def pending_invitations(organization: Organization) -> QuerySet[Invitation]:
+    """The organization's invitations nobody has accepted yet."""
+    return organization.invitations.filter(accepted_at__isnull=True)
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """The invitation the emailed link names, with its organization; a 404 for any other."""
+    return get_object_or_404(Invitation.objects.select_related("organization"), token=token)
+
+
+def application_events(application: Application) -> QuerySet[ApplicationEvent]:
+    """The application's whole history, newest first, with who did each thing (plan staff's
+    view)."""
+    return application.events.select_related("actor")
+
+
+def applicant_timeline(application: Application, *, limit: int = 50) -> QuerySet[ApplicationEvent]:
+    """The newest events of the application's history that the applicant may see."""
+    return application.events.exclude(kind__in=ApplicationEvent.STAFF_ONLY_KINDS).select_related(
+        "actor"
+    )[:limit]
+
+
+def care_team_member_of(application: Application, pk: int) -> CareTeamMember:
+    """A member of the application's care team; a 404 for any other."""
+    return get_object_or_404(application.care_team, pk=pk)
+
+
+def community_partner_of(application: Application, pk: int) -> CommunityPartner:
+    """One of the application's community partners; a 404 for any other."""
+    return get_object_or_404(application.community_partners, pk=pk)
+
+
+def capacity_rows(
+    application: Application,
+) -> tuple[list[PopulationServed], list[PopulationCapacity]]:
+    """The populations of focus the application serves and its capacity by county for each."""
+    return list(application.populations.all()), list(application.capacities.all())
+
+
+def authorized_official_membership(organization: Organization) -> Membership | None:
+    """The organization's authorized official's membership, with the user, if it has one."""
+    return (
+        organization.memberships.filter(role=Membership.Role.AUTHORIZED_OFFICIAL)
+        .select_related("user")
+        .first()
+    )
+
+
+def step_documents(application: Application, kind: str) -> list[Document]:
+    """The documents uploaded to the application's step of ``kind``."""
+    return list(application.documents.filter(step_kind=kind))
+
+
+def application_document(application: Application, pk: int) -> Document:
+    """One of the application's documents; a 404 for any other."""
+    return get_object_or_404(application.documents, pk=pk)
+
+
+def evidence_requirement(pk: int | str) -> EvidenceRequirement:
+    """An entity type's evidence requirement; a 404 when there is none."""
+    return get_object_or_404(EvidenceRequirement, pk=pk)
+
+
+def evidence_requirements_of(application: Application) -> list[EvidenceRequirement]:
+    """The evidence the entity types chosen in the application's entity step call for."""
+    return list(
+        EvidenceRequirement.objects.filter(
+            entity_type__in=application.entity_profile.entity_types.all()
+        ).select_related("entity_type")
+    )
+
+
+def uploaded_evidence_ids(application: Application) -> set[int]:
+    """The evidence requirements the application has a document for."""
+    return set(
+        application.documents.filter(evidence_requirement__isnull=False).values_list(
+            "evidence_requirement_id", flat=True
+        )
+    )
+
+
+def entity_types_with_evidence(application: Application) -> list[EntityType]:
+    """The entity types chosen in the entity step, each with its evidence requirements."""
+    return list(application.entity_profile.entity_types.prefetch_related("evidence_requirements"))

@@ -1,20 +1,17 @@
 import csv
 from collections.abc import Iterator
-from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from portal.audit import audit_record
 from portal.models import AuditEvent
 from portal.roles import is_plan_staff
+from portal.selectors import audit_events, audit_events_with_actors
 
 AUDIT_PERMISSION = "portal.view_audit_trail"
 
@@ -37,26 +34,15 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
     return redirect_to_login(request.GET.get("next") or "/admin/", settings.LOGIN_URL)
 
 
-def _filtered_audit(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, str]]:
-    filters = {key: request.GET.get(key, "").strip() for key in ("who", "action", "since", "until")}
-    events = AuditEvent.objects.all()
-    if filters["who"]:
-        events = events.filter(actor_email__icontains=filters["who"])
-    if filters["action"] in AuditEvent.Action.values:
-        events = events.filter(action=filters["action"])
-    tz = timezone.get_current_timezone()
-    if since := parse_date(filters["since"]):
-        events = events.filter(occurred_at__gte=datetime.combine(since, time.min, tz))
-    if until := parse_date(filters["until"]):
-        events = events.filter(occurred_at__lte=datetime.combine(until, time.max, tz))
-    return events, filters
+def _audit_filters(request: HttpRequest) -> dict[str, str]:
+    return {key: request.GET.get(key, "").strip() for key in ("who", "action", "since", "until")}
 
 
 @login_required
 @permission_required(AUDIT_PERMISSION, raise_exception=True)
 def audit_trail(request: HttpRequest) -> HttpResponse:
-    events, filters = _filtered_audit(request)
-    page = Paginator(events.select_related("actor"), 100).get_page(request.GET.get("page"))
+    filters = _audit_filters(request)
+    page = Paginator(audit_events_with_actors(**filters), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/audit_trail.html",
@@ -83,7 +69,8 @@ class _Echo:
 @login_required
 @permission_required(AUDIT_PERMISSION, raise_exception=True)
 def audit_trail_export(request: HttpRequest) -> StreamingHttpResponse:
-    events, filters = _filtered_audit(request)
+    filters = _audit_filters(request)
+    events = audit_events(**filters)
     audit_record(
         action=AuditEvent.Action.EXPORT,
         actor=request.user,

@@ -4,7 +4,6 @@ them, so that a returned item reads the same to the reviewer and to the applican
 from functools import cache
 from typing import Any
 
-from django.forms import BaseForm
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -13,31 +12,44 @@ from data_exchange.specs import FileKind
 from onboarding.attestation_forms import ItemReviewForm, item_review_forms
 from onboarding.forms import DataSharingForm, EntityProfileForm
 from onboarding.reference import QualificationCriterion
-from reviews.models import ReviewDecision
-
-Stage = ReviewDecision.Stage
+from onboarding.steps import UnknownStep, definition_of
 
 
 def deficiency_requirements(stage: str) -> list[tuple[str, str]]:
-    """The items a reviewer can return at ``stage``, with their names."""
-    form: BaseForm
-    if stage == Stage.ENTITY:
-        form = EntityProfileForm()
-        return [(name, str(field.label)) for name, field in form.fields.items()] + [
-            ("evidence", _("Evidence documents")),
-            ("general", _("General")),
-        ]
-    if stage == Stage.ATTESTATIONS:
-        return [
-            *(
-                (f"criterion_{c.value}", _("Criterion %(n)d") % {"n": c.value})
-                for c in QualificationCriterion
-            ),
-            ("care_team", _("Care-team roster")),
-            ("capacity", _("Populations and capacity")),
-            ("signature", _("Signature")),
-            ("general", _("General")),
-        ]
+    """The items a reviewer can return at ``stage``, with their names (none at final approval,
+    which has no step of its own)."""
+    try:
+        definition = definition_of(stage)
+    except UnknownStep:
+        return []
+    return definition.review_items()
+
+
+def entity_items() -> list[tuple[str, str]]:
+    """The entity step's items: its answers, its evidence, and anything general."""
+    form = EntityProfileForm()
+    return [(name, str(field.label)) for name, field in form.fields.items()] + [
+        ("evidence", _("Evidence documents")),
+        ("general", _("General")),
+    ]
+
+
+def attestation_items() -> list[tuple[str, str]]:
+    """The attestation step's items: each criterion, the roster, capacity and the signature."""
+    return [
+        *(
+            (f"criterion_{c.value}", _("Criterion %(n)d") % {"n": c.value})
+            for c in QualificationCriterion
+        ),
+        ("care_team", _("Care-team roster")),
+        ("capacity", _("Populations and capacity")),
+        ("signature", _("Signature")),
+        ("general", _("General")),
+    ]
+
+
+def data_sharing_items() -> list[tuple[str, str]]:
+    """The data-sharing step's items: its answers, the signed agreement and each sample file."""
     form = DataSharingForm()
     return [(name, str(field.label)) for name, field in form.fields.items()] + [
         ("baa_document", _("Signed business associate agreement (document)")),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,12 +11,9 @@ from onboarding.selectors import application_for_staff
 from portal.decorators import staff_required
 from portal.models import User
 from screening.forms import ScreeningAdjudicationForm
-from screening.services.results import (
-    adjudication_label,
-    check_label,
-    screen_application,
-    screening_result_adjudicate,
-)
+from screening.labels import adjudication_label, check_label
+from screening.selectors import screening_result_of
+from screening.services.results import screen_application, screening_result_adjudicate
 
 
 def _back(request: HttpRequest, pk: int) -> HttpResponse:
@@ -31,7 +28,7 @@ def _back(request: HttpRequest, pk: int) -> HttpResponse:
 def adjudicate(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     application = application_for_staff(pk)
-    result = get_object_or_404(application.screening_results, pk=result_pk)
+    result = screening_result_of(application, result_pk)
     form = ScreeningAdjudicationForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

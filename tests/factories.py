@@ -27,6 +27,7 @@ from documents.services import document_upload
 from onboarding.models import Application, ApplicationStep, EntityType, Membership, Organization
 from onboarding.reference import AgreementKind, CareTeamRole, PartnerKind, QualificationCriterion
 from onboarding.requirements import BAA_DOCUMENT, criterion_evidence_label, criterion_rules
+from onboarding.selectors import open_task
 from onboarding.services.attestations import capacity_table_save, community_partner_save
 from onboarding.services.steps import (
     Signature,
@@ -36,7 +37,6 @@ from onboarding.services.steps import (
     entity_profile_save,
     step_submit,
 )
-from onboarding.services.workflow import open_task
 from onboarding.signatures import signature_prefill
 from portal.models import User
 from reviews.models import ReviewDecision

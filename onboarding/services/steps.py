@@ -23,13 +23,13 @@ from onboarding.models import (
 )
 from onboarding.reference import CareSetting
 from onboarding.requirements import step_problems
+from onboarding.selectors import open_task
 from onboarding.services.access import editable_step, require_authorized_official
-from onboarding.services.applications import application_refresh_status
 from onboarding.services.events import event_record
-from onboarding.services.workflow import APPLICANT_NODES, complete, locked_activation, open_task
 from onboarding.signatures import account_name, names_match
+from onboarding.steps import definition_of
+from onboarding.transitions import Change, complete, transition
 from portal.models import User
-from screening.models import ScreeningResult
 from screening.services.results import screening_request
 
 Kind = ApplicationStep.Kind
@@ -249,7 +249,8 @@ def step_submit(
     problems = step_problems(step)
     if problems:
         raise StepIncomplete(problems)
-    task = open_task(application, APPLICANT_NODES[Kind(kind)])
+    definition = definition_of(kind)
+    task = open_task(application, definition.applicant_node)
     if task is None:
         raise OnboardingError(
             _(
@@ -257,33 +258,39 @@ def step_submit(
                 "Your draft is saved."
             )
         )
-    with locked_activation(task) as activation:
-        step = ApplicationStep.objects.select_for_update().get(pk=step.pk)
-        if step.status not in ApplicationStep.EDITABLE_STATUSES:
+
+    def check(change: Change) -> None:
+        if ApplicationStep.objects.get(pk=step.pk).status not in ApplicationStep.EDITABLE_STATUSES:
             raise OnboardingError(_("This section has already been submitted."))
+
+    def apply(change: Change) -> ApplicationStep:
+        submitted = ApplicationStep.objects.get(pk=step.pk)
         now = timezone.now()
         if kind in SIGNED_STEPS and signature is not None:
-            _sign(application, kind, user, signature, now)
-        step.deficiencies.filter(resolved_at__isnull=True).update(resolved_at=now)
-        step.status = ApplicationStep.Status.SUBMITTED
-        step.revision += 1
-        step.submitted_at = now
-        step.submitted_by = user
-        step.save()
-        if application.submitted_at is None:
-            application.submitted_at = now
-            application.save(update_fields=["submitted_at", "updated_at"])
+            _sign(change.application, kind, user, signature, now)
+        submitted.deficiencies.filter(resolved_at__isnull=True).update(resolved_at=now)
+        submitted.status = ApplicationStep.Status.SUBMITTED
+        submitted.revision += 1
+        submitted.submitted_at = now
+        submitted.submitted_by = user
+        submitted.save()
+        if change.application.submitted_at is None:
+            change.application.submitted_at = now
+            change.application.save(update_fields=["submitted_at", "updated_at"])
         event_record(
-            application=application,
+            application=change.application,
             kind=ApplicationEvent.Kind.STEP_SUBMITTED,
             actor=user,
-            detail=step.get_kind_display(),
+            detail=submitted.get_kind_display(),
         )
-        complete(activation)
-        if kind == Kind.ATTESTATIONS:
+        complete(change.task_activation)
+        if definition.submit_screening:
             screening_request(
-                application=application, subject_kind=ScreeningResult.SubjectKind.PERSON
+                application=change.application, subject_kind=definition.submit_screening
             )
-        application_refresh_status(application)
-        notifications.step_submitted(application, step)
-    return step
+        return submitted
+
+    def notify(change: Change, submitted: ApplicationStep) -> None:
+        notifications.step_submitted(change.application, submitted)
+
+    return transition(application=application, task=task, check=check, apply=apply, notify=notify)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -11,12 +11,18 @@ from django.views.decorators.http import require_POST
 from documents.selectors import latest_delivery
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.forms import InvitationForm, OrganizationForm, WithdrawForm
-from onboarding.models import Application, ApplicationEvent, Invitation, Membership
+from onboarding.models import Application, Membership
+from onboarding.progress import NextAction, next_actions, progress_of
 from onboarding.selectors import (
+    applicant_timeline,
     application_for_applicant,
     applications_of,
+    invitation_by_token,
     open_deficiencies,
+    pending_invitations,
     possible_duplicates,
+    team_member,
+    team_of,
 )
 from onboarding.services.applications import application_start, application_withdraw
 from onboarding.services.organizations import (
@@ -25,7 +31,7 @@ from onboarding.services.organizations import (
     membership_remove,
     organization_create,
 )
-from onboarding.views.progress import NextAction, next_actions, progress_of
+from reviews.selectors import decisions_with_reasons
 
 DUPLICATE_WARNING = gettext_lazy(
     "Another account in this portal already has an organization with this name. If your "
@@ -119,10 +125,8 @@ def team(request: HttpRequest) -> HttpResponse:
         {
             "organization": organization,
             "membership": membership,
-            "members": organization.memberships.select_related("user").order_by(
-                "role", "user__email"
-            ),
-            "invitations": organization.invitations.filter(accepted_at__isnull=True),
+            "members": team_of(organization),
+            "invitations": pending_invitations(organization),
             "form": form,
         },
     )
@@ -134,9 +138,7 @@ def membership_remove_view(request: HttpRequest, member_pk: int) -> HttpResponse
     membership = getattr(request.user, "membership", None)
     if membership is None:
         raise Http404
-    member = get_object_or_404(
-        membership.organization.memberships.select_related("user"), pk=member_pk
-    )
+    member = team_member(membership.organization, member_pk)
     if request.method == "POST":
         try:
             membership_remove(membership=member, removed_by=request.user)  # type: ignore[arg-type]
@@ -155,7 +157,7 @@ def membership_remove_view(request: HttpRequest, member_pk: int) -> HttpResponse
 
 @login_required
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = get_object_or_404(Invitation.objects.select_related("organization"), token=token)
+    invitation = invitation_by_token(token)
     if request.method == "POST":
         try:
             invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
@@ -203,10 +205,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 with_packet=False,
             ),
             "deficiencies": open_deficiencies(application),
-            "decisions": application.decisions.exclude(reason="").order_by("-decided_at"),
-            "events": application.events.exclude(
-                kind__in=ApplicationEvent.STAFF_ONLY_KINDS
-            ).select_related("actor")[:50],
+            "decisions": decisions_with_reasons(application),
+            "events": applicant_timeline(application),
             "delivery": latest_delivery(application),
             "is_official": request.user.membership.is_authorized_official,  # type: ignore[union-attr]
         },

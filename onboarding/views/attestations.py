@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,44 +15,29 @@ from onboarding.attestation_forms import (
     CommunityPartnerForm,
     capacity_totals,
 )
-from onboarding.attested_content import prefetch_attested_content, signature_state
 from onboarding.exceptions import OnboardingError
-from onboarding.models import Application, ApplicationStep
+from onboarding.models import Application, PopulationCapacity
 from onboarding.reference import County
-from onboarding.selectors import application_for_applicant
+from onboarding.selectors import (
+    application_for_applicant,
+    capacity_rows,
+    care_team_member_of,
+    community_partner_of,
+)
 from onboarding.services import steps as step_services
 from onboarding.services.attestations import (
     capacity_table_save,
     community_partner_remove,
     community_partner_save,
 )
+from onboarding.summaries import capacity_table_totals
 from portal.models import User
 
 
-def attestation_context(application: Application) -> dict[str, Any]:
-    """What the attestation step and its summaries show (the rows are read once, see
-    ``prefetch_attested_content``)."""
-    prefetch_attested_content(application)
-    capacities = list(application.capacities.all())
-    table: dict[str, dict[str, int]] = {}
-    for row in capacities:
-        table.setdefault(row.population, {})[row.county] = row.member_capacity
-    return {
-        "attestation": application.capability_attestation,
-        "criteria": application.criterion_attestations.all(),
-        "care_team": application.care_team.all(),
-        "partners": application.community_partners.all(),
-        "populations": application.populations.all(),
-        "capacities": capacities,
-        "capacity_totals": capacity_totals(table),
-        "signature": signature_state(application, ApplicationStep.Kind.ATTESTATIONS),
-    }
-
-
-def _capacity_counties(application: Application) -> list[str]:
+def _capacity_counties(application: Application, capacities: list[PopulationCapacity]) -> list[str]:
     """The columns of the capacity table: the counties served, and any already given."""
     codes = set(application.entity_profile.county_codes)
-    codes |= set(application.capacities.values_list("county", flat=True))
+    codes |= {row.county for row in capacities}
     return [c for c in County.values if c in codes]
 
 
@@ -61,12 +46,13 @@ def capacity_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The table of populations of focus by county, with totals computed as the applicant types."""
     user: User = request.user  # type: ignore[assignment]
     application = application_for_applicant(user, pk)
-    counties = _capacity_counties(application)
+    populations, capacities = capacity_rows(application)
+    counties = _capacity_counties(application, capacities)
     initial: dict[str, Any] = {}
-    for population in application.populations.all():
+    for population in populations:
         initial[f"serve_{population.population}"] = True
         initial[f"years_{population.population}"] = population.years_experience
-    for row in application.capacities.all():
+    for row in capacities:
         initial[f"cap_{row.population}_{row.county}"] = row.member_capacity
     form = CapacityTableForm(
         request.POST if request.method == "POST" else None, counties=counties, initial=initial
@@ -87,7 +73,7 @@ def capacity_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         totals = capacity_totals(form.capacities())
     else:
-        totals = attestation_context(application)["capacity_totals"]
+        totals = capacity_table_totals(capacities)
     return render(
         request,
         "onboarding/capacity_form.html",
@@ -118,7 +104,7 @@ def care_team_member_view(
 ) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     application = application_for_applicant(user, pk)
-    member = get_object_or_404(application.care_team, pk=member_pk) if member_pk else None
+    member = care_team_member_of(application, member_pk) if member_pk else None
     form = CareTeamMemberForm(request.POST or None, instance=member, prefix="member")
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,7 +128,7 @@ def care_team_member_remove_view(request: HttpRequest, pk: int, member_pk: int) 
     """Ask, then take someone off the care team."""
     user: User = request.user  # type: ignore[assignment]
     application = application_for_applicant(user, pk)
-    member = get_object_or_404(application.care_team, pk=member_pk)
+    member = care_team_member_of(application, member_pk)
     if request.method != "POST":
         return _confirm_removal(
             request,
@@ -172,9 +158,7 @@ def care_team_member_remove_view(request: HttpRequest, pk: int, member_pk: int) 
 def partner_view(request: HttpRequest, pk: int, partner_pk: int | None = None) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     application = application_for_applicant(user, pk)
-    partner = (
-        get_object_or_404(application.community_partners, pk=partner_pk) if partner_pk else None
-    )
+    partner = community_partner_of(application, partner_pk) if partner_pk else None
     form = CommunityPartnerForm(
         request.POST or None, instance=partner, prefix="partner", application=application
     )
@@ -200,7 +184,7 @@ def partner_remove_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpR
     """Ask, then take a partner off the list."""
     user: User = request.user  # type: ignore[assignment]
     application = application_for_applicant(user, pk)
-    partner = get_object_or_404(application.community_partners, pk=partner_pk)
+    partner = community_partner_of(application, partner_pk)
     if request.method != "POST":
         return _confirm_removal(
             request,

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 
 from documents.selectors import current_welcome_packet
@@ -14,18 +13,13 @@ from onboarding import notifications
 from onboarding.exceptions import NotAllowed, OnboardingError, TaskUnavailable
 from onboarding.models import Application, ApplicationEvent, ApplicationStep
 from onboarding.selectors import is_or_was_member
-from onboarding.services.applications import application_refresh_status
 from onboarding.services.events import event_record
-from onboarding.services.workflow import (
-    BUSY_MESSAGE,
-    REVIEW_NODES,
-    complete,
-    locked_activation,
-    stage_of,
-)
+from onboarding.services.workflow import REVIEW_NODES, stage_of
+from onboarding.transitions import Change, application_of, complete, transition
 from portal.models import User
 from reviews.models import AcceptedItem, Deficiency, ReviewDecision
-from screening.services.results import screening_blockers
+from reviews.selectors import reviewed_steps_of
+from screening.selectors import screening_blockers
 
 Outcome = ReviewDecision.Outcome
 Stage = ReviewDecision.Stage
@@ -57,17 +51,8 @@ class ScreeningBlocked(OnboardingError):
         self.blockers = blockers
 
 
-def _application_of(task: Task) -> Application:
-    return task.process.coerced.application
-
-
-def reviewed_steps_of(application: Application, user: User) -> bool:
-    """True if ``user`` decided any step review of this application."""
-    return application.decisions.filter(reviewer=user).exclude(stage=Stage.FINAL).exists()
-
-
-def _check_separation_of_duties(task: Task, user: User) -> None:
-    application = _application_of(task)
+def separation_of_duties_check(task: Task, user: User) -> None:
+    application = application_of(task)
     if is_or_was_member(user, application.organization_id):
         raise NotAllowed(
             _(
@@ -88,49 +73,55 @@ def task_claim(*, task: Task, user: User) -> Task:
     """Take a review task from the queue so that it is yours to decide."""
     if task.flow_task not in REVIEW_NODES.values():
         raise NotAllowed(_("This is not a review task."))
-    _check_separation_of_duties(task, user)
-    try:
-        with locked_activation(task) as activation:
-            if activation.task.owner_id is not None:
-                raise TaskUnavailable(_("Someone else has already claimed this review."))
-            if not activation.flow_task.can_assign(user, activation.task):
-                raise NotAllowed(_("Your role does not allow you to take this review."))
-            activation.assign(user)
-            # Read again under the lock: the status before the claim decides who is told.
-            application = Application.objects.get(pk=_application_of(activation.task).pk)
-            status_before = application.status
-            event_record(
-                application=application,
-                kind=ApplicationEvent.Kind.TASK_CLAIMED,
-                actor=user,
-                detail=str(activation.flow_task.task_title),
-            )
-            application_refresh_status(application)
-            if application.status != status_before:
-                notifications.application_status_changed(application)
-    except FlowLockFailed as error:
-        raise TaskUnavailable(BUSY_MESSAGE) from error
-    return activation.task
+    separation_of_duties_check(task, user)
+
+    def check(change: Change) -> None:
+        activation = change.task_activation
+        if activation.task.owner_id is not None:
+            raise TaskUnavailable(_("Someone else has already claimed this review."))
+        if not activation.flow_task.can_assign(user, activation.task):
+            raise NotAllowed(_("Your role does not allow you to take this review."))
+
+    def apply(change: Change) -> Task:
+        activation = change.task_activation
+        activation.assign(user)
+        event_record(
+            application=change.application,
+            kind=ApplicationEvent.Kind.TASK_CLAIMED,
+            actor=user,
+            detail=str(activation.flow_task.task_title),
+        )
+        return activation.task
+
+    def notify(change: Change, task: Task) -> None:
+        if change.status_changed:  # the first claim puts the application in review
+            notifications.application_status_changed(change.application)
+
+    return transition(
+        application=application_of(task), task=task, check=check, apply=apply, notify=notify
+    )
 
 
 def task_release(*, task: Task, user: User) -> Task:
     """Put a claimed review task back in the queue."""
-    try:
-        with locked_activation(task) as activation:
-            if not activation.flow_task.can_unassign(user, activation.task):
-                raise NotAllowed(_("Only the reviewer who claimed this task can release it."))
-            activation.unassign()
-            application = _application_of(activation.task)
-            event_record(
-                application=application,
-                kind=ApplicationEvent.Kind.TASK_RELEASED,
-                actor=user,
-                detail=str(activation.flow_task.task_title),
-            )
-            application_refresh_status(application)
-    except FlowLockFailed as error:
-        raise TaskUnavailable(BUSY_MESSAGE) from error
-    return activation.task
+
+    def check(change: Change) -> None:
+        activation = change.task_activation
+        if not activation.flow_task.can_unassign(user, activation.task):
+            raise NotAllowed(_("Only the reviewer who claimed this task can release it."))
+
+    def apply(change: Change) -> Task:
+        activation = change.task_activation
+        activation.unassign()
+        event_record(
+            application=change.application,
+            kind=ApplicationEvent.Kind.TASK_RELEASED,
+            actor=user,
+            detail=str(activation.flow_task.task_title),
+        )
+        return activation.task
+
+    return transition(application=application_of(task), task=task, check=check, apply=apply)
 
 
 def correction_due_date() -> date:
@@ -164,7 +155,7 @@ def review_decide(
         raise OnboardingError(_("List at least one deficiency when returning a step."))
     if outcome == Outcome.DENY and not reason.strip():
         raise OnboardingError(_("Give the reason for the denial; the applicant will see it."))
-    _check_separation_of_duties(task, user)
+    separation_of_duties_check(task, user)
     stage = stage_of(task)
     if stage == Stage.FINAL and outcome == Outcome.RETURN:
         raise OnboardingError(_("Final approval can only approve or deny."))
@@ -175,28 +166,34 @@ def review_decide(
                 "then approve."
             )
         )
-    try:
-        with locked_activation(task) as activation:
-            if activation.task.owner_id != user.pk:
-                raise NotAllowed(_("Claim this review before deciding it."))
-            application = _application_of(activation.task)
-            blockers = screening_blockers(application, stage) if outcome == Outcome.APPROVE else []
+
+    def check(change: Change) -> None:
+        if change.task_activation.task.owner_id != user.pk:
+            raise NotAllowed(_("Claim this review before deciding it."))
+        if outcome == Outcome.APPROVE:
+            blockers = screening_blockers(change.application, stage)
             if blockers:
                 raise ScreeningBlocked(blockers)
-            decision = _record_decision(
-                application, stage, user, outcome, reason, deficiencies, activation.task.pk
+
+    def apply(change: Change) -> ReviewDecision:
+        activation = change.task_activation
+        decision = _record_decision(
+            change.application, stage, user, outcome, reason, deficiencies, activation.task.pk
+        )
+        if outcome != Outcome.DENY:
+            AcceptedItem.objects.bulk_create(
+                AcceptedItem(decision=decision, requirement=i.requirement, comment=i.comment)
+                for i in accepted
             )
-            if outcome != Outcome.DENY:
-                AcceptedItem.objects.bulk_create(
-                    AcceptedItem(decision=decision, requirement=i.requirement, comment=i.comment)
-                    for i in accepted
-                )
-            complete(activation)
-            application_refresh_status(application)
-            notifications.application_status_changed(application, decision=decision)
-    except FlowLockFailed as error:
-        raise TaskUnavailable(BUSY_MESSAGE) from error
-    return decision
+        complete(activation)
+        return decision
+
+    def notify(change: Change, decision: ReviewDecision) -> None:
+        notifications.application_status_changed(change.application, decision=decision)
+
+    return transition(
+        application=application_of(task), task=task, check=check, apply=apply, notify=notify
+    )
 
 
 def _record_decision(

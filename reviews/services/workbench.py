@@ -1,4 +1,4 @@
-"""Plan staff's work across applications: keeping the queues current, reassigning, notes."""
+"""Plan staff's work across applications: reassigning, bulk actions, notes and exports."""
 
 from dataclasses import dataclass, field
 
@@ -10,13 +10,17 @@ from viewflow.workflow.status import STATUS
 from onboarding.exceptions import NotAllowed, OnboardingError, TaskUnavailable
 from onboarding.models import Application, ApplicationEvent
 from onboarding.services.events import event_record
-from onboarding.services.workflow import REVIEW_NODES, locked_activation
+from onboarding.services.workflow import REVIEW_NODES
+from onboarding.transitions import Change, application_of, transition
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 from portal.roles import is_network_manager
 from reviews.models import InternalNote
-from reviews.services.decisions import _check_separation_of_duties, task_claim, task_release
-from reviews.services.review_work import review_work_refresh
+from reviews.services.decisions import (
+    separation_of_duties_check,
+    task_claim,
+    task_release,
+)
 
 
 def task_reassign(*, task: Task, user: User, reviewer: User) -> Task:
@@ -25,8 +29,10 @@ def task_reassign(*, task: Task, user: User, reviewer: User) -> Task:
         raise NotAllowed(_("Only network managers can reassign reviews."))
     if task.flow_task not in REVIEW_NODES.values():
         raise NotAllowed(_("This is not a review task."))
-    _check_separation_of_duties(task, reviewer)
-    with locked_activation(task) as activation:
+    separation_of_duties_check(task, reviewer)
+
+    def check(change: Change) -> None:
+        activation = change.task_activation
         if reviewer.pk == activation.task.owner_id:
             raise OnboardingError(
                 _("%(name)s already holds this review.") % {"name": reviewer.display_name}
@@ -38,19 +44,22 @@ def task_reassign(*, task: Task, user: User, reviewer: User) -> Task:
                 _("%(name)s's role does not allow them to take this review.")
                 % {"name": reviewer.display_name}
             )
+
+    def apply(change: Change) -> Task:
+        activation = change.task_activation
         if activation.task.status == STATUS.NEW:
             activation.assign(reviewer)
         else:
             activation.reassign(user=reviewer)
-        application = activation.process.coerced.application
         event_record(
-            application=application,
+            application=change.application,
             kind=ApplicationEvent.Kind.TASK_REASSIGNED,
             actor=user,
             detail=f"{activation.flow_task.task_title} → {reviewer.display_name}",
         )
-        review_work_refresh(application)
-    return activation.task
+        return activation.task
+
+    return transition(application=application_of(task), task=task, check=check, apply=apply)
 
 
 @dataclass

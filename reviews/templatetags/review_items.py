@@ -11,8 +11,8 @@ from django import template
 
 from reviews.models import Deficiency
 from reviews.review_items import requirement_label
+from screening import labels as screening
 from screening.models import ScreeningResult
-from screening.services import results as screening
 
 register = template.Library()
 

@@ -15,20 +15,20 @@ from onboarding.attestation_forms import ItemReviewForm
 from onboarding.attested_content import signature_state
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application, ApplicationStep
+from onboarding.progress import progress_of
 from onboarding.reference import ReviewReasonCode
 from onboarding.selectors import (
+    application_events,
+    application_for_review_task,
     application_for_staff,
-    open_review_work,
     possible_duplicates,
     review_task,
 )
 from onboarding.services.workflow import stage_of
-from onboarding.views.attestations import attestation_context
-from onboarding.views.progress import progress_of
+from onboarding.summaries import attestation_context
 from portal.decorators import staff_required
 from portal.models import User
 from portal.roles import is_network_manager
-from portal.rows_in_query import with_rows_in_query
 from reviews.forms import DeficiencyFormSet, InternalNoteForm, ReviewDecisionForm
 from reviews.models import Deficiency, ReviewDecision
 from reviews.queues import (
@@ -42,17 +42,17 @@ from reviews.queues import (
     team_review_work,
 )
 from reviews.review_items import attestation_review_forms, deficiency_requirements
+from reviews.selectors import decisions_of, internal_notes_of, open_review_work, reviewed_steps_of
 from reviews.services.decisions import (
     DeficiencyItem,
     ItemAccepted,
     ScreeningBlocked,
     review_decide,
-    reviewed_steps_of,
     task_claim,
     task_release,
 )
 from reviews.submission_diff import attestation_changes
-from screening.services.results import confirmed_match_reason, screening_blockers
+from screening.selectors import confirmed_match_reason, screening_blockers, screening_results_of
 
 Stage = ReviewDecision.Stage
 Outcome = ReviewDecision.Outcome
@@ -162,7 +162,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
                 application.organization,
                 npi=getattr(getattr(application, "entity_profile", None), "npi", ""),
             ),
-            "notes": application.internal_notes.select_related("author"),
+            "notes": internal_notes_of(application),
             "note_form": InternalNoteForm(),
             "today": timezone.localdate(),
             "can_reassign": can_reassign(user),
@@ -172,12 +172,8 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _application_context(application: Application) -> dict[str, Any]:
-    screening = list(application.screening_results.select_related("adjudicated_by", "release"))
-    decisions = list(
-        with_rows_in_query(
-            application.decisions.select_related("reviewer"), "deficiencies", "accepted_items"
-        )
-    )
+    screening = screening_results_of(application)
+    decisions = decisions_of(application)
     return {
         "application": application,
         "progress": progress_of(application),
@@ -185,12 +181,12 @@ def _application_context(application: Application) -> dict[str, Any]:
         **attestation_context(application),
         "data_sharing": application.data_sharing,
         "data_sharing_signature": signature_state(application, ApplicationStep.Kind.DATA_SHARING),
-        "documents": application.documents.all(),  # prefetched by attestation_context
+        "documents": application.documents.all(),  # prefetched with the application
         "screening": [result for result in screening if result.is_current],
         "screening_earlier": sum(not result.is_current for result in screening),
         "decisions": decisions,
         "deficiencies": _open_deficiencies(application, decisions),
-        "events": application.events.select_related("actor"),
+        "events": application_events(application),
         "delivery": latest_delivery(application),
         "sample_kinds": sample_file_overview(application),
     }
@@ -277,7 +273,7 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     task = review_task(task_pk)
     stage = stage_of(task)
-    application = application_for_staff(task.process.coerced.application.pk)
+    application = application_for_review_task(task)
     final = stage == Stage.FINAL
     requirements = [] if final else deficiency_requirements(stage)
     data = request.POST if request.method == "POST" else None

@@ -10,10 +10,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from viewflow.workflow.models import Task
 
-from onboarding.selectors import application_for_staff
-from onboarding.services.workflow import REVIEW_NODES
+from onboarding.selectors import application_for_staff, review_tasks
 from portal.decorators import manager_required, staff_required
 from portal.models import User
 from reviews.exports import (
@@ -26,7 +24,7 @@ from reviews.exports import (
     roster_rows,
 )
 from reviews.forms import InternalNoteForm
-from reviews.queues import WorkbenchFilterForm, applications_filtered, staff_reviewers
+from reviews.queues import WorkbenchFilterForm, applications_filtered
 from reviews.reports import (
     decision_bars,
     decisions_per_month,
@@ -34,6 +32,7 @@ from reviews.reports import (
     open_work_by_step,
     open_work_per_reviewer,
 )
+from reviews.selectors import reassignment_reviewer
 from reviews.services.workbench import export_record, internal_note_add, tasks_act
 
 BULK_ACTIONS = {"claim", "release", "reassign"}
@@ -58,16 +57,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
         return _back(request, "reviews:queue")
     reviewer = None
     if action == "reassign":
-        reviewer_pk = request.POST.get("reviewer", "")
-        reviewer = (
-            staff_reviewers().filter(pk=reviewer_pk).first() if reviewer_pk.isdigit() else None
-        )
+        reviewer = reassignment_reviewer(request.POST.get("reviewer", ""))
         if reviewer is None:
             messages.error(request, _("Choose the reviewer to hand the reviews to."))
             return _back(request, "reviews:queue")
-    tasks = list(
-        Task.objects.filter(pk__in=ids, flow_task__in=list(REVIEW_NODES.values())).order_by("pk")
-    )
+    tasks = review_tasks(ids)
     outcome = tasks_act(tasks=tasks, user=user, action=action, reviewer=reviewer)
     if outcome.done:
         messages.success(

@@ -5,7 +5,7 @@ Every check records a ``ScreeningResult`` with its evidence. A check that could 
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,16 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from onboarding import notifications
 from onboarding.exceptions import NotAllowed, OnboardingError
-from onboarding.models import Application, ApplicationEvent, ApplicationStep, CareTeamMember
+from onboarding.models import Application, ApplicationEvent, CareTeamMember
 from onboarding.services.events import event_record
+from onboarding.steps import by_kind, definition_screening
 from portal.models import User
 from portal.roles import is_plan_staff
 from screening import tasks
 from screening.identifiers import validate_npi
+from screening.labels import NPI_REGISTRY, adjudication_label, check_label, outcome_label
 from screening.matching import SourceFindings, organization_findings, person_findings
 from screening.models import ExclusionRelease, ExclusionSource, ScreeningResult
 from screening.normalise import normalise_business_name, split_full_name
@@ -46,49 +47,6 @@ class Check:
     release: ExclusionRelease | None = None
     matched_line: int | None = None
     matched_row: str = ""
-
-
-NPI_REGISTRY = "npi_registry"
-CHECK_LABELS = {
-    "npi_format": _lazy("NPI format"),
-    NPI_REGISTRY: _lazy("NPI registry (NPPES)"),
-    "exclusion_leie": _lazy("OIG exclusion list (LEIE)"),
-    "exclusion_sam": _lazy("SAM.gov exclusion list"),
-    "exclusion_medi_cal": _lazy("Medi-Cal Suspended and Ineligible Provider List"),
-}
-
-
-def check_label(check_name: str) -> str:
-    """The name reviewers know a check by (the stored id when a check is no longer known)."""
-    return str(CHECK_LABELS.get(check_name, check_name))
-
-
-def outcome_label(result: ScreeningResult) -> str:
-    """What a result found, in words: the registry's "match" is a name that differs."""
-    if result.check_name == NPI_REGISTRY and result.is_match:
-        return _("Name mismatch")
-    return str(result.get_outcome_display())
-
-
-def adjudication_choices(result: ScreeningResult) -> list[tuple[str, str]]:
-    """The two findings a reviewer can record on a match, worded for what the check found:
-    an NPI registered under another name is not an "excluded party"."""
-    if result.check_name == NPI_REGISTRY:
-        return [
-            (
-                ScreeningResult.Adjudication.CONFIRMED,
-                _("Confirmed: the NPI belongs to a different organization"),
-            ),
-            (
-                ScreeningResult.Adjudication.DISMISSED,
-                _("Dismissed: the same organization, registered under another name"),
-            ),
-        ]
-    return [(value, str(label)) for value, label in ScreeningResult.Adjudication.choices]
-
-
-def adjudication_label(result: ScreeningResult) -> str:
-    return dict(adjudication_choices(result)).get(result.adjudication, result.adjudication)
 
 
 def state_of(address: str) -> str:
@@ -204,11 +162,7 @@ def _store(
         (r.check_name, r.matched_row or r.evidence): r for r in earlier if r.is_match
     }
     earlier.update(is_current=False)
-    revision = application.step(
-        ApplicationStep.Kind.ENTITY
-        if subject_kind == SubjectKind.ORGANIZATION
-        else ApplicationStep.Kind.ATTESTATIONS
-    ).revision
+    revision = application.step(definition_screening(subject_kind).kind).revision
     results = []
     for check in checks:
         result = ScreeningResult(
@@ -408,80 +362,8 @@ def rescreen_active_providers() -> RescreenSummary:
     return RescreenSummary(count, alerts)
 
 
-STAGE_SUBJECTS = {
-    ApplicationStep.Kind.ENTITY: SubjectKind.ORGANIZATION,
-    ApplicationStep.Kind.ATTESTATIONS: SubjectKind.PERSON,
-}
-
-
-def screening_blockers(application: Application, stage: str) -> list[str]:
-    """Why the step of ``stage`` cannot be approved yet, as far as screening goes."""
-    subject_kind = (
-        STAGE_SUBJECTS.get(ApplicationStep.Kind(stage)) if stage in STAGE_SUBJECTS else None
-    )
-    if subject_kind is None:
-        return []
-    current = list(application.screening_results.filter(is_current=True, subject_kind=subject_kind))
-    if subject_kind == SubjectKind.ORGANIZATION and not current:
-        return [_("The organization has not been screened yet. Run screening.")]
-    problems = []
-    for result in current:
-        values = {"check": check_label(result.check_name), "subject": result.subject}
-        if result.outcome == Outcome.ERROR:
-            problems.append(
-                _(
-                    "The %(check)s check for %(subject)s could not be completed, and an error "
-                    "is never a pass: %(why)s"
-                )
-                % {**values, "why": result.evidence}
-            )
-        elif result.needs_adjudication and result.check_name == NPI_REGISTRY:
-            problems.append(
-                _(
-                    "The %(check)s lists the NPI of %(subject)s under another name: confirm or "
-                    "dismiss the name mismatch."
-                )
-                % values
-            )
-        elif result.needs_adjudication:
-            problems.append(
-                _("Confirm or dismiss the potential match on the %(check)s for %(subject)s.")
-                % values
-            )
-        elif result.is_confirmed and result.check_name == NPI_REGISTRY:
-            problems.append(
-                _(
-                    "The NPI of %(subject)s belongs to a different organization: return the "
-                    "step so the applicant corrects it, or deny the application."
-                )
-                % values
-            )
-        elif result.is_confirmed:
-            problems.append(
-                _(
-                    "%(check)s: %(subject)s is a confirmed match: deny the application and give "
-                    "the reason."
-                )
-                % values
-            )
-    return problems
-
-
-def confirmed_match_reason(application: Application) -> str:
-    """The denial reason a confirmed exclusion match calls for ('' when there is none).
-
-    A confirmed NPI name mismatch is not an exclusion and calls for no denial of its own.
-    """
-    confirmed = [
-        r
-        for r in application.screening_results.filter(is_current=True)
-        if r.is_confirmed and r.check_name != NPI_REGISTRY
-    ]
-    return " ".join(
-        _("%(subject)s is on the %(check)s: %(evidence)s")
-        % {"subject": r.subject, "check": check_label(r.check_name), "evidence": r.evidence}
-        for r in confirmed
-    )
+# The screening subject of each step that has one, as the step definitions name it.
+STAGE_SUBJECTS: Mapping[str, str] = by_kind(lambda definition: definition.screening_subject)
 
 
 @transaction.atomic

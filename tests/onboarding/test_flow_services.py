@@ -16,6 +16,7 @@ from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, ApplicationEvent, ApplicationStep, EntityProfile
 from onboarding.reference import CareTeamRole
 from onboarding.requirements import attestation_problems, data_sharing_problems
+from onboarding.selectors import open_task
 from onboarding.services.applications import application_start, application_withdraw
 from onboarding.services.organizations import organization_create
 from onboarding.services.steps import (
@@ -26,7 +27,6 @@ from onboarding.services.steps import (
     entity_profile_save,
     step_submit,
 )
-from onboarding.services.workflow import open_task
 from portal.models import User
 from reviews.models import Deficiency, ReviewDecision
 from reviews.services.decisions import DeficiencyItem, review_decide, task_claim, task_release

@@ -14,12 +14,9 @@ from onboarding.services.steps import care_team_member_save, step_submit
 from reviews.models import ReviewDecision
 from reviews.services.decisions import review_decide, task_claim
 from screening.models import ExclusionRelease, ScreeningResult
+from screening.selectors import screening_blockers
 from screening.services.exclusion_lists import exclusion_release_import
-from screening.services.results import (
-    screen_care_team,
-    screening_blockers,
-    screening_result_adjudicate,
-)
+from screening.services.results import screen_care_team, screening_result_adjudicate
 from screening.tasks import screen_application_job
 from tests.factories import VALID_NPI, decide, fill_entity_step, review_task
 from tests.screening.files import leie_entity, leie_file, leie_person, sam_file

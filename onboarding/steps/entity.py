@@ -1,0 +1,142 @@
+"""Entity verification: who the organization is, its entity types and the evidence for them."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.utils.translation import gettext as _
+
+from onboarding.exceptions import Problem
+from onboarding.flows import OnboardingFlow
+from onboarding.forms import EntityProfileForm
+from onboarding.models import Application, ApplicationStep
+from onboarding.selectors import (
+    authorized_official_membership,
+    entity_types_with_evidence,
+    evidence_requirements_of,
+    possible_duplicates,
+    uploaded_evidence_ids,
+)
+from onboarding.services.steps import entity_profile_save
+from onboarding.steps.base import StepDefinition
+from portal.models import User
+from reviews.review_items import entity_items
+from screening.identifiers import validate_npi, validate_tin
+from screening.models import ScreeningResult
+
+
+def entity_problems(application: Application) -> list[Problem]:
+    profile = application.entity_profile
+    problems: list[Problem] = []
+    required = {
+        "legal_name": _("Enter the organization's legal name."),
+        "tin": _("Enter the organization's TIN/EIN."),
+        "npi": _("Enter the organization's NPI."),
+        "service_address": _("Enter the service address."),
+        "official_name": _("Enter the authorized official's name."),
+        "official_title": _("Enter the authorized official's title."),
+        "contact_name": _("Enter the primary contact's name."),
+        "contact_email": _("Enter the primary contact's email."),
+    }
+    for field, message in required.items():
+        if not getattr(profile, field):
+            problems.append(Problem(field, message))
+    for field, validator in (("npi", validate_npi), ("tin", validate_tin)):
+        value = getattr(profile, field)
+        if value:
+            try:
+                validator(value)
+            except ValidationError as error:
+                problems.append(Problem(field, error.messages[0]))
+    entity_types = entity_types_with_evidence(application)
+    if not entity_types:
+        problems.append(Problem("entity_types", _("Choose at least one entity type.")))
+    if not profile.counties.exists():
+        problems.append(Problem("counties", _("Choose at least one county you serve.")))
+    if any(t.requires_justification for t in entity_types) and not profile.other_justification:
+        problems.append(
+            Problem("other_justification", _("Explain in writing why your organization qualifies."))
+        )
+    uploaded = uploaded_evidence_ids(application)
+    for entity_type in entity_types:
+        for requirement in entity_type.evidence_requirements.all():
+            if requirement.is_required and requirement.pk not in uploaded:
+                problems.append(
+                    Problem("evidence", _("Upload: %(title)s.") % {"title": requirement.title})
+                )
+    return problems
+
+
+def document_choices(application: Application) -> list[tuple[str, str]]:
+    """The evidence the chosen entity types call for, and anything else that supports them."""
+    choices = [
+        (f"evidence:{r.pk}", f"{r.title}{'' if r.is_required else _(' (optional)')}")
+        for r in evidence_requirements_of(application)
+    ]
+    return [*choices, ("Other supporting document", _("Other supporting document"))]
+
+
+def evidence_checklist(application: Application) -> list[dict[str, Any]]:
+    """Each chosen entity type with its evidence items and whether each is uploaded yet."""
+    uploaded = uploaded_evidence_ids(application)
+    return [
+        {
+            "entity_type": entity_type,
+            "items": [
+                {"requirement": r, "uploaded": r.pk in uploaded}
+                for r in entity_type.evidence_requirements.all()
+            ],
+        }
+        for entity_type in entity_types_with_evidence(application)
+    ]
+
+
+def official_prefill(application: Application) -> dict[str, str]:
+    """The authorized official's name (given at sign-up) and title (given when the organization
+    was set up), for the entity step's answers that are still empty: asked once, not twice."""
+    profile = application.entity_profile
+    official = authorized_official_membership(application.organization)
+    known = {
+        "official_name": official.user.full_name if official else "",
+        "official_title": official.title if official else "",
+    }
+    return {field: value for field, value in known.items() if value and not getattr(profile, field)}
+
+
+def entity_form(application: Application, data: Any = None) -> EntityProfileForm:
+    return EntityProfileForm(
+        data, instance=application.entity_profile, initial=official_prefill(application)
+    )
+
+
+def _save(*, application: Application, user: User, form: BaseForm) -> None:
+    entity_profile_save(application=application, user=user, data=form.cleaned_data)
+
+
+def page_context(application: Application) -> dict[str, Any]:
+    profile = application.entity_profile
+    return {
+        "entity_profile": profile,
+        "evidence_checklist": evidence_checklist(application),
+        # Said without naming the other organization: its name is its own business.
+        "maybe_duplicate": bool(possible_duplicates(application.organization, npi=profile.npi)),
+    }
+
+
+ENTITY = StepDefinition(
+    kind=ApplicationStep.Kind.ENTITY,
+    slug="entity",
+    template_name="onboarding/step_entity.html",
+    summary_template="onboarding/steps/entity_summary.html",
+    main_form=entity_form,
+    save=_save,
+    rules=entity_problems,
+    document_choices=document_choices,
+    page_context=page_context,
+    review_items=entity_items,
+    applicant_node=OnboardingFlow.entity_profile,
+    review_node=OnboardingFlow.review_entity,
+    screening_subject=ScreeningResult.SubjectKind.ORGANIZATION,
+    # The flow's ``screen_entity`` node screens the organization once the step is submitted.
+    screened_by_flow=True,
+)

@@ -3,7 +3,7 @@
     python bench/pages.py --db postgres://postgres@127.0.0.1:5432/ecm_bench7 \
                           --db postgres://postgres@127.0.0.1:5432/ecm_bench7_100k [--requests 30]
 
-Each ``--db`` is a migrated database seeded with ``manage.py seed_scale --applications N`` (this
+Each ``--db`` is a migrated database seeded with ``bench/seed_scale.py --applications N`` (this
 script does not seed; seeding 100,000 takes minutes). For each database a child process serves
 requests in-process through Django's test client (no network, no browser) and counts queries with
 ``CaptureQueriesContext``. Set ``CACHE_URL`` as production does (the Redis on this machine:
@@ -51,7 +51,7 @@ def measure(requests: int) -> dict[str, Any]:
 
     reviewer = User.objects.filter(email__endswith="@reviewers.plan.example").order_by("pk").first()
     if reviewer is None:
-        raise SystemExit("Seed the database first: manage.py seed_scale --applications N")
+        raise SystemExit("Seed the database first: python bench/seed_scale.py --applications N")
     # The benchmark signs the reviewer in as a person does, password then authenticator code, so
     # that staff pages are timed behind the second factor: a fresh password and authenticator
     # are set on this benchmark database's reviewer for that.

@@ -8,10 +8,10 @@ from django.db import connection
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from bench.table_rows import TableRows
 from onboarding.flows import OnboardingFlow
 from onboarding.models import CareTeamMember, Organization
 from onboarding.reference import CareTeamRole
-from portal.table_rows import TableRows
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,12 @@
-"""``seed_scale`` leaves rows the workbench reads as it reads the flow's own."""
+"""``bench/seed_scale.py`` leaves rows the workbench reads as it reads the flow's own."""
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from bench.seeding import seed_scale
 from onboarding.attested_content import signature_state
 from onboarding.models import (
     Application,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_scale_makes_applications_in_every_state_with_their_tasks():
-    call_command("seed_scale", applications=300, batch=120, reviewers=4)
+    seed_scale(applications=300, batch=120, reviewers=4, report=lambda line: None)
 
     assert Application.objects.count() == 300
     statuses = set(Application.objects.values_list("status", flat=True))

@@ -1,14 +1,15 @@
 """Bulk-create realistic applications in every state, with their viewflow processes and tasks.
 
-For measuring the workbench at scale (``bench/pages.py``): rows are written in batches as plain
-tuples (``portal.table_rows``: ``COPY`` on PostgreSQL), never by running the flow, so 100,000
-applications take minutes, not hours. The rows are what the flow would have left behind: one
-process per application, its human tasks in the right statuses (review tasks held by seeded
-reviewers or waiting in the queue), the workbench's ``ReviewWork`` copy with due dates, timeline
-events, decisions and screening results.
+For measuring the workbench at scale (``bench/pages.py``; run it with ``bench/seed_scale.py``):
+rows are written in batches as plain tuples (``bench.table_rows``: ``COPY`` on PostgreSQL), never
+by running the flow, so 100,000 applications take minutes, not hours. The rows are what the flow
+would have left behind: one process per application, its human tasks in the right statuses (review
+tasks held by seeded reviewers or waiting in the queue), the workbench's ``ReviewWork`` copy with
+due dates, timeline events, decisions and screening results.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -16,12 +17,12 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
+from bench.table_rows import TableRows
 from onboarding.attestation_text import ATTESTATION_VERSION
 from onboarding.attested_content import content_sha256, signed_data_sharing
 from onboarding.flows import OnboardingFlow
@@ -54,7 +55,6 @@ from onboarding.reference import (
 from onboarding.services.workflow import STAGE_BY_NODE
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, Role
-from portal.table_rows import TableRows
 from reviews.models import ReviewDecision, ReviewWork
 from reviews.sla import ReviewRound, due_date, holidays
 from screening.models import ScreeningResult
@@ -134,42 +134,48 @@ class Plan:
         return self.first("final_approved")
 
 
-class Command(BaseCommand):
-    help = "Bulk-create N realistic applications in all states, with their processes and tasks."
+def seed_scale(
+    applications: int = 1000,
+    batch: int = 2000,
+    reviewers: int = 20,
+    seed: int = 7,
+    report: Callable[[str], None] = print,
+) -> None:
+    """Adds ``applications`` applications to the database, ``batch`` per transaction."""
+    ScaleSeeder(seed).seed(applications, batch, reviewers, report)
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--applications", type=int, default=1000)
-        parser.add_argument("--batch", type=int, default=2000)
-        parser.add_argument("--reviewers", type=int, default=20)
-        parser.add_argument("--seed", type=int, default=7)
 
-    def handle(self, *args: Any, **options: Any) -> None:
+class ScaleSeeder:
+    def __init__(self, seed: int) -> None:
         # Repeatable made-up data, not secrets.
-        self.random = random.Random(options["seed"])  # noqa: S311
+        self.random = random.Random(seed)
+
+    def seed(
+        self, total: int, batch: int, reviewer_count: int, report: Callable[[str], None]
+    ) -> None:
         self.now = timezone.now()
         self.closed = holidays()
         self.entity_types = list(EntityType.objects.values_list("pk", flat=True))
-        reviewers, managers = self.staff(options["reviewers"])
+        reviewers, managers = self.staff(reviewer_count)
         self.reviewers = [user.pk for user in reviewers]
         self.managers = [user.pk for user in managers]
         self.rows = TableRows(connection)
         self.password = make_password(None)
         self.scenarios = [name for name, weight in SCENARIOS for _ in range(weight)]
-        total = options["applications"]
         start = User.objects.count()
         made = 0
         while made < total:
-            size = min(options["batch"], total - made)
+            size = min(batch, total - made)
             with transaction.atomic():
                 self.batch(start + made, size)
             made += size
-            self.stdout.write(f"{made} / {total} applications")
+            report(f"{made} / {total} applications")
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses a handful of rows where there are
             # thousands (the review queue took 75 ms instead of 2 until autovacuum caught up).
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        self.stdout.write(self.style.SUCCESS(f"Seeded {total} applications."))
+        report(f"Seeded {total} applications.")
 
     def staff(self, count: int) -> tuple[list[User], list[User]]:
         """Reviewers and network managers, made once and reused by later runs."""

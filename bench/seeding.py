@@ -44,6 +44,7 @@ from onboarding.models import (
     PopulationServed,
     ServiceCounty,
 )
+from onboarding.nodes import stage_of_node
 from onboarding.reference import (
     AgreementKind,
     CareTeamRole,
@@ -52,7 +53,6 @@ from onboarding.reference import (
     PopulationOfFocus,
     QualificationCriterion,
 )
-from onboarding.services.workflow import STAGE_BY_NODE
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, Role
 from reviews.models import ReviewDecision, ReviewWork
@@ -686,7 +686,7 @@ class ScaleSeeder:
         rounds: dict[tuple[int, str], list[ReviewRound]] = {}
         work = []
         for task, (plan, _process, spec) in zip(tasks, specs, strict=True):
-            stage = STAGE_BY_NODE.get(spec["node"])
+            stage = stage_of_node(spec["node"])
             if stage is None:
                 continue
             history = rounds.setdefault((plan.application, stage), [])

@@ -7,10 +7,10 @@ from documents.models import PacketDelivery
 from onboarding import notifications
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application, ApplicationEvent
+from onboarding.nodes import ACKNOWLEDGE_NODE
 from onboarding.selectors import open_task
 from onboarding.services.access import require_member
 from onboarding.services.events import event_record
-from onboarding.services.workflow import ACKNOWLEDGE_NODE
 from onboarding.transitions import Change, complete, transition
 from portal.models import User
 

@@ -20,7 +20,7 @@ from onboarding.models import (
     PopulationCapacity,
     PopulationServed,
 )
-from onboarding.services.workflow import OPEN_STATUSES, REVIEW_NODES
+from onboarding.nodes import OPEN_STATUSES, review_nodes
 from portal.models import User
 from portal.rows_in_query import with_rows_in_query
 from reviews.models import Deficiency
@@ -120,13 +120,15 @@ def open_deficiencies(application: Application) -> dict[str, list[Deficiency]]:
 
 
 def review_task(pk: int) -> Task:
-    return get_object_or_404(Task.objects.filter(flow_task__in=list(REVIEW_NODES.values())), pk=pk)
+    return get_object_or_404(
+        Task.objects.filter(flow_task__in=list(review_nodes().values())), pk=pk
+    )
 
 
 def review_tasks(pks: list[int]) -> list[Task]:
     """The review tasks among ``pks`` (ids of any other task are left out), in id order."""
     return list(
-        Task.objects.filter(pk__in=pks, flow_task__in=list(REVIEW_NODES.values())).order_by("pk")
+        Task.objects.filter(pk__in=pks, flow_task__in=list(review_nodes().values())).order_by("pk")
     )
 
 
@@ -145,7 +147,7 @@ def review_is_claimed(application: Application) -> bool:
     """True while a reviewer holds one of the application's review tasks."""
     return Task.objects.filter(
         process_id=application.process.pk,
-        flow_task__in=list(REVIEW_NODES.values()),
+        flow_task__in=list(review_nodes().values()),
         status=STATUS.ASSIGNED,
     ).exists()
 

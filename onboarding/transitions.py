@@ -30,8 +30,8 @@ from viewflow.workflow.models import Task
 from onboarding.exceptions import TaskUnavailable
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, ApplicationStep
+from onboarding.nodes import OPEN_STATUSES
 from onboarding.selectors import review_is_claimed
-from onboarding.services.workflow import OPEN_STATUSES
 from reviews.services.review_work import review_work_refresh
 
 T = TypeVar("T")

@@ -1,9 +1,9 @@
 """The applicant step kinds, each one definition (``StepDefinition``), registered here only.
 
 Views, rules, reviews, screening and templates ask a step's definition (``definition_of``,
-``definition_for_slug``, ``definition_screening``) instead of branching on its kind. Adding a
-kind is its ``ApplicationStep.Kind`` value, its module here (beside ``entity.py``), its line in
-``step_definitions`` and its nodes in ``onboarding/flows.py``.
+``definition_for_slug``, ``definition_screening``) instead of branching on its kind. Adding a kind
+is its ``ApplicationStep.Kind`` and ``ReviewDecision.Stage`` values, its module here (beside
+``entity.py``), its line in ``step_definitions`` and its nodes in ``onboarding/flows.py``.
 
 The definitions are read on first use, not when this package is imported: they name forms,
 save services, rules and the flow's nodes, and those modules import the lookups below. So any

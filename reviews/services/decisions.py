@@ -12,9 +12,9 @@ from documents.selectors import current_welcome_packet
 from onboarding import notifications
 from onboarding.exceptions import NotAllowed, OnboardingError, TaskUnavailable
 from onboarding.models import Application, ApplicationEvent, ApplicationStep
+from onboarding.nodes import review_nodes, stage_of
 from onboarding.selectors import is_or_was_member
 from onboarding.services.events import event_record
-from onboarding.services.workflow import REVIEW_NODES, stage_of
 from onboarding.transitions import Change, application_of, complete, transition
 from portal.models import User
 from reviews.models import AcceptedItem, Deficiency, ReviewDecision
@@ -71,7 +71,7 @@ def separation_of_duties_check(task: Task, user: User) -> None:
 
 def task_claim(*, task: Task, user: User) -> Task:
     """Take a review task from the queue so that it is yours to decide."""
-    if task.flow_task not in REVIEW_NODES.values():
+    if task.flow_task not in review_nodes().values():
         raise NotAllowed(_("This is not a review task."))
     separation_of_duties_check(task, user)
 

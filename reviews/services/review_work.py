@@ -5,7 +5,7 @@ from collections import defaultdict
 from viewflow.workflow.models import Task
 
 from onboarding.models import Application
-from onboarding.services.workflow import OPEN_STATUSES, REVIEW_NODES, STAGE_BY_NODE
+from onboarding.nodes import OPEN_STATUSES, review_nodes, stage_of
 from reviews.models import ReviewWork
 from reviews.sla import ReviewRound, due_date, holidays
 
@@ -19,14 +19,14 @@ def review_work_refresh(application: Application) -> list[ReviewWork]:
     """
     tasks = list(
         Task.objects.filter(
-            process_id=application.process.pk, flow_task__in=list(REVIEW_NODES.values())
+            process_id=application.process.pk, flow_task__in=list(review_nodes().values())
         ).order_by("created", "pk")
     )
     closed = holidays()
     rounds: dict[str, list[ReviewRound]] = defaultdict(list)
     rows = []
     for task in tasks:
-        stage = STAGE_BY_NODE[task.flow_task]
+        stage = stage_of(task)
         is_open = task.status in OPEN_STATUSES
         rounds[stage].append(ReviewRound(task.created, task.finished))
         rows.append(

@@ -9,8 +9,8 @@ from viewflow.workflow.status import STATUS
 
 from onboarding.exceptions import NotAllowed, OnboardingError, TaskUnavailable
 from onboarding.models import Application, ApplicationEvent
+from onboarding.nodes import review_nodes
 from onboarding.services.events import event_record
-from onboarding.services.workflow import REVIEW_NODES
 from onboarding.transitions import Change, application_of, transition
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
@@ -27,7 +27,7 @@ def task_reassign(*, task: Task, user: User, reviewer: User) -> Task:
     """A network manager hands a review task (claimed or not) to another reviewer."""
     if not is_network_manager(user):
         raise NotAllowed(_("Only network managers can reassign reviews."))
-    if task.flow_task not in REVIEW_NODES.values():
+    if task.flow_task not in review_nodes().values():
         raise NotAllowed(_("This is not a review task."))
     separation_of_duties_check(task, reviewer)
 

@@ -15,6 +15,7 @@ from onboarding.attestation_forms import ItemReviewForm
 from onboarding.attested_content import signature_state
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application, ApplicationStep
+from onboarding.nodes import stage_of
 from onboarding.progress import progress_of
 from onboarding.reference import ReviewReasonCode
 from onboarding.selectors import (
@@ -24,7 +25,6 @@ from onboarding.selectors import (
     possible_duplicates,
     review_task,
 )
-from onboarding.services.workflow import stage_of
 from onboarding.summaries import attestation_context
 from portal.decorators import staff_required
 from portal.models import User

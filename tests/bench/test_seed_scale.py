@@ -16,8 +16,8 @@ from onboarding.models import (
     DataSharingProfile,
     OnboardingProcess,
 )
+from onboarding.nodes import review_nodes
 from onboarding.reference import PartnerKind
-from onboarding.services.workflow import REVIEW_NODES
 from portal.models import User
 from reviews.models import ReviewWork
 from tests.factories import enroll_totp
@@ -47,7 +47,7 @@ def test_seed_scale_makes_applications_in_every_state_with_their_tasks():
     assert profile is not None
     assert signature_state(profile.application, ApplicationStep.Kind.DATA_SHARING)["matches"]
     open_reviews = Task.objects.filter(
-        flow_task__in=list(REVIEW_NODES.values()), status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        flow_task__in=list(review_nodes().values()), status__in=[STATUS.NEW, STATUS.ASSIGNED]
     )
     assert set(open_reviews.values_list("pk", flat=True)) == set(
         ReviewWork.objects.filter(is_open=True).values_list("task_id", flat=True)

@@ -2,8 +2,10 @@ import csv
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +32,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def admin_sign_in(request: HttpRequest) -> HttpResponse:
     """The admin site's own sign-in is replaced by the portal's, which asks staff for their
-    authenticator code and locks an address after repeated wrong passwords."""
+    authenticator code and locks an address after repeated wrong passwords.
+
+    Someone already signed in has no business here: with admin access they go to the admin
+    site; without it they are refused, since the portal's sign-in would only send them back to
+    the admin site, which would send them here again."""
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect("admin:index")
+        raise PermissionDenied
     return redirect_to_login(request.GET.get("next") or "/admin/", settings.LOGIN_URL)
 
 

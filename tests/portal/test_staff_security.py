@@ -154,6 +154,17 @@ def test_the_admin_sign_in_is_the_portal_sign_in_with_its_second_factor(client):
     assert client.get("/admin/").status_code == 200
 
 
+def test_a_signed_in_reviewer_without_admin_access_is_refused_the_admin_site_not_looped(client):
+    reviewer = UserFactory(full_name="Rita Reviewer")
+    reviewer.groups.add(Group.objects.get(name="reviewer"))
+    client.force_login(reviewer)
+
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 403
+    assert [url for url, _status in response.redirect_chain] == ["/admin/login/?next=/admin/"]
+
+
 def test_admin_sign_in_locks_the_address_after_repeated_wrong_passwords(client):
     admin, _secret = plan_admin_with_authenticator()
     for _ in range(15):

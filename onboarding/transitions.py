@@ -103,7 +103,9 @@ def _locked(application: Application, task: Task | None) -> Iterator[Activation 
                         _("This step has already been completed by someone else.")
                     )
                 yield activation
-    except (FlowLockFailed, FlowRuntimeError) as error:
+    except FlowLockFailed as error:  # viewflow's lock, after its retries
+        raise TaskUnavailable(BUSY_MESSAGE) from error
+    except FlowRuntimeError as error:  # withdrawing while another request has a task started
         raise TaskUnavailable(BUSY_MESSAGE) from error
 
 

@@ -22,7 +22,6 @@ from onboarding.models import (
 )
 from onboarding.nodes import OPEN_STATUSES, review_nodes
 from portal.models import User
-from portal.rows_in_query import with_rows_in_query
 from reviews.models import Deficiency
 
 
@@ -93,8 +92,9 @@ def _record_for_staff() -> QuerySet[Application]:
     record = Application.objects.select_related(
         "organization", "entity_profile", "data_sharing", "capability_attestation"
     )
-    return with_rows_in_query(record, *RECORD_LISTS).prefetch_related(
-        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by"))
+    return record.prefetch_related(
+        *RECORD_LISTS,
+        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
     )
 
 

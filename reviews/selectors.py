@@ -4,7 +4,6 @@ from django.db.models import QuerySet
 
 from onboarding.models import Application
 from portal.models import User
-from portal.rows_in_query import with_rows_in_query
 from reviews.models import InternalNote, ReviewDecision, ReviewWork
 from reviews.queues import staff_reviewers
 
@@ -29,8 +28,8 @@ def decisions_of(application: Application) -> list[ReviewDecision]:
     """Every decision on the application, newest first, with who made it and, read once for
     all of them, the items each returned and accepted."""
     return list(
-        with_rows_in_query(
-            application.decisions.select_related("reviewer"), "deficiencies", "accepted_items"
+        application.decisions.select_related("reviewer").prefetch_related(
+            "deficiencies", "accepted_items"
         )
     )
 

@@ -83,8 +83,10 @@ def test_application_page_query_count_does_not_grow_with_history(
     queries = len(before)  # read now: the next request empties Django's query log
     assert response.status_code == 200
     # The signed-in user and their permissions (and the session, where it is not cached), the
-    # application with its short lists, then the longer histories one query each.
-    assert queries <= 15
+    # application with its one-to-one records, then each list of the record and each history one
+    # query each (prefetch_related: reading the short lists inside the application's own query
+    # saved 10 of them but not enough time to keep; see docs/architecture.md).
+    assert queries <= 22
     for n in range(3):
         client.post(reverse("reviews:note_add", args=[application.pk]), {"body": f"n{n}"})
     with django_assert_num_queries(queries):
@@ -139,7 +141,7 @@ def complete_record(application: Application, official, reviewer) -> Application
     return Application.objects.get(pk=application.pk)
 
 
-def test_a_complete_record_is_one_screen_in_at_most_fifteen_queries(
+def test_a_complete_record_is_one_screen_in_at_most_twenty_five_queries(
     application, authorized_official, reviewer, reviewer2, django_assert_num_queries
 ):
     application = complete_record(application, authorized_official, reviewer)
@@ -154,7 +156,7 @@ def test_a_complete_record_is_one_screen_in_at_most_fifteen_queries(
     for shown in ("Harbor Housing", "mou.pdf", "Casey Clinician", "Pat Privacy"):
         assert shown in html, shown
     assert response.context["decisions"][0].accepted_items.all()
-    assert queries <= 15, "\n".join(query["sql"][:120] for query in read.captured_queries)
+    assert queries <= 25, "\n".join(query["sql"][:120] for query in read.captured_queries)
     for n in range(3):
         client.post(reverse("reviews:note_add", args=[application.pk]), {"body": f"n{n}"})
     with django_assert_num_queries(queries):

@@ -13,6 +13,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('onboarding', '0016_models_move_to_their_apps'),
+        ('contenttypes', '0002_remove_content_type_name'),  # the content types move here
+        ('auth', '0012_alter_user_first_name_max_length'),  # with their permissions
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,7 +1,10 @@
 """Scoped reads. Applicants reach an application only through their own organization's queryset."""
 
+from datetime import timedelta
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -23,6 +26,9 @@ from onboarding.models import (
 from onboarding.nodes import OPEN_STATUSES, review_nodes
 from portal.models import User
 from reviews.models import Deficiency
+
+# The team page keeps showing an expired invitation this long, marked as expired.
+INVITATION_SHOWN_EXPIRED_DAYS = 30
 
 
 def organization_of(user: User) -> Organization | None:
@@ -162,9 +168,25 @@ def team_member(organization: Organization, pk: int) -> Membership:
     return get_object_or_404(organization.memberships.select_related("user"), pk=pk)
 
 
+def open_invitations(organization: Organization) -> QuerySet[Invitation]:
+    """Invitations whose link still works: not accepted, withdrawn or expired."""
+    return organization.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
 def pending_invitations(organization: Organization) -> QuerySet[Invitation]:
-    """The organization's invitations nobody has accepted yet."""
-    return organization.invitations.filter(accepted_at__isnull=True)
+    """What the team page lists: invitations nobody accepted or withdrew, the expired ones of
+    the last INVITATION_SHOWN_EXPIRED_DAYS too, so the official sees they must invite again."""
+    since = timezone.now() - timedelta(days=INVITATION_SHOWN_EXPIRED_DAYS)
+    return organization.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=since
+    )
+
+
+def invitation_of(organization: Organization, pk: int) -> Invitation:
+    """One of the organization's invitations; a 404 for anyone else's."""
+    return get_object_or_404(organization.invitations.select_related("organization"), pk=pk)
 
 
 def invitation_by_token(token: str) -> Invitation:

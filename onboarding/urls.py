@@ -14,6 +14,11 @@ urlpatterns = [
         applicant.membership_remove_view,
         name="membership_remove",
     ),
+    path(
+        "organization/invitations/<int:pk>/withdraw/",
+        applicant.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
     path("invitations/<str:token>/", applicant.invitation_accept_view, name="invitation_accept"),
     path("applications/new/", applicant.application_start_view, name="application_start"),
     path("applications/<int:pk>/", applicant.application_detail, name="application_detail"),

@@ -86,6 +86,7 @@ class AuditEvent(models.Model):
         ORGANIZATION_CREATED = "organization_created", _("Organization created")
         INVITATION_SENT = "invitation_sent", _("Invitation sent")
         INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        INVITATION_REVOKED = "invitation_revoked", _("Invitation withdrawn")
         MEMBERSHIP_REMOVED = "membership_removed", _("Member removed")
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)

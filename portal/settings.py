@@ -169,6 +169,8 @@ MFA_TOTP_INSECURE_BYPASS_CODE = (
     (env.str("DEMO_TOTP_BYPASS_CODE", default="") or None) if DEBUG else None
 )
 STAFF_IDLE_TIMEOUT_SECONDS = env.int("STAFF_IDLE_TIMEOUT_SECONDS", default=15 * 60)
+# How long an emailed invitation to join an organization can be accepted.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 
 LANGUAGE_CODE = "en-us"

@@ -52,6 +52,7 @@ MATRIX: dict[str, Row] = {
     "onboarding:team": Row("get", "", (LOGIN, 200, 200, 302, 302, 302)),
     "onboarding:membership_remove": Row("get", "membership", (LOGIN, 200, 404, 404, 404, 404)),
     "onboarding:invitation_accept": Row("get", "token", (LOGIN, 200, 200, 200, 200, 200)),
+    "onboarding:invitation_revoke": Row("post", "invitation", (LOGIN, 302, 404, 404, 404, 404)),
     "onboarding:application_start": Row("get", "", (LOGIN, 405, 405, 405, 405, 405)),
     "onboarding:application_detail": Row("get", "app", (LOGIN, 200, 404, 404, 404, 404)),
     "onboarding:application_withdraw": Row("get", "app", (LOGIN, 200, 404, 404, 404, 404)),
@@ -174,6 +175,7 @@ def world(settings: Any) -> dict[str, Any]:
         "item": item.pk,
         "delivery": packet_deliver(application=application).pk,
         "token": invitation.token,
+        "invitation": invitation.pk,
         "membership": MembershipFactory.create(
             organization=organization, role=Membership.Role.PREPARER
         ).pk,

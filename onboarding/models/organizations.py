@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -94,8 +96,14 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when it is sent, from INVITATION_VALID_DAYS: a link in an old email stops working.
+    expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
@@ -106,5 +114,33 @@ class Invitation(models.Model):
         return f"{self.email} → {self.organization}"
 
     @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
     def is_open(self) -> bool:
-        return self.accepted_at is None
+        """Whether the link still lets the invited person join."""
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+    @property
+    def closed_reason(self) -> str:
+        """Why the link no longer works, said to the person who opens it ("" while it does)."""
+        if self.accepted_at is not None:
+            return str(_("This invitation has already been used."))
+        if self.revoked_at is not None:
+            return str(
+                _("%(org)s withdrew this invitation. Ask its authorized official for a new one.")
+                % {"org": self.organization}
+            )
+        if self.is_expired:
+            return str(
+                _(
+                    "This invitation expired on %(date)s. Ask the authorized official of "
+                    "%(org)s to send a new one."
+                )
+                % {
+                    "date": date_format(timezone.localtime(self.expires_at)),
+                    "org": self.organization,
+                }
+            )
+        return ""

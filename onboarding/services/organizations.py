@@ -1,5 +1,8 @@
 """Creating organizations and bringing their people in, and letting them go."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,6 +10,7 @@ from django.utils.translation import gettext as _
 from onboarding import notifications
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.models import Invitation, Membership, Organization
+from onboarding.selectors import open_invitations
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 from portal.roles import is_staff_member
@@ -69,9 +73,14 @@ def invitation_create(*, organization: Organization, invited_by: User, email: st
     email = email.strip().lower()
     if organization.memberships.filter(user__email__iexact=email).exists():
         raise OnboardingError(_("That person is already on your team."))
-    if organization.invitations.filter(email__iexact=email, accepted_at__isnull=True).exists():
+    if open_invitations(organization).filter(email__iexact=email).exists():
         raise OnboardingError(_("An invitation to that address is already waiting to be accepted."))
-    invitation = Invitation(organization=organization, email=email, invited_by=invited_by)
+    invitation = Invitation(
+        organization=organization,
+        email=email,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
     invitation.full_clean()
     invitation.save()
     existing = User.objects.filter(email__iexact=email).select_related("membership").first()
@@ -95,7 +104,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Join the inviting organization as a preparer."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
-        raise OnboardingError(_("This invitation has already been used."))
+        raise OnboardingError(invitation.closed_reason)
     if invitation.email.lower() != user.email.lower():
         raise NotAllowed(
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
@@ -120,6 +129,34 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         summary=f"{user.email} joined {invitation.organization.legal_name} as a preparer",
     )
     return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, revoked_by: User) -> Invitation:
+    """The authorized official withdraws an invitation nobody has accepted: its link stops
+    working. The invited person is not emailed; opening the link tells them."""
+    organization = invitation.organization
+    _official_of(
+        organization, revoked_by, _("Only the authorized official can withdraw invitations.")
+    )
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise OnboardingError(
+            _("%(email)s has already joined. Remove them from the team instead.")
+            % {"email": invitation.email}
+        )
+    if invitation.revoked_at is not None:
+        raise OnboardingError(_("This invitation has already been withdrawn."))
+    invitation.revoked_at = timezone.now()
+    invitation.revoked_by = revoked_by
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        action=AuditEvent.Action.INVITATION_REVOKED,
+        actor=revoked_by,
+        target=invitation,
+        summary=f"Invitation to {invitation.email} for {organization.legal_name} withdrawn",
+    )
+    return invitation
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from onboarding.selectors import (
     application_for_applicant,
     applications_of,
     invitation_by_token,
+    invitation_of,
     open_deficiencies,
     pending_invitations,
     possible_duplicates,
@@ -28,6 +29,7 @@ from onboarding.services.applications import application_start, application_with
 from onboarding.services.organizations import (
     invitation_accept,
     invitation_create,
+    invitation_revoke,
     membership_remove,
     organization_create,
 )
@@ -153,6 +155,27 @@ def membership_remove_view(request: HttpRequest, member_pk: int) -> HttpResponse
     return render(
         request, "onboarding/membership_remove.html", {"member": member, "membership": membership}
     )
+
+
+@login_required
+@require_POST
+def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The authorized official withdraws an invitation that is still waiting."""
+    membership = getattr(request.user, "membership", None)
+    if membership is None:
+        raise Http404
+    invitation = invitation_of(membership.organization, pk)
+    try:
+        invitation_revoke(invitation=invitation, revoked_by=request.user)  # type: ignore[arg-type]
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is withdrawn; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("onboarding:team")
 
 
 @login_required

@@ -79,10 +79,6 @@ def due_date(
     return add_business_days(local_day(current.started), allowance(stage) - used, closed)
 
 
-def is_overdue(due_on: date, today: date | None = None) -> bool:
-    return due_on < (today or timezone.localdate())
-
-
 def days_overdue(
     due_on: date, today: date | None = None, closed: frozenset[date] | None = None
 ) -> int:

@@ -46,13 +46,6 @@ def step_definitions() -> tuple[StepDefinition, ...]:
     return (ENTITY, ATTESTATIONS, DATA_SHARING)
 
 
-def __getattr__(name: str) -> tuple[StepDefinition, ...]:
-    # ``STEP_DEFINITIONS`` reads as a constant but is read on first use, like the lookups.
-    if name == "STEP_DEFINITIONS":
-        return step_definitions()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def definition_of(kind: str) -> StepDefinition:
     """The definition of the step kind ``kind`` (an ``ApplicationStep.Kind`` or its value)."""
     for definition in step_definitions():

@@ -216,6 +216,7 @@ ATTESTATIONS = StepDefinition(
     document_choices=document_choices,
     page_context=attestation_context,
     review_items=attestation_items,
+    review_context=attestation_context,
     applicant_node=OnboardingFlow.attestations,
     review_node=OnboardingFlow.review_attestations,
     screening_subject=ScreeningResult.SubjectKind.PERSON,

@@ -43,7 +43,9 @@ class StepDefinition:
     ``main_form(application, data)`` builds the step's answers form (bound when ``data`` is given)
     and ``save`` stores it as a draft; ``rules(application)`` is what must be true before it can
     be submitted; ``document_choices(application)`` is what an uploaded document may be said to
-    be; ``page_context(application)`` is what its page and its summary show besides the form.
+    be; ``page_context(application)`` is what its page and its summary show besides the form;
+    ``review_context(application)`` is what its summary needs on the reviewers' application page,
+    and ``review_extras_template`` what that page shows after the summary (its own section).
     """
 
     kind: ApplicationStep.Kind
@@ -56,12 +58,14 @@ class StepDefinition:
     document_choices: Callable[[Application], list[tuple[str, str]]]
     page_context: Callable[[Application], dict[str, Any]]
     review_items: Callable[[], list[tuple[str, str]]]  # what a reviewer can accept or return
+    review_context: Callable[[Application], dict[str, Any]]
     applicant_node: Any  # the flow's node the applicant completes (viewflow is untyped)
     review_node: Any  # the flow's node a reviewer decides it in
     # The subject whose screening results belong to this step and must be clear to approve it.
     screening_subject: str | None = None
     # Whether the flow screens the subject itself (a node of its own) rather than the submission.
     screened_by_flow: bool = False
+    review_extras_template: str | None = None
     signed: "SignedStep | None" = None  # the record the authorized official signs on submitting
     extra_forms: Callable[[], dict[str, BaseForm]] = _no_forms  # more forms of the page, by name
     actions: Mapping[str, PageAction] = field(default_factory=dict)

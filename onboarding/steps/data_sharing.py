@@ -164,6 +164,14 @@ def page_context(application: Application) -> dict[str, Any]:
     }
 
 
+def review_context(application: Application) -> dict[str, Any]:
+    return {
+        "data_sharing": application.data_sharing,
+        "data_sharing_signature": signature_state(application, ApplicationStep.Kind.DATA_SHARING),
+        "sample_kinds": sample_file_overview(application),
+    }
+
+
 def sample_forms() -> dict[str, BaseForm]:
     return {"sample_form": SampleFileForm(prefix="sample", form_id=STEP_FORM_ID)}
 
@@ -185,6 +193,8 @@ DATA_SHARING = StepDefinition(
     document_choices=document_choices,
     page_context=page_context,
     review_items=data_sharing_items,
+    review_context=review_context,
+    review_extras_template="data_exchange/_sample_checks_section.html",
     applicant_node=OnboardingFlow.data_sharing,
     review_node=OnboardingFlow.review_data_sharing,
     signed=SignedStep(DataSharingProfile, "data_sharing", data_sharing_content),

@@ -123,6 +123,11 @@ def page_context(application: Application) -> dict[str, Any]:
     }
 
 
+def review_context(application: Application) -> dict[str, Any]:
+    # Reviewers see the whole TIN: they match it against the IRS letter and the NPI registry.
+    return {"entity_profile": application.entity_profile, "show_full_tin": True}
+
+
 ENTITY = StepDefinition(
     kind=ApplicationStep.Kind.ENTITY,
     slug="entity",
@@ -134,6 +139,9 @@ ENTITY = StepDefinition(
     document_choices=document_choices,
     page_context=page_context,
     review_items=entity_items,
+    review_context=review_context,
+    # The organization and its people are screened from here on: their results follow the entity.
+    review_extras_template="screening/_review_section.html",
     applicant_node=OnboardingFlow.entity_profile,
     review_node=OnboardingFlow.review_entity,
     screening_subject=ScreeningResult.SubjectKind.ORGANIZATION,

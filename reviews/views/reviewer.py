@@ -9,10 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from data_exchange.selectors import sample_file_overview
 from documents.selectors import latest_delivery
 from onboarding.attestation_forms import ItemReviewForm
-from onboarding.attested_content import signature_state
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application, ApplicationStep
 from onboarding.nodes import stage_of
@@ -25,7 +23,7 @@ from onboarding.selectors import (
     possible_duplicates,
     review_task,
 )
-from onboarding.summaries import attestation_context
+from onboarding.steps import StepDefinition, definition_of, step_definitions
 from portal.decorators import staff_required
 from portal.models import User
 from portal.roles import is_network_manager
@@ -41,7 +39,7 @@ from reviews.queues import (
     staff_reviewers,
     team_review_work,
 )
-from reviews.review_items import attestation_review_forms, deficiency_requirements
+from reviews.review_items import deficiency_requirements
 from reviews.selectors import decisions_of, internal_notes_of, open_review_work, reviewed_steps_of
 from reviews.services.decisions import (
     DeficiencyItem,
@@ -51,7 +49,7 @@ from reviews.services.decisions import (
     task_claim,
     task_release,
 )
-from reviews.submission_diff import attestation_changes
+from reviews.submission_diff import Change
 from screening.selectors import confirmed_match_reason, screening_blockers, screening_results_of
 
 Stage = ReviewDecision.Stage
@@ -177,10 +175,8 @@ def _application_context(application: Application) -> dict[str, Any]:
     return {
         "application": application,
         "progress": progress_of(application),
-        "profile": application.entity_profile,
-        **attestation_context(application),
-        "data_sharing": application.data_sharing,
-        "data_sharing_signature": signature_state(application, ApplicationStep.Kind.DATA_SHARING),
+        "step_definitions": step_definitions(),
+        **_steps_review_context(application),
         "documents": application.documents.all(),  # prefetched with the application
         "screening": [result for result in screening if result.is_current],
         "screening_earlier": sum(not result.is_current for result in screening),
@@ -188,8 +184,22 @@ def _application_context(application: Application) -> dict[str, Any]:
         "deficiencies": _open_deficiencies(application, decisions),
         "events": application_events(application),
         "delivery": latest_delivery(application),
-        "sample_kinds": sample_file_overview(application),
     }
+
+
+def _changes(definition: StepDefinition | None, application: Application) -> list[Change] | None:
+    """What changed since the step was last returned, where its reviewers are shown that."""
+    if definition is None or definition.changes is None:
+        return None
+    return definition.changes(application)
+
+
+def _steps_review_context(application: Application) -> dict[str, Any]:
+    """What the steps' summaries and sections need on the page, as each definition says."""
+    context: dict[str, Any] = {}
+    for definition in step_definitions():
+        context.update(definition.review_context(application))
+    return context
 
 
 def _open_deficiencies(
@@ -279,12 +289,14 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     confirmed = "" if final else confirmed_match_reason(application)
     initial = {"outcome": ReviewDecision.Outcome.DENY, "reason": confirmed} if confirmed else {}
-    by_item = stage == Stage.ATTESTATIONS
+    definition = None if final else definition_of(stage)
+    item_review_forms = definition.item_review_forms if definition else None
+    by_item = item_review_forms is not None
     form = ReviewDecisionForm(data, final=final, by_item=by_item, initial=initial)
     formset = DeficiencyFormSet(
         data, form_kwargs={"requirements": requirements}, prefix="deficiency"
     )
-    item_forms = attestation_review_forms(form.data if data else None) if by_item else []
+    item_forms = item_review_forms(form.data if data else None) if item_review_forms else []
     if request.method == "POST" and form.is_valid() and (final or formset.is_valid()):
         items = (
             []
@@ -348,10 +360,9 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
             "form": form,
             "formset": formset,
             "item_forms": item_forms,
-            "changes": attestation_changes(application) if by_item else None,
+            "changes": _changes(definition, application),
             "is_owner": task.owner_id == user.pk,
             "conflict": final and reviewed_steps_of(application, user),
-            "step_kinds": ApplicationStep.Kind,
             "screening_blockers": [] if final else screening_blockers(application, stage),
         },
     )

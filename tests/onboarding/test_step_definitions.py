@@ -21,8 +21,12 @@ SCANNED = [
     *sorted((ROOT / "onboarding" / "views").glob("*.py")),
     ROOT / "onboarding" / "requirements.py",
     ROOT / "templates" / "includes" / "step_summary.html",
+    *sorted((ROOT / "reviews" / "views").glob("*.py")),
+    *sorted((ROOT / "templates" / "reviews").glob("*.html")),
 ]
-KIND_BRANCH = re.compile(r"Kind\.(ENTITY|ATTESTATIONS|DATA_SHARING)\b|kind == \"")
+KIND_BRANCH = re.compile(
+    r"(Kind|Stage)\.(ENTITY|ATTESTATIONS|DATA_SHARING)\b|(kind|stage) == \"|kind=\""
+)
 
 
 def test_every_step_kind_has_exactly_one_definition():
@@ -75,6 +79,15 @@ def test_each_definitions_forms_and_summary_render(definition, application):
     assert definition.problems(application.step(definition.kind))
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("definition", step_definitions(), ids=lambda d: d.slug)
+def test_each_definitions_review_context_renders_its_summary_and_sections(definition, application):
+    context = {"application": application, **definition.review_context(application)}
+    assert get_template(definition.summary_template).render(context).strip()
+    if definition.review_extras_template:
+        assert get_template(definition.review_extras_template).render(context).strip()
+
+
 @pytest.mark.parametrize("path", SCANNED, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_module_outside_the_definitions_branches_on_a_step_kind(path):
     found = [
@@ -88,4 +101,6 @@ def test_no_module_outside_the_definitions_branches_on_a_step_kind(path):
 def test_the_scan_finds_a_branch_on_a_kind():
     assert KIND_BRANCH.search("if kind == Kind.ENTITY:")
     assert KIND_BRANCH.search('{% if kind == "entity" %}')
+    assert KIND_BRANCH.search("by_item = stage == Stage.ATTESTATIONS")
+    assert KIND_BRANCH.search('{% with kind="entity" %}')
     assert not KIND_BRANCH.search("definition_of(step.kind).problems(step)")

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from onboarding.steps import step_definitions
 from portal.models import AuditEvent
 from reviews.models import InternalNote
 
@@ -54,8 +55,13 @@ def test_application_page_shows_steps_screening_due_date_and_every_event(
     application = submitted_application()
     response = signed_in(reviewer).get(reverse("reviews:application", args=[application.pk]))
     html = response.content.decode()
-    assert "Entity verification" in html
-    assert "Screening" in html
+    for definition in step_definitions():
+        assert f'<h2 class="h5">{definition.title}</h2>' in html
+    tin = application.entity_profile.tin
+    assert tin
+    assert tin in html  # reviewers see the whole TIN
+    assert 'id="screening"' in html
+    assert 'id="sample-checks"' in html
     assert "Open reviews" in html
     assert "due" in html
     for event in application.events.all():

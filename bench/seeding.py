@@ -11,7 +11,7 @@ due dates, timeline events, decisions and screening results.
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from bench.table_rows import TableRows
+from documents.models import Document
 from onboarding.attestation_text import ATTESTATION_VERSION
 from onboarding.attested_content import content_sha256, signed_data_sharing
 from onboarding.flows import OnboardingFlow
@@ -37,6 +38,7 @@ from onboarding.models import (
     DataSharingProfile,
     EntityProfile,
     EntityType,
+    EvidenceRequirement,
     Membership,
     OnboardingProcess,
     Organization,
@@ -156,6 +158,7 @@ class ScaleSeeder:
         self.now = timezone.now()
         self.closed = holidays()
         self.entity_types = list(EntityType.objects.values_list("pk", flat=True))
+        self.clinic_licence = EvidenceRequirement.objects.filter(has_expiry=True).order_by("pk")[0]
         reviewers, managers = self.staff(reviewer_count)
         self.reviewers = [user.pk for user in reviewers]
         self.managers = [user.pk for user in managers]
@@ -523,7 +526,13 @@ class ScaleSeeder:
                 for kind, label in PartnerKind.choices
             ),
         )
-        licence_expires = timezone.localdate() + timedelta(days=400)
+        # Licences run out over the next three years, and some already have: what the daily
+        # credential check (providers/services.py) meets at a real plan.
+        today = timezone.localdate()
+
+        def licence_expires() -> date:
+            return today + timedelta(days=rnd.randrange(-60, 3 * 365))
+
         rows.write(
             CareTeamMember,
             (
@@ -547,13 +556,54 @@ class ScaleSeeder:
                     rnd.choice([Decimal("0.50"), Decimal("1.00")]),
                     "English, Spanish",
                     *(
-                        ("LCSW", "LCS10001", "CA", licence_expires)
+                        ("LCSW", "LCS10001", "CA", licence_expires())
                         if role == CareTeamRole.CLINICAL_CONSULTANT
                         else ("", "", "", None)
                     ),
                 )
                 for plan in plans
                 for role in CARE_TEAM
+            ),
+        )
+        # A third of the providers in the network are also licensed clinics: their CDPH licence is
+        # an evidence document with an expiry date (the row only; no file is stored).
+        clinics = [
+            plan
+            for plan in plans
+            if plan.status in Application.IN_NETWORK_STATUSES and rnd.random() < 1 / 3
+        ]
+        rows.write(
+            Document,
+            (
+                "application_id",
+                "step_kind",
+                "requirement",
+                "evidence_requirement_id",
+                "file",
+                "original_name",
+                "content_type",
+                "size",
+                "sha256",
+                "uploaded_by_id",
+                "uploaded_at",
+                "expires_on",
+            ),
+            (
+                (
+                    plan.application,
+                    Kind.ENTITY,
+                    self.clinic_licence.title,
+                    self.clinic_licence.pk,
+                    f"documents/bench/{plan.application}",
+                    "clinic-licence.pdf",
+                    "application/pdf",
+                    1024,
+                    "0" * 64,
+                    plan.official,
+                    plan.created,
+                    licence_expires(),
+                )
+                for plan in clinics
             ),
         )
         chosen = [rnd.sample(PopulationOfFocus.values, rnd.choice([1, 2, 3])) for _ in plans]

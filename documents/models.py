@@ -49,6 +49,8 @@ class Document(StoredFile):
         help_text=_("The entity-type evidence item this document satisfies, if any."),
     )
     file = models.FileField(upload_to=document_key, max_length=255)
+    # Given for a licence or certification (``EvidenceRequirement.has_expiry``).
+    expires_on = models.DateField(_("expiry date"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,6 +1,7 @@
 """Storing uploads, publishing and delivering welcome packets, and recording downloads."""
 
 import logging
+from datetime import date
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
@@ -24,12 +25,28 @@ from documents.validators import check_upload
 from onboarding import notifications
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application, ApplicationEvent, EvidenceRequirement
+from onboarding.requirements import human_date
 from onboarding.services.access import editable_step
 from onboarding.services.events import event_record
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 
 logger = logging.getLogger(__name__)
+
+
+def _expiry_of(evidence: EvidenceRequirement | None, expires_on: date | None) -> date | None:
+    if evidence is None or not evidence.has_expiry:
+        return None
+    if expires_on is None:
+        raise OnboardingError(
+            _("Enter the expiry date of the %(title)s.") % {"title": evidence.title}
+        )
+    if expires_on <= timezone.localdate():
+        raise OnboardingError(
+            _("This %(title)s expired on %(date)s. Upload the current one.")
+            % {"title": evidence.title, "date": human_date(expires_on)}
+        )
+    return expires_on
 
 
 def document_upload(
@@ -40,9 +57,15 @@ def document_upload(
     upload: UploadedFile,
     requirement: str = "",
     evidence_requirement: EvidenceRequirement | None = None,
+    expires_on: date | None = None,
 ) -> Document:
-    """Check and store a file attached to a step. A refused file leaves nothing behind."""
+    """Check and store a file attached to a step. A refused file leaves nothing behind.
+
+    Evidence that is a licence or certification (``has_expiry``) needs its expiry date, which
+    must still be ahead; other documents keep none.
+    """
     editable_step(application, step_kind, user)
+    expires_on = _expiry_of(evidence_requirement, expires_on)
     try:
         checked = check_upload(upload)
     except ValidationError as error:
@@ -67,6 +90,7 @@ def document_upload(
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        expires_on=expires_on,
     )
     # The storage keeps the type the browser claimed (on S3, as the object's Content-Type):
     # record what the content was recognised as instead.

@@ -239,17 +239,33 @@ class DocumentUploadForm(PortalForm):
             "invalid": _("No file arrived. Please choose the file again."),
         },
     )
+    expires_on = forms.DateField(
+        label=_("Expiry date (licences and certifications)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The date printed on the licence or certificate as its end of validity."),
+        error_messages={"invalid": _("Enter the expiry date as a date, for example 2028-06-30.")},
+    )
 
     def __init__(
         self,
         *args: Any,
         choices: list[tuple[str, str]],
         uploaded: frozenset[str] = frozenset(),
+        expiring: list[str] | None = None,
         **kwargs: Any,
     ) -> None:
         """``uploaded``: the kinds of document already there. The list starts at the first kind
-        still missing, never at one already uploaded; with none missing, at "Choose…"."""
+        still missing, never at one already uploaded; with none missing, at "Choose…".
+        ``expiring``: the names of the kinds that are licences or certifications, which need
+        their expiry date (the field is left out where there are none)."""
         super().__init__(*args, **kwargs)
+        if expiring:
+            self.fields["expires_on"].help_text = _("Needed for: %(kinds)s.") % {
+                "kinds": "; ".join(expiring)
+            }
+        else:
+            del self.fields["expires_on"]
         self.fields["requirement"].widget.choices = [("", _("Choose…")), *choices]
         self.fields["requirement"].initial = next(
             (value for value, _label in choices if value not in uploaded), ""

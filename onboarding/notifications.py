@@ -33,7 +33,8 @@ def organization_recipients(application: Application) -> list[str]:
     return sorted(application.organization.memberships.values_list("user__email", flat=True))
 
 
-def _send(recipients: list[str], template: str, context: dict[str, Any]) -> None:
+def send_email(recipients: list[str], template: str, context: dict[str, Any]) -> None:
+    """Render ``emails/<template>.txt`` and its subject; send them once the transaction commits."""
     if not recipients:
         return
     context = {
@@ -49,7 +50,7 @@ def _send(recipients: list[str], template: str, context: dict[str, Any]) -> None
     transaction.on_commit(lambda: send_notification.delay(recipients, subject, body))
 
 
-def _application_context(application: Application) -> dict[str, Any]:
+def application_context(application: Application) -> dict[str, Any]:
     return {
         "application": application,
         "organization": application.organization,
@@ -59,13 +60,15 @@ def _application_context(application: Application) -> dict[str, Any]:
 
 def invitation_sent(invitation: Invitation) -> None:
     path = reverse("onboarding:invitation_accept", kwargs={"token": invitation.token})
-    _send([invitation.email], "invitation", {"invitation": invitation, "url": absolute_url(path)})
+    send_email(
+        [invitation.email], "invitation", {"invitation": invitation, "url": absolute_url(path)}
+    )
 
 
 def invitation_cannot_be_accepted(invitation: Invitation, *, is_plan_staff: bool) -> None:
     """Tell the invited person, and only them, why they cannot join: the one who invited them
     is not told whether an address belongs to anyone."""
-    _send(
+    send_email(
         [invitation.email],
         "invitation_not_possible",
         {"invitation": invitation, "is_plan_staff": is_plan_staff},
@@ -73,31 +76,31 @@ def invitation_cannot_be_accepted(invitation: Invitation, *, is_plan_staff: bool
 
 
 def step_submitted(application: Application, step: ApplicationStep) -> None:
-    _send(
+    send_email(
         organization_recipients(application),
         "step_submitted",
-        {**_application_context(application), "step": step},
+        {**application_context(application), "step": step},
     )
 
 
 def application_status_changed(
     application: Application, decision: ReviewDecision | None = None
 ) -> None:
-    context = {**_application_context(application), "decision": decision}
+    context = {**application_context(application), "decision": decision}
     if decision is not None:
         context["deficiencies"] = list(decision.deficiencies.all())
-    _send(organization_recipients(application), "status_changed", context)
+    send_email(organization_recipients(application), "status_changed", context)
 
 
 def packet_delivered(
     application: Application, delivery: "PacketDelivery", *, update: bool = False
 ) -> None:
     """The welcome packet on approval, or (``update``) a new version for an active provider."""
-    _send(
+    send_email(
         organization_recipients(application),
         "packet_updated" if update else "packet_delivered",
         {
-            **_application_context(application),
+            **application_context(application),
             "delivery": delivery,
             "url": absolute_url(reverse("documents:packet", kwargs={"pk": delivery.pk})),
         },
@@ -115,10 +118,10 @@ def network_manager_recipients() -> list[str]:
 def exclusion_alert(application: Application, results: list[ScreeningResult]) -> None:
     """Tell the network managers that re-screening found something on a provider."""
     path = reverse("reviews:application", kwargs={"pk": application.pk})
-    _send(
+    send_email(
         network_manager_recipients(),
         "exclusion_alert",
-        {**_application_context(application), "results": results, "url": absolute_url(path)},
+        {**application_context(application), "results": results, "url": absolute_url(path)},
     )
 
 
@@ -134,7 +137,7 @@ class OverdueReview:
 
 def overdue_reviews(reviewer: "User", rows: list[OverdueReview]) -> None:
     """Tell a reviewer which of the reviews they hold are past due."""
-    _send(
+    send_email(
         [reviewer.email],
         "overdue_reviews",
         {
@@ -147,7 +150,7 @@ def overdue_reviews(reviewer: "User", rows: list[OverdueReview]) -> None:
 
 def overdue_escalation(managers: list["User"], rows: list[OverdueReview]) -> None:
     """Tell the network managers which reviews are far past due, held or not."""
-    _send(
+    send_email(
         [manager.email for manager in managers],
         "overdue_escalation",
         {

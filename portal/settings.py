@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "data_exchange",
     "reviews",
     "documents",
+    "providers",
 ]
 
 MIDDLEWARE = [
@@ -278,12 +279,16 @@ NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Celery beat, plan time: monthly re-screening of active providers against the exclusion lists
-# (42 CFR 455.436) and the overdue-review reminders every weekday morning.
+# (42 CFR 455.436), the daily credential check and the overdue-review reminders every weekday.
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "rescreen-active-providers": {
         "task": "screening.tasks.rescreen_active_providers",
         "schedule": crontab(minute=0, hour=6, day_of_month=2),
+    },
+    "credential-check": {
+        "task": "providers.tasks.check_credentials",
+        "schedule": crontab(hour=6, minute=30),
     },
     "overdue-review-reminders": {
         "task": "reviews.tasks.send_overdue_reminders",
@@ -351,6 +356,11 @@ REVIEW_HOLIDAYS = env.list(
 )
 # Overdue reviews are escalated to network managers this many business days past their due date.
 REVIEW_ESCALATION_BUSINESS_DAYS = env.int("REVIEW_ESCALATION_BUSINESS_DAYS", default=3)
+# The daily credential check tells a provider this many days before a care-team licence expires
+# (a design choice: the rule is a monthly review, see shared/reference/lifecycle.md §2).
+CREDENTIAL_NOTICE_DAYS = [
+    int(days) for days in env.list("CREDENTIAL_NOTICE_DAYS", default=["90", "60", "30"])
+]
 PLAN_NAME = env.str("PLAN_NAME", default="L.A. Care Health Plan")
 PLAN_CONTACT_EMAIL = env.str("PLAN_CONTACT_EMAIL", default="ecm-network@plan.example")
 PLAN_CONTACT_PHONE = env.str("PLAN_CONTACT_PHONE", default="")

@@ -10,6 +10,7 @@ from typing import Any, cast
 from django.db.models import Prefetch, QuerySet
 
 from onboarding.models import Application, ApplicationStep, CareTeamMember
+from providers.selectors import has_open_compliance_issue
 from reviews.models import ReviewWork
 
 CHUNK = 2000
@@ -109,6 +110,7 @@ ROSTER_HEADER = [
     "ecm_director",
     "status",
     "effective_date",
+    "compliance",
 ]
 
 
@@ -120,17 +122,19 @@ def roster_applications() -> QuerySet[Application]:
 
 
 def roster_rows(applications: QuerySet[Application]) -> Iterator[list[object]]:
-    applications = applications.select_related(
-        "organization", "entity_profile", "capability_attestation"
-    ).prefetch_related(
-        "entity_profile__entity_types",
-        "entity_profile__counties",
-        "capacities",
-        Prefetch(
-            "care_team",
-            queryset=CareTeamMember.objects.filter(role="ecm_director"),
-            to_attr="directors",
-        ),
+    applications = (
+        applications.annotate(out_of_compliance=has_open_compliance_issue())
+        .select_related("organization", "entity_profile", "capability_attestation")
+        .prefetch_related(
+            "entity_profile__entity_types",
+            "entity_profile__counties",
+            "capacities",
+            Prefetch(
+                "care_team",
+                queryset=CareTeamMember.objects.filter(role="ecm_director"),
+                to_attr="directors",
+            ),
+        )
     )
     for a in applications.iterator(chunk_size=CHUNK):
         profile = a.entity_profile
@@ -156,4 +160,5 @@ def roster_rows(applications: QuerySet[Application]) -> Iterator[list[object]]:
             "; ".join(m.full_name for m in a.directors),
             a.get_status_display(),
             a.effective_date.isoformat() if a.effective_date else "",
+            "out of compliance" if a.out_of_compliance else "in compliance",
         ]

@@ -36,6 +36,7 @@ from onboarding.models.entity import EntityProfile
 from onboarding.reference import County, PopulationOfFocus
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, is_network_manager
+from providers.selectors import has_open_compliance_issue
 from reviews.models import ReviewDecision, ReviewWork
 
 PAGE_SIZE = 25
@@ -92,6 +93,8 @@ class WorkbenchFilterForm(forms.Form):
         label=_("Reviewer"), required=False, queryset=User.objects.none(), empty_label=_("Anyone")
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    # Applications only: a provider whose roster no longer meets the onboarding rules.
+    out_of_compliance = forms.BooleanField(label=_("Out of compliance"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -102,6 +105,8 @@ class WorkbenchFilterForm(forms.Form):
             self.fields["reviewer"].queryset = staff_reviewers()  # type: ignore[attr-defined]
         else:
             del self.fields["reviewer"]
+        if sorts != self.APPLICATION_SORTS:
+            del self.fields["out_of_compliance"]
 
     def filters(self) -> dict[str, Any]:
         """The valid, non-empty filters (an invalid value is ignored rather than failing)."""
@@ -124,7 +129,7 @@ class WorkbenchFilterForm(forms.Form):
             if name == "page":
                 continue
             raw = self.data.get(name, "")
-            if name == "overdue":
+            if isinstance(field, forms.BooleanField):
                 controls.append(
                     {"name": name, "label": field.label, "checkbox": True, "checked": bool(raw)}
                 )
@@ -300,6 +305,8 @@ def applications_filtered(filters: dict[str, Any]) -> QuerySet[Application]:
         applications = applications.filter(
             Exists(open_work.filter(due_on__lt=timezone.localdate()))
         )
+    if filters.get("out_of_compliance"):
+        applications = applications.filter(has_open_compliance_issue())
     applications = applications.filter(_application_matches(filters, "pk"))
     order = APPLICATION_ORDER.get(filters.get("sort", "newest"), APPLICATION_ORDER["newest"])
     return applications.order_by(*order)
@@ -309,6 +316,7 @@ def applications_for_workbench(filters: dict[str, Any]) -> Page:
     """A page of applications with their steps and open reviews, in a fixed number of queries."""
     applications = (
         applications_filtered(filters)
+        .annotate(out_of_compliance=has_open_compliance_issue())
         .select_related("organization")
         .prefetch_related(
             Prefetch("steps", queryset=ApplicationStep.objects.order_by("kind")),

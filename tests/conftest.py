@@ -137,6 +137,9 @@ def reference_data(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("transactional_db")
     import_module("onboarding.migrations.0002_entity_types").seed_entity_types(apps, None)
+    import_module("onboarding.migrations.0018_evidencerequirement_has_expiry").mark_licences(
+        apps, None
+    )
     specifications_seed(FileSpecification, SpecColumn)
     specification_permissions = import_module(
         "onboarding.migrations.0010_data_sharing_specs"

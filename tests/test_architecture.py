@@ -7,7 +7,7 @@ from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("onboarding", "screening", "data_exchange", "reviews", "documents", "portal")
+APPS = ("onboarding", "screening", "data_exchange", "reviews", "documents", "providers", "portal")
 
 
 def module_files(root: Path = ROOT) -> dict[str, Path]:

@@ -26,6 +26,8 @@ class Application(ChoiceLabels):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     CLOSED_STATUSES: ClassVar[set[str]] = {Status.DENIED, Status.WITHDRAWN}
+    # A provider in the plan's network: approved, with or without its packet acknowledged.
+    IN_NETWORK_STATUSES: ClassVar[set[str]] = {Status.APPROVED, Status.ACTIVE}
     DECIDED_STATUSES: ClassVar[set[str]] = {
         Status.APPROVED,
         Status.ACTIVE,

@@ -36,6 +36,14 @@ class EvidenceRequirement(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     is_required = models.BooleanField(default=True)
+    has_expiry = models.BooleanField(
+        _("has an expiry date"),
+        default=False,
+        help_text=_(
+            "A licence or certification: the applicant gives its expiry date on upload, and the "
+            "daily credential check watches it once the provider is in the network."
+        ),
+    )
 
     class Meta:
         ordering = ["entity_type", "-is_required", "title"]

@@ -1,6 +1,7 @@
 """Capability attestations: the seven criteria, partners, care team, populations and capacity,
 signed by the authorized official; the people named are screened when it is submitted."""
 
+from datetime import date
 from typing import Any
 
 from django.forms import BaseForm
@@ -11,7 +12,12 @@ from onboarding.attestation_forms import CriteriaForm
 from onboarding.attested_content import SignedStep, attested_content
 from onboarding.exceptions import Problem
 from onboarding.flows import OnboardingFlow
-from onboarding.models import Application, ApplicationStep, CapabilityAttestation
+from onboarding.models import (
+    Application,
+    ApplicationStep,
+    CapabilityAttestation,
+    CareTeamMember,
+)
 from onboarding.reference import CareTeamRole, County, PartnerKind, QualificationCriterion
 from onboarding.requirements import criterion_evidence_label, criterion_rules, human_date
 from onboarding.services.steps import attestations_save
@@ -25,7 +31,7 @@ from screening.models import ScreeningResult
 
 def attestation_problems(application: Application) -> list[Problem]:
     problems = _criteria_problems(application)
-    problems += _care_team_problems(application)
+    problems += roster_problems(list(application.care_team.all()))
     problems += _capacity_problems(application)
     return problems
 
@@ -82,10 +88,14 @@ def _criteria_problems(application: Application) -> list[Problem]:
     return problems
 
 
-def _care_team_problems(application: Application) -> list[Problem]:
+def roster_problems(team: list[CareTeamMember], today: date | None = None) -> list[Problem]:
+    """The roster rules: one ECM Director, a Lead Care Manager, a licensed Clinical Consultant.
+
+    Checked at submission and, for providers in the network, every day (``providers.services``):
+    a licence that runs out breaks them without anyone touching the record.
+    """
     problems: list[Problem] = []
-    team = list(application.care_team.all())
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     count = {role: sum(1 for m in team if m.role == role) for role in CareTeamRole}
     if count[CareTeamRole.LEAD_CARE_MANAGER] < 1:
         problems.append(Problem("care_team", _("Add at least one Lead Care Manager.")))

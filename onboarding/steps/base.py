@@ -36,6 +36,10 @@ def _no_forms() -> dict[str, BaseForm]:
     return {}
 
 
+def _none_expire(application: Application) -> list[str]:
+    return []
+
+
 @dataclass(frozen=True)
 class StepDefinition:
     """One kind of applicant step: everything views, rules, reviews and templates ask of it.
@@ -68,6 +72,8 @@ class StepDefinition:
     review_extras_template: str | None = None
     signed: "SignedStep | None" = None  # the record the authorized official signs on submitting
     extra_forms: Callable[[], dict[str, BaseForm]] = _no_forms  # more forms of the page, by name
+    # The names of the document kinds that are licences or certifications, asked for an expiry date.
+    expiring_documents: Callable[[Application], list[str]] = _none_expire
     actions: Mapping[str, PageAction] = field(default_factory=dict)
     # Reviewing item by item: one verdict form per item, and what changed since the last round.
     item_review_forms: "Callable[[Any], list[ItemReviewForm]] | None" = None

@@ -1,15 +1,18 @@
 """Entity verification: who the organization is, its entity types and the evidence for them."""
 
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding.exceptions import Problem
 from onboarding.flows import OnboardingFlow
 from onboarding.forms import EntityProfileForm
 from onboarding.models import Application, ApplicationStep
+from onboarding.requirements import human_date
 from onboarding.selectors import (
     authorized_official_membership,
     entity_types_with_evidence,
@@ -23,6 +26,9 @@ from portal.models import User
 from reviews.review_items import entity_items
 from screening.identifiers import validate_npi, validate_tin
 from screening.models import ScreeningResult
+
+if TYPE_CHECKING:  # documents' models import onboarding's: named only in annotations
+    from documents.models import Document
 
 
 def entity_problems(application: Application) -> list[Problem]:
@@ -57,6 +63,7 @@ def entity_problems(application: Application) -> list[Problem]:
         problems.append(
             Problem("other_justification", _("Explain in writing why your organization qualifies."))
         )
+    problems += expired_licence_problems(list(application.documents.all()))
     uploaded = uploaded_evidence_ids(application)
     for entity_type in entity_types:
         for requirement in entity_type.evidence_requirements.all():
@@ -67,6 +74,31 @@ def entity_problems(application: Application) -> list[Problem]:
     return problems
 
 
+def expired_licence_problems(
+    documents: "list[Document]", today: date | None = None
+) -> list[Problem]:
+    """Each licence or certification among ``documents`` whose latest upload has run out.
+
+    Checked at submission and, for providers in the network, every day (``providers.services``).
+    """
+    today = today or timezone.localdate()
+    latest: dict[str, date] = {}
+    for document in documents:
+        if document.expires_on is not None and document.evidence_requirement_id is not None:
+            latest[document.requirement] = max(
+                document.expires_on, latest.get(document.requirement, document.expires_on)
+            )
+    return [
+        Problem(
+            "evidence",
+            _("The %(title)s expired on %(date)s. Upload the current one.")
+            % {"title": title, "date": human_date(expires_on)},
+        )
+        for title, expires_on in sorted(latest.items())
+        if expires_on <= today
+    ]
+
+
 def document_choices(application: Application) -> list[tuple[str, str]]:
     """The evidence the chosen entity types call for, and anything else that supports them."""
     choices = [
@@ -74,6 +106,11 @@ def document_choices(application: Application) -> list[tuple[str, str]]:
         for r in evidence_requirements_of(application)
     ]
     return [*choices, ("Other supporting document", _("Other supporting document"))]
+
+
+def expiring_evidence(application: Application) -> list[str]:
+    """The chosen entity types' evidence that is a licence or certification (it has an expiry)."""
+    return [r.title for r in evidence_requirements_of(application) if r.has_expiry]
 
 
 def evidence_checklist(application: Application) -> list[dict[str, Any]]:
@@ -140,6 +177,7 @@ ENTITY = StepDefinition(
     page_context=page_context,
     review_items=entity_items,
     review_context=review_context,
+    expiring_documents=expiring_evidence,
     # The organization and its people are screened from here on: their results follow the entity.
     review_extras_template="screening/_review_section.html",
     applicant_node=OnboardingFlow.entity_profile,

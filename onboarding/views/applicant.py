@@ -33,6 +33,7 @@ from onboarding.services.organizations import (
     membership_remove,
     organization_create,
 )
+from providers.selectors import standing_of
 from reviews.selectors import decisions_with_reasons
 
 DUPLICATE_WARNING = gettext_lazy(
@@ -231,6 +232,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions": decisions_with_reasons(application),
             "events": applicant_timeline(application),
             "delivery": latest_delivery(application),
+            "standing": standing_of(application),
             "is_official": request.user.membership.is_authorized_official,  # type: ignore[union-attr]
         },
     )

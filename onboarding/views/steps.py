@@ -207,6 +207,7 @@ def _step_context(
         "upload_form": DocumentUploadForm(
             choices=definition.document_choices(application),
             uploaded=_document_types(documents),
+            expiring=definition.expiring_documents(application),
             form_id=STEP_FORM_ID,
         ),
         "can_submit_now": open_task(application, definition.applicant_node) is not None,
@@ -239,7 +240,9 @@ def _upload_document(
         messages.error(request, too_large_message())
         return
     choices = definition.document_choices(application)
-    form = DocumentUploadForm(request.POST, files, choices=choices)
+    form = DocumentUploadForm(
+        request.POST, files, choices=choices, expiring=definition.expiring_documents(application)
+    )
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -260,6 +263,7 @@ def _upload_document(
             upload=form.cleaned_data["file"],
             requirement=requirement,
             evidence_requirement=evidence,
+            expires_on=form.cleaned_data.get("expires_on"),
         )
     except OnboardingError as error:
         messages.error(request, error.message)

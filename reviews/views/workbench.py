@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from onboarding.selectors import application_for_staff, review_tasks
 from portal.decorators import manager_required, staff_required
 from portal.models import User
+from providers.selectors import network_compliance, notice_points
 from reviews.exports import (
     APPLICATION_HEADER,
     ROSTER_HEADER,
@@ -102,6 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "approvals": approvals,
             "denials": denials,
             "per_reviewer": open_work_per_reviewer(),
+            "compliance": network_compliance(),
+            "compliance_horizon": max(notice_points(), default=0),
         },
     )
 

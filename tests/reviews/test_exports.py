@@ -83,6 +83,7 @@ def test_roster_lists_only_approved_providers_with_their_details(submitted_appli
     assert row["contact_email"] == "c@x.example"
     assert row["status"] == "Active"
     assert row["effective_date"] == timezone.localdate().isoformat()
+    assert row["compliance"] == "in compliance"
     assert pending.reference not in {r["reference"] for r in rows}
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.EXPORT, actor=manager, summary__contains="roster"

@@ -1,0 +1,12 @@
+"""The daily credential check, as a Celery beat job (CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def check_credentials() -> str:
+    """Licence notices and the roster rules of every provider in the network; its summary."""
+    # Imported here because the services import the notifications, which import the job module.
+    from providers.services import credentials_check
+
+    return str(credentials_check())

@@ -40,7 +40,7 @@ def main() -> None:
     from bench.seeding import SCENARIOS, seed_scale
     from onboarding.models import Application
     from providers.models import ComplianceIssue, CredentialNotice
-    from providers.services import credentials_check
+    from providers.services.credentials import credentials_check
 
     in_network = Application.objects.filter(status__in=Application.IN_NETWORK_STATUSES)
     have = in_network.count()

@@ -57,6 +57,7 @@ from onboarding.reference import (
 )
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, Role
+from providers.models import StatusChange
 from reviews.models import ReviewDecision, ReviewWork
 from reviews.sla import ReviewRound, due_date, holidays
 from screening.models import ScreeningResult
@@ -89,6 +90,8 @@ SCENARIOS = [
     ("final_claimed", 2),
     ("approved", 4),
     ("active", 23),
+    ("suspended", 1),
+    ("terminated", 1),
     ("denied", 8),
     ("withdrawn", 6),
 ]
@@ -412,6 +415,9 @@ class ScaleSeeder:
         plan.events.append(("packet_acknowledged", clock))
         plan.status = Status.ACTIVE
         plan.process_status = PROCESS.DONE
+        if scenario in {"suspended", "terminated"}:  # by two managers (providers/status_changes)
+            plan.status = Status.SUSPENDED if scenario == "suspended" else Status.TERMINATED
+            plan.events.append((f"provider_{scenario}", later(200)))
         return plan
 
     def task(
@@ -527,7 +533,7 @@ class ScaleSeeder:
             ),
         )
         # Licences run out over the next three years, and some already have: what the daily
-        # credential check (providers/services.py) meets at a real plan.
+        # credential check (providers/services/credentials.py) meets at a real plan.
         today = timezone.localdate()
 
         def licence_expires() -> date:
@@ -606,6 +612,7 @@ class ScaleSeeder:
                 for plan in clinics
             ),
         )
+        self.status_change_rows(plans)
         chosen = [rnd.sample(PopulationOfFocus.values, rnd.choice([1, 2, 3])) for _ in plans]
         rows.write(
             PopulationServed,
@@ -653,6 +660,53 @@ class ScaleSeeder:
                 for plan in plans
                 if plan.submitted_at
             ),
+        )
+
+    def status_change_rows(self, plans: list[Plan]) -> None:
+        """The confirmed suspension or termination behind each suspended or terminated provider:
+        proposed by one network manager, confirmed by another."""
+        Action = StatusChange.Action
+        changed = [p for p in plans if p.status in {Status.SUSPENDED, Status.TERMINATED}]
+        rows = []
+        for plan in changed:
+            proposer, confirmer = self.random.sample(self.managers, 2)
+            at = max(t for _kind, t in plan.events)
+            suspended = plan.status == Status.SUSPENDED
+            rows.append(
+                (
+                    plan.application,
+                    Action.SUSPEND if suspended else Action.TERMINATE,
+                    "" if suspended else StatusChange.Termination.FOR_CAUSE,
+                    "Seeded for the benchmarks",
+                    at.date(),
+                    StatusChange.State.IN_EFFECT,
+                    Status.ACTIVE,
+                    proposer,
+                    at,
+                    confirmer,
+                    at,
+                    "",
+                    at,
+                )
+            )
+        self.rows.write(
+            StatusChange,
+            (
+                "application_id",
+                "action",
+                "termination",
+                "reason",
+                "effective_on",
+                "state",
+                "status_before",
+                "proposed_by_id",
+                "proposed_at",
+                "decided_by_id",
+                "decided_at",
+                "decision_note",
+                "took_effect_at",
+            ),
+            rows,
         )
 
     def data_sharing_signature(self, plan: Plan, documentation_system: str) -> tuple[Any, ...]:

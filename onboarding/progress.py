@@ -47,8 +47,10 @@ def progress_of(application: Application) -> list[ProgressStep]:
             application.steps.all(), key=lambda s: ApplicationStep.Kind.values.index(s.kind)
         )
     ]
-    final_done = application.status in {Status.APPROVED, Status.ACTIVE}
+    final_done = application.status in Application.PROVIDER_STATUSES
     all_approved = all(s.state == "done" for s in steps)
+    # A provider suspended or terminated after approval keeps the steps it had done.
+    acknowledged = application.status in Application.PROVIDER_STATUSES - {Status.APPROVED}
     steps.append(
         ProgressStep(
             str(_("Final approval")),
@@ -61,10 +63,8 @@ def progress_of(application: Application) -> list[ProgressStep]:
     steps.append(
         ProgressStep(
             str(_("Welcome packet")),
-            "done"
-            if application.status == Status.ACTIVE
-            else ("current" if final_done else "todo"),
-            str(_("Acknowledged") if application.status == Status.ACTIVE else _("Waiting")),
+            "done" if acknowledged else ("current" if final_done else "todo"),
+            str(_("Acknowledged") if acknowledged else _("Waiting")),
         )
     )
     return steps

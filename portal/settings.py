@@ -286,6 +286,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "screening.tasks.rescreen_active_providers",
         "schedule": crontab(minute=0, hour=6, day_of_month=2),
     },
+    "provider-status-changes": {
+        "task": "providers.tasks.apply_status_changes",
+        "schedule": crontab(hour=6, minute=0),
+    },
     "credential-check": {
         "task": "providers.tasks.check_credentials",
         "schedule": crontab(hour=6, minute=30),

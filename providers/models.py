@@ -1,5 +1,8 @@
 """What the daily credential check finds and sends, kept as the record of it."""
 
+from typing import ClassVar
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -105,3 +108,70 @@ class ComplianceIssue(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_on is None
+
+
+class StatusChange(models.Model):
+    """A network manager's decision to suspend, terminate or reinstate a provider.
+
+    Nothing changes until a second network manager confirms it; it then takes effect on its
+    effective date (at once, or by the daily job for a later date). Rows are kept: with the
+    timeline's events they are the provider's status history.
+    """
+
+    class Action(models.TextChoices):
+        SUSPEND = "suspend", _("Suspend")
+        TERMINATE = "terminate", _("Terminate")
+        REINSTATE = "reinstate", _("Reinstate")
+
+    class Termination(models.TextChoices):
+        FOR_CAUSE = "for_cause", _("For cause")
+        VOLUNTARY = "voluntary", _("Voluntary (the provider's own request)")
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for a second network manager")
+        CONFIRMED = "confirmed", _("Confirmed, not in effect yet")
+        IN_EFFECT = "in_effect", _("In effect")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN_STATES: ClassVar[set[str]] = {State.PROPOSED, State.CONFIRMED}
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="status_changes"
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    termination = models.CharField(
+        _("kind of termination"), max_length=16, choices=Termination.choices, blank=True
+    )
+    reason = models.TextField(_("reason"))
+    effective_on = models.DateField(_("effective date"))
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PROPOSED)
+    # The status the provider returns to when reinstated (approved or active).
+    status_before = models.CharField(max_length=16, choices=Application.Status.choices)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    took_effect_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(state__in=["proposed", "confirmed"]),
+                name="status_change_one_open_per_provider",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.application} ({self.get_state_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES

@@ -12,7 +12,7 @@ from onboarding.notifications import (
     organization_recipients,
     send_email,
 )
-from providers.models import ComplianceIssue, CredentialNotice
+from providers.models import ComplianceIssue, CredentialNotice, StatusChange
 
 
 @dataclass(frozen=True)
@@ -68,3 +68,37 @@ def out_of_compliance(application: Application, issues: list[ComplianceIssue]) -
         "out_of_compliance_managers",
         {**context, "url": _staff_url(application)},
     )
+
+
+def _status_context(status_change: StatusChange) -> dict[str, object]:
+    return {**application_context(status_change.application), "change": status_change}
+
+
+def status_change_proposed(status_change: StatusChange) -> None:
+    """Ask the other network managers to confirm or decline (the provider is not told yet)."""
+    send_email(
+        [
+            email
+            for email in network_manager_recipients()
+            if email != status_change.proposed_by.email
+        ],
+        "status_change_proposed",
+        {
+            **_status_context(status_change),
+            "url": _staff_url(status_change.application) + "#network-status",
+        },
+    )
+
+
+def status_change_confirmed(status_change: StatusChange) -> None:
+    """Tell the provider's people what was decided, why, and from when."""
+    send_email(
+        organization_recipients(status_change.application),
+        "status_change",
+        _status_context(status_change),
+    )
+
+
+def status_change_in_effect(status_change: StatusChange) -> None:
+    """A change confirmed for a later date took effect today: say so to the provider again."""
+    status_change_confirmed(status_change)

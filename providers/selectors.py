@@ -4,13 +4,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
 from onboarding.models import Application, CareTeamMember
-from providers.models import ComplianceIssue, CredentialNotice
+from onboarding.steps import step_definitions
+from providers.models import ComplianceIssue, CredentialNotice, StatusChange
+from screening.selectors import screening_blockers
 
 
 def in_network() -> QuerySet[Application]:
@@ -177,3 +180,125 @@ def standing_of(application: Application, today: date | None = None) -> Standing
     if application.status not in Application.IN_NETWORK_STATUSES:
         return None
     return Standing(open_compliance_issues(application), licences_of(application, today))
+
+
+def open_status_change(application: Application) -> StatusChange | None:
+    """The suspension, termination or reinstatement proposed or scheduled, if there is one."""
+    return (
+        application.status_changes.filter(state__in=StatusChange.OPEN_STATES)
+        .select_related("proposed_by", "decided_by")
+        .first()
+    )
+
+
+def status_changes_of(application: Application) -> list[StatusChange]:
+    """Every status change ever proposed for the provider, newest first: its status history."""
+    return list(application.status_changes.select_related("proposed_by", "decided_by"))
+
+
+def status_change_for_staff(pk: int) -> StatusChange:
+    return get_object_or_404(StatusChange.objects.select_related("application"), pk=pk)
+
+
+def suspension_in_effect(application: Application) -> StatusChange | None:
+    """The suspension that put the provider where it is now, while it is suspended."""
+    if application.status != Application.Status.SUSPENDED:
+        return None
+    return (
+        application.status_changes.filter(
+            action=StatusChange.Action.SUSPEND, state=StatusChange.State.IN_EFFECT
+        )
+        .order_by("-took_effect_at")
+        .first()
+    )
+
+
+def reinstatement_blockers(application: Application) -> list[str]:
+    """Why a suspended provider cannot be reinstated yet. Reinstatement is never on a list's
+    date alone (lifecycle.md §2): it needs screening run again since the suspension, with
+    nothing left to adjudicate and no confirmed match."""
+    suspension = suspension_in_effect(application)
+    if suspension is None:
+        return [str(_("Only a suspended provider can be reinstated."))]
+    current = list(application.screening_results.filter(is_current=True))
+    if not current or any(r.checked_at < suspension.took_effect_at for r in current):  # type: ignore[operator]
+        return [
+            str(
+                _(
+                    "Screen the provider again before reinstating it (Run screening again, on "
+                    "its page): its screening is from before the suspension."
+                )
+            )
+        ]
+    problems = [
+        str(problem)
+        for definition in step_definitions()
+        if definition.screening_subject
+        for problem in screening_blockers(application, definition.kind)
+    ]
+    if any(result.is_confirmed for result in current):
+        problems.append(
+            str(_("Screening has a confirmed exclusion match: the provider cannot be reinstated."))
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class NetworkStatus:
+    """The dashboard's figures about providers' status, and the changes waiting for a manager."""
+
+    suspended: int
+    terminated: int
+    waiting: list[StatusChange]
+
+
+def network_status() -> NetworkStatus:
+    counts = dict(
+        Application.objects.filter(
+            status__in=[Application.Status.SUSPENDED, Application.Status.TERMINATED]
+        )
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    waiting = list(
+        StatusChange.objects.filter(state=StatusChange.State.PROPOSED)
+        .select_related("application__organization", "proposed_by")
+        .order_by("proposed_at")
+    )
+    return NetworkStatus(
+        counts.get(Application.Status.SUSPENDED, 0),
+        counts.get(Application.Status.TERMINATED, 0),
+        waiting,
+    )
+
+
+@dataclass(frozen=True)
+class NetworkStatusPanel:
+    """What the provider's staff page shows of its status: the change waiting, what a network
+    manager may propose, and every change so far."""
+
+    open: StatusChange | None
+    history: list[StatusChange]
+    can_change: bool
+    actions: list[tuple[str, str]]
+
+
+def network_status_panel(application: Application, *, manager: bool) -> NetworkStatusPanel | None:
+    """None for an application the plan never approved: it has no network status."""
+    if application.status not in Application.PROVIDER_STATUSES:
+        return None
+    history = status_changes_of(application)
+    Action = StatusChange.Action
+    if application.status == Application.Status.SUSPENDED:
+        actions = [Action.REINSTATE, Action.TERMINATE]
+    elif application.status in Application.IN_NETWORK_STATUSES:
+        actions = [Action.SUSPEND, Action.TERMINATE]
+    else:
+        actions = []
+    return NetworkStatusPanel(
+        open=next((change for change in history if change.is_open), None),
+        history=history,
+        can_change=manager and bool(actions),
+        actions=[(action.value, str(action.label)) for action in actions],
+    )

@@ -115,10 +115,9 @@ ROSTER_HEADER = [
 
 
 def roster_applications() -> QuerySet[Application]:
-    """Approved and active providers: the roster the plan's provider-data systems take in."""
-    return Application.objects.filter(
-        status__in=[Application.Status.APPROVED, Application.Status.ACTIVE]
-    ).order_by("pk")
+    """Every provider the plan approved: the roster the plan's provider-data systems take in,
+    with its status (active, suspended, terminated) in a column of its own."""
+    return Application.objects.filter(status__in=Application.PROVIDER_STATUSES).order_by("pk")
 
 
 def roster_rows(applications: QuerySet[Application]) -> Iterator[list[object]]:

@@ -26,6 +26,7 @@ from onboarding.services.attestations import community_partner_save
 from onboarding.services.organizations import invitation_create, organization_create
 from onboarding.services.steps import care_team_member_save
 from portal.roles import Role
+from providers.models import StatusChange
 from screening.models import ScreeningResult
 from tests.factories import PDF, MembershipFactory, UserFactory, refetch
 
@@ -85,6 +86,13 @@ MATRIX: dict[str, Row] = {
     "reviews:dashboard": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
     "reviews:applications_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
     "reviews:roster_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
+    "providers:status_change_propose": Row("get", "app,action", (LOGIN, 403, 403, 403, 200, 403)),
+    "providers:status_change_confirm": Row(
+        "post", "status_change", (LOGIN, 403, 403, 403, 302, 403)
+    ),
+    "providers:status_change_decline": Row(
+        "post", "status_change", (LOGIN, 403, 403, 403, 302, 403)
+    ),
     "documents:download": Row("get", "document", (LOGIN, 200, 404, 200, 200, 404)),
     "documents:packet": Row("get", "delivery", (LOGIN, 200, 404, 200, 200, 404)),
     "documents:packet_item_download": Row("get", "delivery,item", (LOGIN, 200, 404, 200, 200, 404)),
@@ -185,6 +193,16 @@ def world(settings: Any) -> dict[str, Any]:
         "screening": ScreeningResult.objects.filter(application=application).values_list(
             "pk", flat=True
         )[0],
+        "action": "suspend",
+        # Proposed by a manager other than the one asking (who may then confirm or decline it).
+        "status_change": StatusChange.objects.create(
+            application=application,
+            action="suspend",
+            reason="Matrix",
+            effective_on=localtime().date(),
+            status_before=application.status,
+            proposed_by=UserFactory.create(groups=[Role.NETWORK_MANAGER.value]),
+        ).pk,
     }
 
 

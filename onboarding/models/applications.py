@@ -24,15 +24,27 @@ class Application(ChoiceLabels):
         ACTIVE = "active", _("Active")
         DENIED = "denied", _("Denied")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # After approval, by two network managers (providers.services.status_changes).
+        SUSPENDED = "suspended", _("Suspended")
+        TERMINATED = "terminated", _("Terminated")
 
-    CLOSED_STATUSES: ClassVar[set[str]] = {Status.DENIED, Status.WITHDRAWN}
+    CLOSED_STATUSES: ClassVar[set[str]] = {Status.DENIED, Status.WITHDRAWN, Status.TERMINATED}
     # A provider in the plan's network: approved, with or without its packet acknowledged.
     IN_NETWORK_STATUSES: ClassVar[set[str]] = {Status.APPROVED, Status.ACTIVE}
+    # Every provider the plan has approved, whatever became of it since (the roster lists them).
+    PROVIDER_STATUSES: ClassVar[set[str]] = {
+        Status.APPROVED,
+        Status.ACTIVE,
+        Status.SUSPENDED,
+        Status.TERMINATED,
+    }
     DECIDED_STATUSES: ClassVar[set[str]] = {
         Status.APPROVED,
         Status.ACTIVE,
         Status.DENIED,
         Status.WITHDRAWN,
+        Status.SUSPENDED,
+        Status.TERMINATED,
     }
 
     organization = models.ForeignKey(

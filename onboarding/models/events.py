@@ -35,6 +35,9 @@ class ApplicationEvent(models.Model):
         DOCUMENT_REMOVED = "document_removed", _("Document removed")
         SAMPLE_FILE_CHECKED = "sample_file_checked", _("Sample data file checked")
         WITHDRAWN = "withdrawn", _("Application withdrawn")
+        PROVIDER_SUSPENDED = "provider_suspended", _("Provider suspended")
+        PROVIDER_TERMINATED = "provider_terminated", _("Provider terminated")
+        PROVIDER_REINSTATED = "provider_reinstated", _("Provider reinstated")
 
     # Screening findings are the plan's to weigh; applicants' pages do not list these events.
     STAFF_ONLY_KINDS: ClassVar[set[str]] = {

@@ -91,8 +91,9 @@ def _criteria_problems(application: Application) -> list[Problem]:
 def roster_problems(team: list[CareTeamMember], today: date | None = None) -> list[Problem]:
     """The roster rules: one ECM Director, a Lead Care Manager, a licensed Clinical Consultant.
 
-    Checked at submission and, for providers in the network, every day (``providers.services``):
-    a licence that runs out breaks them without anyone touching the record.
+    Checked at submission and, for providers in the network, every day
+    (``providers.services.credentials``): a licence that runs out breaks them without anyone
+    touching the record.
     """
     problems: list[Problem] = []
     today = today or timezone.localdate()

@@ -79,7 +79,8 @@ def expired_licence_problems(
 ) -> list[Problem]:
     """Each licence or certification among ``documents`` whose latest upload has run out.
 
-    Checked at submission and, for providers in the network, every day (``providers.services``).
+    Checked at submission and, for providers in the network, every day
+    (``providers.services.credentials``).
     """
     today = today or timezone.localdate()
     latest: dict[str, date] = {}

@@ -27,7 +27,7 @@ from onboarding.steps import StepDefinition, definition_of, step_definitions
 from portal.decorators import staff_required
 from portal.models import User
 from portal.roles import is_network_manager
-from providers.selectors import standing_of
+from providers.selectors import network_status_panel, standing_of
 from reviews.forms import DeficiencyFormSet, InternalNoteForm, ReviewDecisionForm
 from reviews.models import Deficiency, ReviewDecision
 from reviews.queues import (
@@ -158,6 +158,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
             **_application_context(application),
             "work": open_review_work(application),
             "standing": standing_of(application),
+            "network": network_status_panel(application, manager=is_network_manager(user)),
             "duplicates": possible_duplicates(
                 application.organization,
                 npi=getattr(getattr(application, "entity_profile", None), "npi", ""),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from onboarding.selectors import application_for_staff, review_tasks
 from portal.decorators import manager_required, staff_required
 from portal.models import User
-from providers.selectors import network_compliance, notice_points
+from providers.selectors import network_compliance, network_status, notice_points
 from reviews.exports import (
     APPLICATION_HEADER,
     ROSTER_HEADER,
@@ -104,6 +104,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "denials": denials,
             "per_reviewer": open_work_per_reviewer(),
             "compliance": network_compliance(),
+            "network_status": network_status(),
             "compliance_horizon": max(notice_points(), default=0),
         },
     )

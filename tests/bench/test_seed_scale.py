@@ -3,10 +3,12 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from bench.seeding import seed_scale
+from documents.models import Document
 from onboarding.attested_content import signature_state
 from onboarding.models import (
     Application,
@@ -19,6 +21,7 @@ from onboarding.models import (
 from onboarding.nodes import review_nodes
 from onboarding.reference import PartnerKind
 from portal.models import User
+from providers.models import StatusChange
 from reviews.models import ReviewWork
 from tests.factories import enroll_totp
 
@@ -32,6 +35,22 @@ def test_seed_scale_makes_applications_in_every_state_with_their_tasks():
     statuses = set(Application.objects.values_list("status", flat=True))
     assert statuses == set(Application.Status.values)
     assert OnboardingProcess.objects.count() == 300
+    # After approval: suspensions and terminations confirmed by a second manager, and licences
+    # (the team's and clinics' own) running out over three years, some already expired.
+    changed = Application.objects.filter(
+        status__in=[Application.Status.SUSPENDED, Application.Status.TERMINATED]
+    )
+    changes = StatusChange.objects.filter(state=StatusChange.State.IN_EFFECT)
+    assert sorted(changes.values_list("application_id", flat=True)) == sorted(
+        changed.values_list("pk", flat=True)
+    )
+    assert all(c.proposed_by_id != c.decided_by_id for c in changes)
+    expiries = CareTeamMember.objects.exclude(license_expires_on=None)
+    assert expiries.filter(license_expires_on__lt=timezone.localdate()).exists()
+    assert expiries.filter(license_expires_on__gt=timezone.localdate()).exists()
+    assert Document.objects.filter(
+        expires_on__isnull=False, application__status__in=Application.IN_NETWORK_STATUSES
+    ).exists()
     # A record as full as an applicant's: a care team of three and a partner of each kind.
     assert CareTeamMember.objects.count() == 3 * 300
     assert CommunityPartner.objects.count() == len(PartnerKind) * 300

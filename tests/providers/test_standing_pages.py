@@ -10,7 +10,7 @@ from django.urls import reverse
 from onboarding.models import Application
 from onboarding.services.applications import application_start
 from onboarding.services.organizations import organization_create
-from providers.services import credentials_check
+from providers.services.credentials import credentials_check
 from tests.factories import UserFactory
 from tests.providers.test_credential_check import EXPIRES, START, at, provider
 from tests.reviews.test_exports import rows_of

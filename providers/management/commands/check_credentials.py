@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from providers.services import credentials_check
+from providers.services.credentials import credentials_check
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Writes about providers after approval: the daily credential check, status changes."""

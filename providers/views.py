@@ -1,0 +1,106 @@
+"""Network managers change a provider's status: propose, then another confirms or declines."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onboarding.exceptions import OnboardingError
+from onboarding.selectors import application_for_staff
+from portal.decorators import manager_required
+from portal.models import User
+from providers.forms import StatusChangeForm
+from providers.models import StatusChange
+from providers.selectors import reinstatement_blockers, status_change_for_staff
+from providers.services.status_changes import (
+    status_change_confirm,
+    status_change_decline,
+    status_change_propose,
+)
+
+
+def _back(pk: int) -> HttpResponse:
+    response = redirect("reviews:application", pk=pk)
+    response["Location"] += "#network-status"
+    return response
+
+
+@manager_required
+def status_change_propose_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if action not in StatusChange.Action.values:
+        raise Http404
+    application = application_for_staff(pk)
+    form = StatusChangeForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            status_change_propose(
+                application=application,
+                user=user,
+                action=action,
+                reason=form.cleaned_data["reason"],
+                effective_on=form.cleaned_data.get("effective_on") or timezone.localdate(),
+                termination=form.cleaned_data.get("termination", ""),
+            )
+        except OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Proposed. It takes effect only when another network manager confirms it."),
+            )
+            return _back(pk)
+    return render(
+        request,
+        "providers/status_change_form.html",
+        {
+            "application": application,
+            "action": StatusChange.Action(action),
+            "form": form,
+            "blockers": (
+                reinstatement_blockers(application)
+                if action == StatusChange.Action.REINSTATE
+                else []
+            ),
+        },
+    )
+
+
+@manager_required
+@require_POST
+def status_change_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    status_change = status_change_for_staff(pk)
+    try:
+        confirmed = status_change_confirm(status_change=status_change, user=request.user)  # type: ignore[arg-type]
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Confirmed: %(change)s, effective %(date)s. The provider has been told.")
+            % {
+                "change": confirmed.get_action_display(),
+                "date": date_format(confirmed.effective_on),
+            },
+        )
+    return _back(status_change.application_id)
+
+
+@manager_required
+@require_POST
+def status_change_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    status_change = status_change_for_staff(pk)
+    try:
+        declined = status_change_decline(
+            status_change=status_change,
+            user=request.user,  # type: ignore[arg-type]
+            note=request.POST.get("note", "")[:2000],
+        )
+    except OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, declined.get_state_display() + ".")
+    return _back(status_change.application_id)

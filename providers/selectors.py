@@ -13,6 +13,7 @@ from documents.models import Document
 from onboarding.models import Application, CareTeamMember
 from onboarding.steps import step_definitions
 from providers.models import ComplianceIssue, CredentialNotice, StatusChange
+from screening.models import ScreeningResult
 from screening.selectors import screening_blockers
 
 
@@ -43,6 +44,20 @@ def has_open_compliance_issue() -> Exists:
     """For filtering and annotating applications: is the provider out of compliance?"""
     return Exists(
         ComplianceIssue.objects.filter(application=OuterRef("pk"), resolved_on__isnull=True)
+    )
+
+
+def has_possible_exclusion() -> Exists:
+    """For filtering applications: a provider in the network with a screening match nobody has
+    adjudicated yet (found by the monthly re-screening): the workbench's exclusion reviews."""
+    return Exists(
+        ScreeningResult.objects.filter(
+            application=OuterRef("pk"),
+            application__status__in=Application.IN_NETWORK_STATUSES,
+            is_current=True,
+            outcome__in=ScreeningResult.MATCHES,
+            adjudication="",
+        )
     )
 
 
@@ -146,6 +161,7 @@ class NetworkCompliance:
     out_of_compliance: int
     licences_expiring: int
     licences_expired: int
+    possible_exclusions: int
 
 
 def network_compliance(today: date | None = None) -> NetworkCompliance:
@@ -160,6 +176,7 @@ def network_compliance(today: date | None = None) -> NetworkCompliance:
             license_expires_on__gt=today, license_expires_on__lte=horizon
         ).count(),
         licences_expired=licences.filter(license_expires_on__lte=today).count(),
+        possible_exclusions=Application.objects.filter(has_possible_exclusion()).count(),
     )
 
 

@@ -36,7 +36,7 @@ from onboarding.models.entity import EntityProfile
 from onboarding.reference import County, PopulationOfFocus
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, is_network_manager
-from providers.selectors import has_open_compliance_issue
+from providers.selectors import has_open_compliance_issue, has_possible_exclusion
 from reviews.models import ReviewDecision, ReviewWork
 
 PAGE_SIZE = 25
@@ -95,6 +95,9 @@ class WorkbenchFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     # Applications only: a provider whose roster no longer meets the onboarding rules.
     out_of_compliance = forms.BooleanField(label=_("Out of compliance"), required=False)
+    possible_exclusion = forms.BooleanField(
+        label=_("Possible exclusion to adjudicate"), required=False
+    )
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -107,6 +110,7 @@ class WorkbenchFilterForm(forms.Form):
             del self.fields["reviewer"]
         if sorts != self.APPLICATION_SORTS:
             del self.fields["out_of_compliance"]
+            del self.fields["possible_exclusion"]
 
     def filters(self) -> dict[str, Any]:
         """The valid, non-empty filters (an invalid value is ignored rather than failing)."""
@@ -307,6 +311,8 @@ def applications_filtered(filters: dict[str, Any]) -> QuerySet[Application]:
         )
     if filters.get("out_of_compliance"):
         applications = applications.filter(has_open_compliance_issue())
+    if filters.get("possible_exclusion"):
+        applications = applications.filter(has_possible_exclusion())
     applications = applications.filter(_application_matches(filters, "pk"))
     order = APPLICATION_ORDER.get(filters.get("sort", "newest"), APPLICATION_ORDER["newest"])
     return applications.order_by(*order)
@@ -316,7 +322,10 @@ def applications_for_workbench(filters: dict[str, Any]) -> Page:
     """A page of applications with their steps and open reviews, in a fixed number of queries."""
     applications = (
         applications_filtered(filters)
-        .annotate(out_of_compliance=has_open_compliance_issue())
+        .annotate(
+            out_of_compliance=has_open_compliance_issue(),
+            possible_exclusion=has_possible_exclusion(),
+        )
         .select_related("organization")
         .prefetch_related(
             Prefetch("steps", queryset=ApplicationStep.objects.order_by("kind")),

@@ -7,11 +7,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onboarding.exceptions import OnboardingError
+from onboarding.models import Application
 from onboarding.selectors import application_for_staff
 from portal.decorators import staff_required
 from portal.models import User
+from portal.roles import is_network_manager
+from providers.services.status_changes import exclusion_suspension_propose
 from screening.forms import ScreeningAdjudicationForm
 from screening.labels import adjudication_label, check_label
+from screening.models import ScreeningResult
 from screening.selectors import screening_result_of
 from screening.services.results import screen_application, screening_result_adjudicate
 
@@ -50,7 +54,40 @@ def adjudicate(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
             _("%(check)s: %(decision)s.")
             % {"check": check_label(result.check_name), "decision": adjudication_label(result)},
         )
+        if result.is_confirmed and application.status in Application.IN_NETWORK_STATUSES:
+            _propose_suspension(request, application, result)
     return _back(request, pk)
+
+
+def _propose_suspension(
+    request: HttpRequest, application: Application, result: ScreeningResult
+) -> None:
+    """A provider in the network with a confirmed exclusion is suspended through the two-manager
+    path: proposed here by the manager who confirmed the match, or by another one if a reviewer
+    did."""
+    user: User = request.user  # type: ignore[assignment]
+    if not is_network_manager(user):
+        messages.warning(
+            request,
+            _(
+                "This provider is in the network: a network manager must now propose its "
+                "suspension (Network status, on this page)."
+            ),
+        )
+        return
+    try:
+        exclusion_suspension_propose(
+            application=application,
+            user=user,
+            match=f"{check_label(result.check_name)} ({result.subject})",
+        )
+    except OnboardingError as error:
+        messages.warning(request, error.message)
+    else:
+        messages.info(
+            request,
+            _("Its suspension is proposed: another network manager must confirm it."),
+        )
 
 
 @staff_required

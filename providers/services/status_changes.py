@@ -230,3 +230,17 @@ def status_changes_take_effect(*, today: date | None = None) -> int:
 
         done += transition(application=scheduled.application, apply=apply, notify=notify)
     return done
+
+
+def exclusion_suspension_propose(
+    *, application: Application, user: User, match: str
+) -> StatusChange:
+    """A match on a provider in the network was just confirmed: its suspension is proposed by the
+    network manager who confirmed it, and a second one confirms it, like any other."""
+    return status_change_propose(
+        application=application,
+        user=user,
+        action=Action.SUSPEND,
+        reason=_("Confirmed exclusion-list match: %(match)s.") % {"match": match},
+        effective_on=timezone.localdate(),
+    )

@@ -51,3 +51,20 @@ class StatusChangeForm(PortalForm):
         if effective_on < timezone.localdate():
             raise forms.ValidationError(_("The effective date cannot be in the past."))
         return effective_on
+
+
+class RecordDateForm(forms.Form):
+    """The day the provider record is shown as of (GET, so the address can be shared)."""
+
+    on = forms.DateField(
+        label=_("Show the record as it was on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date, for example 2027-03-01.")},
+    )
+
+    def clean_on(self) -> Any:
+        on = self.cleaned_data["on"]
+        if on and on > timezone.localdate():
+            raise forms.ValidationError(_("The record cannot be shown for a day still to come."))
+        return on

@@ -5,6 +5,7 @@ from providers import views
 app_name = "providers"
 
 urlpatterns = [
+    path("providers/<int:pk>/", views.provider_record_view, name="record"),
     path(
         "review/applications/<int:pk>/status/<str:action>/",
         views.status_change_propose_view,

@@ -1,6 +1,8 @@
 """Network managers change a provider's status: propose, then another confirms or declines."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,12 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onboarding.exceptions import OnboardingError
-from onboarding.selectors import application_for_staff
+from onboarding.models import Application
+from onboarding.selectors import application_for_applicant, application_for_staff
 from portal.decorators import manager_required
 from portal.models import User
-from providers.forms import StatusChangeForm
+from portal.roles import is_plan_staff, is_staff_member
+from providers.forms import RecordDateForm, StatusChangeForm
 from providers.models import StatusChange
-from providers.selectors import reinstatement_blockers, status_change_for_staff
+from providers.record import provider_record
+from providers.selectors import reinstatement_blockers, standing_of, status_change_for_staff
 from providers.services.status_changes import (
     status_change_confirm,
     status_change_decline,
@@ -26,6 +31,35 @@ def _back(pk: int) -> HttpResponse:
     response = redirect("reviews:application", pk=pk)
     response["Location"] += "#network-status"
     return response
+
+
+@login_required
+def provider_record_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The provider's record, for its own people and for plan staff (another organization's is
+    a 404; plan administrators work in the admin site)."""
+    user: User = request.user  # type: ignore[assignment]
+    staff = is_plan_staff(user)
+    if staff:
+        application = application_for_staff(pk)
+    elif is_staff_member(user):
+        raise PermissionDenied
+    else:
+        application = application_for_applicant(user, pk)
+    if application.status not in Application.PROVIDER_STATUSES:
+        raise Http404
+    form = RecordDateForm(request.GET or None)
+    on = form.cleaned_data["on"] if form.is_valid() else None
+    return render(
+        request,
+        "providers/record.html",
+        {
+            "application": application,
+            "record": provider_record(application, on),
+            "form": form,
+            "is_staff": staff,
+            "standing": standing_of(application),
+        },
+    )
 
 
 @manager_required

@@ -20,7 +20,7 @@ from viewflow.workflow.models import Task
 
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.services import document_upload, packet_deliver
-from onboarding.models import Invitation, Membership
+from onboarding.models import Application, EntityProfile, Invitation, Membership, Organization
 from onboarding.services.applications import application_start
 from onboarding.services.attestations import community_partner_save
 from onboarding.services.organizations import invitation_create, organization_create
@@ -86,6 +86,7 @@ MATRIX: dict[str, Row] = {
     "reviews:dashboard": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
     "reviews:applications_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
     "reviews:roster_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
+    "providers:record": Row("get", "provider", (LOGIN, 200, 404, 200, 200, 403)),
     "providers:status_change_propose": Row("get", "app,action", (LOGIN, 403, 403, 403, 200, 403)),
     "providers:status_change_confirm": Row(
         "post", "status_change", (LOGIN, 403, 403, 403, 302, 403)
@@ -194,6 +195,8 @@ def world(settings: Any) -> dict[str, Any]:
             "pk", flat=True
         )[0],
         "action": "suspend",
+        # Organization A's earlier application, approved: a provider with a record.
+        "provider": _provider_record(organization, a),
         # Proposed by a manager other than the one asking (who may then confirm or decline it).
         "status_change": StatusChange.objects.create(
             application=application,
@@ -204,6 +207,14 @@ def world(settings: Any) -> dict[str, Any]:
             proposed_by=UserFactory.create(groups=[Role.NETWORK_MANAGER.value]),
         ).pk,
     }
+
+
+def _provider_record(organization: Organization, official: Any) -> int:
+    provider = Application.objects.create(
+        organization=organization, status=Application.Status.ACTIVE, created_by=official
+    )
+    EntityProfile.objects.create(application=provider, legal_name=organization.legal_name)
+    return provider.pk
 
 
 # Organization A's own member goes last: its POSTs may change the object the others asked for.

@@ -233,6 +233,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": applicant_timeline(application),
             "delivery": latest_delivery(application),
             "standing": standing_of(application),
+            "is_provider": application.status in Application.PROVIDER_STATUSES,
             "is_official": request.user.membership.is_authorized_official,  # type: ignore[union-attr]
         },
     )

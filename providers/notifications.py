@@ -102,3 +102,12 @@ def status_change_confirmed(status_change: StatusChange) -> None:
 def status_change_in_effect(status_change: StatusChange) -> None:
     """A change confirmed for a later date took effect today: say so to the provider again."""
     status_change_confirmed(status_change)
+
+
+def status_change_called_off(status_change: StatusChange) -> None:
+    """A change the provider was told of, for a date not yet come, will not happen after all."""
+    send_email(
+        organization_recipients(status_change.application),
+        "status_change_called_off",
+        _status_context(status_change),
+    )

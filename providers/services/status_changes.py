@@ -111,7 +111,8 @@ def status_change_propose(
     return transition(application=application, check=check, apply=apply, notify=notify)
 
 
-def _reread_open(change: Change, status_change: StatusChange, state: str) -> StatusChange:
+def _reread_open(status_change: StatusChange, state: str) -> StatusChange:
+    """The change as it is now, under the lock, if it is still in ``state``."""
     current = StatusChange.objects.get(pk=status_change.pk)
     if current.state != state:
         raise OnboardingError(
@@ -134,7 +135,7 @@ def status_change_confirm(*, status_change: StatusChange, user: User) -> StatusC
 
     def check(change: Change) -> None:
         nonlocal current
-        current = _reread_open(change, status_change, State.PROPOSED)
+        current = _reread_open(status_change, State.PROPOSED)
         _allowed(current.action, change.application)
 
     def apply(change: Change) -> StatusChange:
@@ -157,17 +158,20 @@ def status_change_confirm(*, status_change: StatusChange, user: User) -> StatusC
 def status_change_decline(
     *, status_change: StatusChange, user: User, note: str = ""
 ) -> StatusChange:
-    """Another manager declines the proposal, or its proposer withdraws it (or a scheduled one
-    before its date); the provider was never told, and nothing changes."""
+    """Another manager declines the proposal, or its proposer withdraws it; nothing changes.
+    A change already confirmed for a later date can be called off the same way before it takes
+    effect, and then the provider, who was told of it, is told it will not happen."""
     _manager_only(user)
     withdrawing = status_change.proposed_by_id == user.pk
     current: StatusChange
+    was_confirmed = False
 
     def check(change: Change) -> None:
-        nonlocal current
+        nonlocal current, was_confirmed
         current = StatusChange.objects.get(pk=status_change.pk)
         if not current.is_open:
-            _reread_open(change, status_change, State.PROPOSED)
+            _reread_open(status_change, State.PROPOSED)
+        was_confirmed = current.state == State.CONFIRMED
 
     def apply(change: Change) -> StatusChange:
         current.state = State.WITHDRAWN if withdrawing else State.DECLINED
@@ -177,7 +181,13 @@ def status_change_decline(
         current.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         return current
 
-    return transition(application=status_change.application, check=check, apply=apply)
+    def notify(change: Change, called_off: StatusChange) -> None:
+        if was_confirmed:
+            notifications.status_change_called_off(called_off)
+
+    return transition(
+        application=status_change.application, check=check, apply=apply, notify=notify
+    )
 
 
 def _take_effect(

@@ -280,3 +280,30 @@ def test_a_terminated_provider_can_apply_again_and_cannot_be_reinstated(active, 
             application=active, user=manager, action="reinstate", reason="r",
             effective_on=timezone.localdate(),
         )  # fmt: skip
+
+
+def test_a_scheduled_change_called_off_is_announced_and_never_takes_effect(
+    active, manager, manager2, authorized_official, mailoutbox, django_capture_on_commit_callbacks
+):
+    change = status_change_propose(
+        application=active,
+        user=manager,
+        action="terminate",
+        termination="voluntary",
+        reason="Closing",
+        effective_on=timezone.localdate() + timedelta(days=30),
+    )
+    status_change_confirm(status_change=change, user=manager2)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        status_change_decline(status_change=change, user=manager, note="They found funding.")
+    change.refresh_from_db()
+    assert change.state == StatusChange.State.WITHDRAWN
+    assert len(mailoutbox) == 1
+    assert "will not happen" in mailoutbox[0].subject
+    assert authorized_official.email in mailoutbox[0].to
+
+    StatusChange.objects.filter(pk=change.pk).update(effective_on=timezone.localdate())
+    call_command("apply_status_changes", stdout=StringIO())
+    active.refresh_from_db()
+    assert active.status == Application.Status.ACTIVE

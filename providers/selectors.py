@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +59,33 @@ def has_possible_exclusion() -> Exists:
             adjudication="",
         )
     )
+
+
+def compliance_flags_prefetch() -> list[Prefetch]:
+    """For a page of applications: each one's open compliance issues (``open_issues``) and its
+    unadjudicated matches while in the network (``possible_exclusions``), in two queries.
+
+    Read after the page is cut, not as ``Exists`` columns: PostgreSQL computes the columns of
+    every row it sorts, which made the 100,000-application list twice as slow."""
+    return [
+        Prefetch(
+            "compliance_issues",
+            queryset=ComplianceIssue.objects.filter(resolved_on__isnull=True).only(
+                "id", "application_id"
+            ),
+            to_attr="open_issues",
+        ),
+        Prefetch(
+            "screening_results",
+            queryset=ScreeningResult.objects.filter(
+                application__status__in=Application.IN_NETWORK_STATUSES,
+                is_current=True,
+                outcome__in=ScreeningResult.MATCHES,
+                adjudication="",
+            ).only("id", "application_id"),
+            to_attr="possible_exclusions",
+        ),
+    ]
 
 
 def open_compliance_issues(application: Application) -> list[ComplianceIssue]:

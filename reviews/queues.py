@@ -36,7 +36,11 @@ from onboarding.models.entity import EntityProfile
 from onboarding.reference import County, PopulationOfFocus
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, is_network_manager
-from providers.selectors import has_open_compliance_issue, has_possible_exclusion
+from providers.selectors import (
+    compliance_flags_prefetch,
+    has_open_compliance_issue,
+    has_possible_exclusion,
+)
 from reviews.models import ReviewDecision, ReviewWork
 
 PAGE_SIZE = 25
@@ -322,10 +326,6 @@ def applications_for_workbench(filters: dict[str, Any]) -> Page:
     """A page of applications with their steps and open reviews, in a fixed number of queries."""
     applications = (
         applications_filtered(filters)
-        .annotate(
-            out_of_compliance=has_open_compliance_issue(),
-            possible_exclusion=has_possible_exclusion(),
-        )
         .select_related("organization")
         .prefetch_related(
             Prefetch("steps", queryset=ApplicationStep.objects.order_by("kind")),
@@ -334,6 +334,7 @@ def applications_for_workbench(filters: dict[str, Any]) -> Page:
                 queryset=ReviewWork.objects.filter(is_open=True).select_related("owner"),
                 to_attr="open_work",
             ),
+            *compliance_flags_prefetch(),
         )
     )
     return page_of(applications, filters.get("page"))

@@ -226,15 +226,6 @@ def standing_of(application: Application, today: date | None = None) -> Standing
     return Standing(open_compliance_issues(application), licences_of(application, today))
 
 
-def open_status_change(application: Application) -> StatusChange | None:
-    """The suspension, termination or reinstatement proposed or scheduled, if there is one."""
-    return (
-        application.status_changes.filter(state__in=StatusChange.OPEN_STATES)
-        .select_related("proposed_by", "decided_by")
-        .first()
-    )
-
-
 def status_changes_of(application: Application) -> list[StatusChange]:
     """Every status change ever proposed for the provider, newest first: its status history."""
     return list(application.status_changes.select_related("proposed_by", "decided_by"))

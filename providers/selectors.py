@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from documents.models import Document
 from onboarding.models import Application, CareTeamMember
 from onboarding.steps import step_definitions
+from onboarding.steps.entity import current_licences
 from providers.models import ComplianceIssue, CredentialNotice, StatusChange
 from screening.models import ScreeningResult
 from screening.selectors import screening_blockers
@@ -167,14 +168,9 @@ def licences_of(application: Application, today: date | None = None) -> list[Exp
         for member in application.care_team.all()
         if member.license_expires_on is not None
     ]
-    latest: dict[str, Document] = {}
-    for document in application.documents.all():
-        if document.expires_on is None or document.evidence_requirement_id is None:
-            continue
-        kept = latest.get(document.requirement)
-        if kept is None or kept.expires_on < document.expires_on:  # type: ignore[operator]
-            latest[document.requirement] = document
-    licences += [Licence.of_document(document) for document in latest.values()]
+    licences += [
+        Licence.of_document(document) for document in current_licences(application.documents.all())
+    ]
     return sorted(
         (Expiry(licence, (licence.expires_on - today).days) for licence in licences),
         key=lambda expiry: (expiry.licence.expires_on, expiry.licence.holder),

@@ -1,5 +1,6 @@
 """Entity verification: who the organization is, its entity types and the evidence for them."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,20 @@ def entity_problems(application: Application) -> list[Problem]:
     return problems
 
 
+def current_licences(documents: "Iterable[Document]") -> "list[Document]":
+    """The latest-expiring upload of each licence or certification among ``documents`` (an
+    evidence document with an expiry date): the one in force. ``renewed_document`` in
+    ``providers.selectors`` is the same rule in SQL."""
+    latest: dict[str, Document] = {}
+    for document in documents:
+        if document.expires_on is None or document.evidence_requirement_id is None:
+            continue
+        kept = latest.get(document.requirement)
+        if kept is None or kept.expires_on < document.expires_on:  # type: ignore[operator]
+            latest[document.requirement] = document
+    return [latest[title] for title in sorted(latest)]
+
+
 def expired_licence_problems(
     documents: "list[Document]", today: date | None = None
 ) -> list[Problem]:
@@ -83,20 +98,14 @@ def expired_licence_problems(
     (``providers.services.credentials``).
     """
     today = today or timezone.localdate()
-    latest: dict[str, date] = {}
-    for document in documents:
-        if document.expires_on is not None and document.evidence_requirement_id is not None:
-            latest[document.requirement] = max(
-                document.expires_on, latest.get(document.requirement, document.expires_on)
-            )
     return [
         Problem(
             "evidence",
             _("The %(title)s expired on %(date)s. Upload the current one.")
-            % {"title": title, "date": human_date(expires_on)},
+            % {"title": document.requirement, "date": human_date(document.expires_on)},
         )
-        for title, expires_on in sorted(latest.items())
-        if expires_on <= today
+        for document in current_licences(documents)
+        if document.expires_on is not None and document.expires_on <= today
     ]
 
 

@@ -74,8 +74,8 @@ def _licence_notices(today: date) -> list[LicenceNotice]:
     now = timezone.now()
     rows = []
     sources = (
-        (_team_licences(horizon), _told_team(horizon)),
-        (_organization_licences(horizon), _told_organization(horizon)),
+        (_team_licences(horizon), _told("care_team_member", "license_expires_on", horizon)),
+        (_organization_licences(horizon), _told("document", "expires_on", horizon)),
     )
     for licences, told in sources:
         for licence in licences:
@@ -114,17 +114,12 @@ def _licence_notices(today: date) -> list[LicenceNotice]:
 def _team_licences(horizon: date) -> Iterator[Licence]:
     """Care-team licences of providers in the network that run out by ``horizon`` and whose
     expiry has not been told yet."""
-    told_expired = CredentialNotice.objects.filter(
-        care_team_member=OuterRef("pk"),
-        expires_on=OuterRef("license_expires_on"),
-        days_before=CredentialNotice.EXPIRED,
-    )
     members = (
         CareTeamMember.objects.filter(
             application__status__in=Application.IN_NETWORK_STATUSES,
             license_expires_on__lte=horizon,
         )
-        .exclude(Exists(told_expired))
+        .exclude(_told_expiry("care_team_member", "license_expires_on"))
         .select_related("application__organization")
         .order_by("application_id", "license_expires_on", "pk")
     )
@@ -133,31 +128,42 @@ def _team_licences(horizon: date) -> Iterator[Licence]:
             yield Licence.of_member(member)
 
 
-def _told_team(horizon: date) -> set[tuple[int, int]]:
+def _told_expiry(holder: str, expiry: str) -> Exists:
+    """For filtering licences (care-team members or documents, ``holder``): the expiry of the
+    current date (the licence's ``expiry`` field) has been told already."""
+    return Exists(
+        CredentialNotice.objects.filter(
+            **{holder: OuterRef("pk")},
+            expires_on=OuterRef(expiry),
+            days_before=CredentialNotice.EXPIRED,
+        )
+    )
+
+
+def _told(holder: str, expiry: str, horizon: date) -> set[tuple[int, int]]:
+    """(licence id, days before) of every notice already sent about a licence's current expiry
+    date, for licences of ``holder`` (``care_team_member`` or ``document``) due by ``horizon``."""
     return set(
         CredentialNotice.objects.filter(
-            care_team_member__application__status__in=Application.IN_NETWORK_STATUSES,
-            care_team_member__license_expires_on=F("expires_on"),
+            **{
+                f"{holder}__application__status__in": Application.IN_NETWORK_STATUSES,
+                f"{holder}__{expiry}": F("expires_on"),
+            },
             expires_on__lte=horizon,
-        ).values_list("care_team_member_id", "days_before")
+        ).values_list(f"{holder}_id", "days_before")
     )
 
 
 def _organization_licences(horizon: date) -> Iterator[Licence]:
     """The organizations' own licences and certifications (evidence with an expiry date) that
     run out by ``horizon``, the latest upload of each only, not told of their expiry yet."""
-    told_expired = CredentialNotice.objects.filter(
-        document=OuterRef("pk"),
-        expires_on=OuterRef("expires_on"),
-        days_before=CredentialNotice.EXPIRED,
-    )
     documents = (
         Document.objects.filter(
             application__status__in=Application.IN_NETWORK_STATUSES,
             evidence_requirement__isnull=False,
             expires_on__lte=horizon,
         )
-        .exclude(Exists(told_expired))
+        .exclude(_told_expiry("document", "expires_on"))
         .exclude(renewed_document())
         .select_related("application__organization")
         .order_by("application_id", "expires_on", "pk")
@@ -165,16 +171,6 @@ def _organization_licences(horizon: date) -> Iterator[Licence]:
     for document in documents:
         if document.expires_on is not None:  # always, by the query; for the type checker
             yield Licence.of_document(document)
-
-
-def _told_organization(horizon: date) -> set[tuple[int, int]]:
-    return set(
-        CredentialNotice.objects.filter(
-            document__application__status__in=Application.IN_NETWORK_STATUSES,
-            document__expires_on=F("expires_on"),
-            expires_on__lte=horizon,
-        ).values_list("document_id", "days_before")
-    )
 
 
 def _open_issues() -> QuerySet[ComplianceIssue]:

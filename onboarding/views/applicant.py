@@ -135,12 +135,18 @@ def team(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def membership_remove_view(request: HttpRequest, member_pk: int) -> HttpResponse:
-    """Ask, then take a preparer off the team (the authorized official only)."""
+def _own_membership(request: HttpRequest) -> Membership:
+    """The signed-in person's membership; a 404 for anyone without an organization."""
     membership = getattr(request.user, "membership", None)
     if membership is None:
         raise Http404
+    return membership
+
+
+@login_required
+def membership_remove_view(request: HttpRequest, member_pk: int) -> HttpResponse:
+    """Ask, then take a preparer off the team (the authorized official only)."""
+    membership = _own_membership(request)
     member = team_member(membership.organization, member_pk)
     if request.method == "POST":
         try:
@@ -162,9 +168,7 @@ def membership_remove_view(request: HttpRequest, member_pk: int) -> HttpResponse
 @require_POST
 def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The authorized official withdraws an invitation that is still waiting."""
-    membership = getattr(request.user, "membership", None)
-    if membership is None:
-        raise Http404
+    membership = _own_membership(request)
     invitation = invitation_of(membership.organization, pk)
     try:
         invitation_revoke(invitation=invitation, revoked_by=request.user)  # type: ignore[arg-type]

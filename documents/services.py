@@ -24,9 +24,9 @@ from documents.tasks import deliver_packet_version
 from documents.validators import check_upload
 from onboarding import notifications
 from onboarding.exceptions import OnboardingError
-from onboarding.models import Application, ApplicationEvent, EvidenceRequirement
+from onboarding.models import Application, ApplicationEvent, ApplicationStep, EvidenceRequirement
 from onboarding.requirements import human_date
-from onboarding.services.access import editable_step
+from onboarding.services.access import editable_step, require_member
 from onboarding.services.events import event_record
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
@@ -66,6 +66,44 @@ def document_upload(
     """
     editable_step(application, step_kind, user)
     expires_on = _expiry_of(evidence_requirement, expires_on)
+    return _stored(
+        application=application,
+        step_kind=step_kind,
+        user=user,
+        upload=upload,
+        requirement=requirement,
+        evidence_requirement=evidence_requirement,
+        expires_on=expires_on,
+    )
+
+
+def licence_copy_upload(
+    *, application: Application, user: User, upload: UploadedFile, holder: str, expires_on: date
+) -> Document:
+    """Store the copy of a renewed care-team licence sent with a change request (after
+    approval, when the steps no longer take uploads). A refused file leaves nothing behind."""
+    require_member(application.organization, user)
+    return _stored(
+        application=application,
+        step_kind=ApplicationStep.Kind.ATTESTATIONS,
+        user=user,
+        upload=upload,
+        requirement=_("Renewed licence: %(holder)s") % {"holder": holder},
+        evidence_requirement=None,
+        expires_on=expires_on,
+    )
+
+
+def _stored(
+    *,
+    application: Application,
+    step_kind: str,
+    user: User,
+    upload: UploadedFile,
+    requirement: str,
+    evidence_requirement: EvidenceRequirement | None,
+    expires_on: date | None,
+) -> Document:
     try:
         checked = check_upload(upload)
     except ValidationError as error:

@@ -337,5 +337,10 @@ class ItemReviewForm(PortalForm):
         return data
 
 
-def item_review_forms(items: list[tuple[str, str]], data: Any = None) -> list[ItemReviewForm]:
-    return [ItemReviewForm(data, item=item, label=label) for item, label in items]
+def item_review_forms(items: list[tuple[str, Any]], data: Any = None) -> list[ItemReviewForm]:
+    """One verdict form per item, each radio group named for its item: groups all called
+    "Verdict" would leave a screen-reader user guessing which one they are in."""
+    forms_ = [ItemReviewForm(data, item=item, label=label) for item, label in items]
+    for form in forms_:
+        form.fields["verdict"].label = _("Verdict on %(item)s") % {"item": form.label}
+    return forms_

@@ -1,8 +1,9 @@
 """The onboarding flow's nodes as the portal's pages and services know them.
 
 The review nodes are not listed here: each step kind's definition names its own
-(``StepDefinition.review_node``), and the network manager's final approval follows them. Like
-the definitions, they are read on first use, not when this module is imported.
+(``StepDefinition.review_node``), and the network manager's final approval follows them. A
+change request's review (``changes.flows``) is worked in the same workbench, so its node is one
+of them too. Like the definitions, they are read on first use, not when this module is imported.
 """
 
 from functools import cache
@@ -22,8 +23,11 @@ ACKNOWLEDGE_NODE = OnboardingFlow.acknowledge_packet
 @cache
 def review_nodes() -> dict[ReviewDecision.Stage, Any]:
     """Each review stage's node (viewflow's nodes are untyped), in the order of the flow."""
+    from changes.flows import ChangeRequestFlow  # changes builds on onboarding, not the reverse
+
     nodes = {ReviewDecision.Stage(step.kind.value): step.review_node for step in step_definitions()}
     nodes[ReviewDecision.Stage.FINAL] = OnboardingFlow.final_approval
+    nodes[ReviewDecision.Stage.CHANGE] = ChangeRequestFlow.review
     return nodes
 
 

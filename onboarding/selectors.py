@@ -121,7 +121,8 @@ def open_deficiencies(application: Application) -> dict[str, list[Deficiency]]:
     for item in Deficiency.objects.filter(
         step__application=application, resolved_at__isnull=True
     ).select_related("step"):
-        by_step[item.step.kind].append(item)
+        if item.step is not None:  # always, with step__application
+            by_step[item.step.kind].append(item)
     return by_step
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reviews",
     "documents",
     "providers",
+    "changes",
 ]
 
 MIDDLEWARE = [
@@ -328,6 +329,7 @@ REVIEW_SLA_BUSINESS_DAYS = {
     "attestations": env.int("REVIEW_SLA_ATTESTATIONS_DAYS", default=10),
     "data_sharing": env.int("REVIEW_SLA_DATA_SHARING_DAYS", default=10),
     "final": env.int("REVIEW_SLA_FINAL_DAYS", default=5),
+    "change": env.int("REVIEW_SLA_CHANGE_DAYS", default=5),
 }
 # Days the plan is closed besides weekends (ISO dates); the defaults are the 2026-2027 state
 # holidays the plan observes.

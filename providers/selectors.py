@@ -15,7 +15,7 @@ from onboarding.steps import step_definitions
 from onboarding.steps.entity import current_licences
 from providers.models import ComplianceIssue, CredentialNotice, StatusChange
 from screening.models import ScreeningResult
-from screening.selectors import screening_blockers
+from screening.selectors import ABOUT_THE_RECORD, screening_blockers
 
 
 def in_network() -> QuerySet[Application]:
@@ -53,6 +53,7 @@ def has_possible_exclusion() -> Exists:
     adjudicated yet (found by the monthly re-screening): the workbench's exclusion reviews."""
     return Exists(
         ScreeningResult.objects.filter(
+            ABOUT_THE_RECORD,
             application=OuterRef("pk"),
             application__status__in=Application.IN_NETWORK_STATUSES,
             is_current=True,

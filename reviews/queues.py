@@ -251,7 +251,7 @@ QUEUE_ORDER = {
 def claimable_stages(user: User) -> list[str]:
     stages: list[str] = []
     if user.has_perm(REVIEW_PERMISSION):
-        stages += [Stage.ENTITY, Stage.ATTESTATIONS, Stage.DATA_SHARING]
+        stages += [Stage.ENTITY, Stage.ATTESTATIONS, Stage.DATA_SHARING, Stage.CHANGE]
     if user.has_perm(FINAL_APPROVAL_PERMISSION):
         stages.append(Stage.FINAL)
     return stages

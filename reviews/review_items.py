@@ -1,6 +1,7 @@
 """The items of each step a reviewer can accept or return, named as the applicant's form names
 them, so that a returned item reads the same to the reviewer and to the applicant."""
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -11,8 +12,27 @@ from django.utils.translation import gettext_lazy as _lazy
 from data_exchange.specs import FileKind
 from onboarding.attestation_forms import ItemReviewForm, item_review_forms
 from onboarding.forms import DataSharingForm, EntityProfileForm
-from onboarding.reference import QualificationCriterion
+from onboarding.reference import QualificationCriterion, ReviewReasonCode
 from onboarding.steps import UnknownStep, definition_of
+from reviews.models import ReviewDecision
+
+
+@dataclass(frozen=True)
+class DeficiencyItem:
+    """One itemised problem in a return for correction."""
+
+    requirement: str
+    reason: str
+    comment: str = ""
+    reason_code: str = ""
+
+
+@dataclass(frozen=True)
+class ItemAccepted:
+    """One item a reviewer accepted in an item-by-item review, with an optional note."""
+
+    requirement: str
+    comment: str = ""
 
 
 def deficiency_requirements(stage: str) -> list[tuple[str, str]]:
@@ -66,12 +86,8 @@ ATTESTATION_ITEMS: list[tuple[str, Any]] = [
 
 
 def attestation_review_forms(data: Any = None) -> list[ItemReviewForm]:
-    """One verdict form per attestation item, each radio group named for its item: nine groups
-    all called "Verdict" would leave a screen-reader user guessing which one they are in."""
-    item_forms = item_review_forms(ATTESTATION_ITEMS, data)
-    for form in item_forms:
-        form.fields["verdict"].label = _("Verdict on %(item)s") % {"item": form.label}
-    return item_forms
+    """One verdict form per attestation item."""
+    return item_review_forms(ATTESTATION_ITEMS, data)
 
 
 def requirement_label(requirement: str, stage: str) -> str:
@@ -82,3 +98,37 @@ def requirement_label(requirement: str, stage: str) -> str:
 @cache
 def _labels(stage: str, language: str) -> dict[str, str]:
     return dict(deficiency_requirements(stage))
+
+
+def item_verdicts(
+    item_forms: list[ItemReviewForm], outcome: str, *, accept_remaining: bool
+) -> tuple[list[DeficiencyItem], list[ItemAccepted]] | None:
+    """The returned and accepted items, or None (with errors on the forms) if any is undecided.
+
+    With ``accept_remaining`` an item left unmarked counts as accepted, so a reviewer only works
+    item by item where they return something.
+    """
+    if not all(f.is_valid() for f in item_forms):
+        return None
+    if outcome == ReviewDecision.Outcome.DENY:
+        return [], []
+    returned, accepted = [], []
+    for f in item_forms:
+        verdict = f.cleaned_data["verdict"]
+        if verdict == ItemReviewForm.RETURN:
+            code = f.cleaned_data["reason_code"]
+            returned.append(
+                DeficiencyItem(
+                    requirement=f.item,
+                    reason=str(ReviewReasonCode(code).label),
+                    comment=f.cleaned_data["comment"].strip(),
+                    reason_code=code,
+                )
+            )
+        elif verdict == ItemReviewForm.ACCEPT or accept_remaining:
+            accepted.append(ItemAccepted(f.item, f.cleaned_data["comment"].strip()))
+        else:
+            f.add_error("verdict", _("Accept or return this item."))
+    if any(f.errors for f in item_forms):
+        return None
+    return returned, accepted

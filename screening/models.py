@@ -145,6 +145,14 @@ class ScreeningResult(models.Model):
         blank=True,
         related_name="screening_results",
     )
+    # A person a change request would add, screened before the request can be approved.
+    change_request = models.ForeignKey(
+        "changes.ChangeRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="screening_results",
+    )
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     evidence = models.TextField(blank=True)
     release = models.ForeignKey(
@@ -186,6 +194,11 @@ class ScreeningResult(models.Model):
     @property
     def needs_adjudication(self) -> bool:
         return self.is_match and not self.adjudication
+
+    @property
+    def is_about_the_record(self) -> bool:
+        """False for a person a pending change request would add (not on the record yet)."""
+        return self.change_request_id is None or self.care_team_member_id is not None
 
     @property
     def is_confirmed(self) -> bool:

@@ -1,5 +1,6 @@
 """Reads of screening results: what a reviewer sees, and what stands in the way of approval."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -10,6 +11,9 @@ from screening.services.results import STAGE_SUBJECTS
 
 Outcome = ScreeningResult.Outcome
 SubjectKind = ScreeningResult.SubjectKind
+# Results about the record, not about a person a pending change request would add (those
+# block only that request: ``change_request_blockers``).
+ABOUT_THE_RECORD = Q(change_request__isnull=True) | Q(care_team_member__isnull=False)
 
 
 def screening_results_of(application: Application) -> list[ScreeningResult]:
@@ -31,9 +35,18 @@ def screening_blockers(application: Application, stage: str) -> list[str]:
     )
     if subject_kind is None:
         return []
-    current = list(application.screening_results.filter(is_current=True, subject_kind=subject_kind))
+    current = list(
+        application.screening_results.filter(
+            ABOUT_THE_RECORD, is_current=True, subject_kind=subject_kind
+        )
+    )
     if subject_kind == SubjectKind.ORGANIZATION and not current:
         return [_("The organization has not been screened yet. Run screening.")]
+    return result_blockers(current)
+
+
+def result_blockers(current: list[ScreeningResult]) -> list[str]:
+    """What these current results leave to do before approval: errors and open matches."""
     problems = []
     for result in current:
         values = {"check": check_label(result.check_name), "subject": result.subject}
@@ -68,11 +81,7 @@ def screening_blockers(application: Application, stage: str) -> list[str]:
             )
         elif result.is_confirmed:
             problems.append(
-                _(
-                    "%(check)s: %(subject)s is a confirmed match: deny the application and give "
-                    "the reason."
-                )
-                % values
+                _("%(check)s: %(subject)s is a confirmed match: deny and give the reason.") % values
             )
     return problems
 

@@ -54,7 +54,8 @@ def adjudicate(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
             _("%(check)s: %(decision)s.")
             % {"check": check_label(result.check_name), "decision": adjudication_label(result)},
         )
-        if result.is_confirmed and application.status in Application.IN_NETWORK_STATUSES:
+        in_network = application.status in Application.IN_NETWORK_STATUSES
+        if result.is_confirmed and result.is_about_the_record and in_network:
             _propose_suspension(request, application, result)
     return _back(request, pk)
 

@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.timezone import localtime
 from viewflow.workflow.models import Task
 
+from changes.flows import ChangeRequestFlow
+from changes.models import ChangeRequest
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.services import document_upload, packet_deliver
 from onboarding.models import Application, EntityProfile, Invitation, Membership, Organization
@@ -87,6 +89,12 @@ MATRIX: dict[str, Row] = {
     "reviews:applications_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
     "reviews:roster_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
     "providers:record": Row("get", "provider", (LOGIN, 200, 404, 200, 200, 403)),
+    "changes:list": Row("get", "provider", (LOGIN, 200, 404, 200, 200, 403)),
+    "changes:new": Row("get", "provider,kind", (LOGIN, 200, 404, 403, 403, 403)),
+    "changes:detail": Row("get", "provider,change", (LOGIN, 200, 404, 200, 200, 403)),
+    # Only the person named may open a hand-over's link; to anyone else it does not exist.
+    "changes:handover_accept": Row("get", "handover", (LOGIN, 404, 404, 404, 404, 404)),
+    "changes:review": Row("get", "change_task", (LOGIN, 403, 403, 200, 200, 403)),
     "providers:status_change_propose": Row("get", "app,action", (LOGIN, 403, 403, 403, 200, 403)),
     "providers:status_change_confirm": Row(
         "post", "status_change", (LOGIN, 403, 403, 403, 302, 403)
@@ -167,7 +175,10 @@ def world(settings: Any) -> dict[str, Any]:
     invitation: Invitation = invitation_create(
         organization=organization, invited_by=a, email="new@org-a.example"
     )
+    provider = _provider_record(organization, a)
+    nominee = MembershipFactory.create(organization=organization, role=Membership.Role.PREPARER)
     return {
+        **_change_requests(provider, a, nominee.user),
         "people": {
             "applicant_a": a,
             "applicant_b": refetch(b),
@@ -196,7 +207,7 @@ def world(settings: Any) -> dict[str, Any]:
         )[0],
         "action": "suspend",
         # Organization A's earlier application, approved: a provider with a record.
-        "provider": _provider_record(organization, a),
+        "provider": provider,
         # Proposed by a manager other than the one asking (who may then confirm or decline it).
         "status_change": StatusChange.objects.create(
             application=application,
@@ -215,6 +226,32 @@ def _provider_record(organization: Organization, official: Any) -> int:
     )
     EntityProfile.objects.create(application=provider, legal_name=organization.legal_name)
     return provider.pk
+
+
+def _change_requests(provider: int, official: Any, nominee: Any) -> dict[str, Any]:
+    """A draft change request of the provider, one waiting for review, and a hand-over."""
+    draft = ChangeRequest.objects.create(
+        application_id=provider, kind="care_team", created_by=official
+    )
+    sent = ChangeRequest.objects.create(
+        application_id=provider, kind="contact", created_by=official
+    )
+    ChangeRequestFlow.start.run(change_request=sent)
+    prepare = Task.objects.get(process_id=sent.process.pk, flow_task=ChangeRequestFlow.prepare)
+    with prepare.activation() as activation:
+        activation.start(None)
+        activation.execute()
+    handover = ChangeRequest.objects.create(
+        application_id=provider, kind="official", created_by=official, nominee=nominee
+    )
+    return {
+        "kind": "care_team",
+        "change": draft.pk,
+        "change_task": Task.objects.get(
+            process_id=sent.process.pk, flow_task=ChangeRequestFlow.review
+        ).pk,
+        "handover": handover.acceptance_token,
+    }
 
 
 # Organization A's own member goes last: its POSTs may change the object the others asked for.

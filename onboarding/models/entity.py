@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from onboarding.models.applications import Application
 from onboarding.reference import County
@@ -84,6 +85,9 @@ class EntityProfile(models.Model):
     contact_email = models.EmailField(_("primary contact's email"), blank=True)
     contact_phone = models.CharField(_("primary contact's phone"), max_length=32, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who changed the addresses and contacts, and when (after approval, by change requests). The
+    # TIN stays out of the history tables.
+    history = HistoricalRecords(excluded_fields=["updated_at", "tin"])
 
     class Meta:
         verbose_name = _("entity profile")
@@ -105,6 +109,7 @@ class ServiceCounty(models.Model):
 
     profile = models.ForeignKey(EntityProfile, on_delete=models.CASCADE, related_name="counties")
     county = models.CharField(max_length=32, choices=County.choices)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["county"]

@@ -38,6 +38,10 @@ class ApplicationEvent(models.Model):
         PROVIDER_SUSPENDED = "provider_suspended", _("Provider suspended")
         PROVIDER_TERMINATED = "provider_terminated", _("Provider terminated")
         PROVIDER_REINSTATED = "provider_reinstated", _("Provider reinstated")
+        CHANGE_SUBMITTED = "change_submitted", _("Change request sent")
+        CHANGE_DECIDED = "change_decided", _("Change request decided")
+        CHANGE_APPLIED = "change_applied", _("Change applied to the record")
+        CHANGE_CLOSED = "change_closed", _("Change request withdrawn or called off")
 
     # Screening findings are the plan's to weigh; applicants' pages do not list these events.
     STAFF_ONLY_KINDS: ClassVar[set[str]] = {

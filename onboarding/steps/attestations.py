@@ -17,6 +17,8 @@ from onboarding.models import (
     ApplicationStep,
     CapabilityAttestation,
     CareTeamMember,
+    PopulationCapacity,
+    PopulationServed,
 )
 from onboarding.reference import CareTeamRole, County, PartnerKind, QualificationCriterion
 from onboarding.requirements import criterion_evidence_label, criterion_rules, human_date
@@ -32,7 +34,11 @@ from screening.models import ScreeningResult
 def attestation_problems(application: Application) -> list[Problem]:
     problems = _criteria_problems(application)
     problems += roster_problems(list(application.care_team.all()))
-    problems += _capacity_problems(application)
+    problems += capacity_problems(
+        list(application.populations.all()),
+        list(application.capacities.all()),
+        set(application.entity_profile.county_codes),
+    )
     return problems
 
 
@@ -141,10 +147,14 @@ def roster_problems(team: list[CareTeamMember], today: date | None = None) -> li
     return problems
 
 
-def _capacity_problems(application: Application) -> list[Problem]:
+def capacity_problems(
+    populations: list[PopulationServed], capacities: list[PopulationCapacity], served: set[str]
+) -> list[Problem]:
+    """The capacity rules: a population served, capacity for each, only in counties served.
+
+    Checked at submission, and on a change request against the record as it would become.
+    """
     problems: list[Problem] = []
-    populations = list(application.populations.all())
-    capacities = list(application.capacities.all())
     if not populations:
         problems.append(
             Problem("capacity", _("Choose at least one population of focus that you serve."))
@@ -160,7 +170,6 @@ def _capacity_problems(application: Application) -> list[Problem]:
                 )
             )
     # Checked against the entity step's counties once there are some (that step asks for them).
-    served = set(application.entity_profile.county_codes)
     for county in sorted({row.county for row in capacities} - served if served else set()):
         problems.append(
             Problem(

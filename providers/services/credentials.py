@@ -231,3 +231,28 @@ def _compliance_review(today: date) -> tuple[int, int]:
     for provider, issues in new.items():
         notifications.out_of_compliance(provider, issues)
     return sum(len(issues) for issues in new.values()), len(holding_again)
+
+
+def compliance_recheck(application: Application, today: date | None = None) -> int:
+    """Resolve the provider's open compliance issues whose rule holds again; how many.
+
+    Run when an approved change request is applied, so a fixed record stops showing as out of
+    compliance at once. Opening new issues (and telling people) stays the daily job's.
+    """
+    today = today or timezone.localdate()
+    problems = roster_problems(list(application.care_team.all()), today)
+    problems += expired_licence_problems(
+        list(
+            application.documents.filter(
+                evidence_requirement__isnull=False, expires_on__isnull=False
+            )
+        ),
+        today,
+    )
+    failing = {str(problem.message) for problem in problems}
+    return (
+        _open_issues()
+        .filter(application=application)
+        .exclude(message__in=failing)
+        .update(resolved_on=today)
+    )

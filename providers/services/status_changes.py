@@ -4,10 +4,11 @@ confirmed by another, taking effect on its date. Each goes through the one trans
 
 from datetime import date
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from changes.services.requests import change_requests_call_off
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application, ApplicationEvent
 from onboarding.services.events import event_record
@@ -202,6 +203,10 @@ def _take_effect(
     else:
         application.status = Status.TERMINATED
     application.save(update_fields=["status", "updated_at"])
+    if application.status not in Application.IN_NETWORK_STATUSES:
+        # Its open change requests are called off once this commits, each under its own lock.
+        application_id = application.pk
+        transaction.on_commit(lambda: change_requests_call_off(application_id))
     status_change.state = State.IN_EFFECT
     status_change.took_effect_at = timezone.now()
     status_change.save(update_fields=["state", "took_effect_at"])

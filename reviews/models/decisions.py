@@ -23,6 +23,7 @@ class ReviewDecision(ChoiceLabels):
             ApplicationStep.Kind.DATA_SHARING.label,
         )
         FINAL = "final", _("Final approval")
+        CHANGE = "change", _("Change request")
 
     class Outcome(models.TextChoices):
         APPROVE = "approve", _("Approve")
@@ -38,6 +39,14 @@ class ReviewDecision(ChoiceLabels):
     reason = models.TextField(blank=True)
     revision = models.PositiveIntegerField(
         default=0, help_text=_("The step's submission this decision is about.")
+    )
+    change_request = models.ForeignKey(
+        "changes.ChangeRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        help_text=_("For a decision on a change request (stage 'change')."),
     )
     task_id = models.BigIntegerField(null=True, blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)
@@ -67,7 +76,21 @@ class Deficiency(ChoiceLabels):
     decision = models.ForeignKey(
         ReviewDecision, on_delete=models.CASCADE, related_name="deficiencies"
     )
-    step = models.ForeignKey(ApplicationStep, on_delete=models.CASCADE, related_name="deficiencies")
+    # A deficiency of a step, or (with no step) of a change request.
+    step = models.ForeignKey(
+        ApplicationStep,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deficiencies",
+    )
+    change_request = models.ForeignKey(
+        "changes.ChangeRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deficiencies",
+    )
     requirement = models.CharField(
         _("requirement"),
         max_length=64,

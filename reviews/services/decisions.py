@@ -1,6 +1,5 @@
 """Plan staff's work on an application: claiming review tasks and deciding them."""
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -18,29 +17,12 @@ from onboarding.services.events import event_record
 from onboarding.transitions import Change, application_of, complete, transition
 from portal.models import User
 from reviews.models import AcceptedItem, Deficiency, ReviewDecision
+from reviews.review_items import DeficiencyItem, ItemAccepted
 from reviews.selectors import reviewed_steps_of
 from screening.selectors import screening_blockers
 
 Outcome = ReviewDecision.Outcome
 Stage = ReviewDecision.Stage
-
-
-@dataclass(frozen=True)
-class DeficiencyItem:
-    """One itemised problem in a return for correction."""
-
-    requirement: str
-    reason: str
-    comment: str = ""
-    reason_code: str = ""
-
-
-@dataclass(frozen=True)
-class ItemAccepted:
-    """One item a reviewer accepted in an item-by-item review, with an optional note."""
-
-    requirement: str
-    comment: str = ""
 
 
 class ScreeningBlocked(OnboardingError):

@@ -4,9 +4,10 @@ from collections import defaultdict
 
 from viewflow.workflow.models import Task
 
+from changes.models import ChangeRequestProcess
 from onboarding.models import Application
 from onboarding.nodes import OPEN_STATUSES, review_nodes, stage_of
-from reviews.models import ReviewWork
+from reviews.models import ReviewDecision, ReviewWork
 from reviews.sla import ReviewRound, due_date, holidays
 
 
@@ -17,9 +18,16 @@ def review_work_refresh(application: Application) -> list[ReviewWork]:
     the queues show what the flow says. Due dates count earlier rounds of the same step against
     its allowance (the clock pauses while the step is with the applicant).
     """
+    # The onboarding process and the change requests' (looked up apart, so each uses an index).
+    processes = [
+        application.process.pk,
+        *ChangeRequestProcess.objects.filter(change_request__application=application).values_list(
+            "pk", flat=True
+        ),
+    ]
     tasks = list(
         Task.objects.filter(
-            process_id=application.process.pk, flow_task__in=list(review_nodes().values())
+            process_id__in=processes, flow_task__in=list(review_nodes().values())
         ).order_by("created", "pk")
     )
     closed = holidays()
@@ -28,7 +36,9 @@ def review_work_refresh(application: Application) -> list[ReviewWork]:
     for task in tasks:
         stage = stage_of(task)
         is_open = task.status in OPEN_STATUSES
-        rounds[stage].append(ReviewRound(task.created, task.finished))
+        # Each change request's rounds count against its own allowance.
+        clock = f"{stage}:{task.process_id}" if stage == ReviewDecision.Stage.CHANGE else stage
+        rounds[clock].append(ReviewRound(task.created, task.finished))
         rows.append(
             ReviewWork(
                 task_id=task.pk,
@@ -38,7 +48,7 @@ def review_work_refresh(application: Application) -> list[ReviewWork]:
                 is_open=is_open,
                 created_at=task.created,
                 finished_at=task.finished,
-                due_on=due_date(stage, rounds[stage], closed),
+                due_on=due_date(stage, rounds[clock], closed),
             )
         )
     ReviewWork.objects.bulk_create(

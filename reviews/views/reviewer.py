@@ -10,12 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.selectors import latest_delivery
-from onboarding.attestation_forms import ItemReviewForm
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application, ApplicationStep
 from onboarding.nodes import stage_of
 from onboarding.progress import progress_of
-from onboarding.reference import ReviewReasonCode
 from onboarding.selectors import (
     application_events,
     application_for_review_task,
@@ -40,11 +38,10 @@ from reviews.queues import (
     staff_reviewers,
     team_review_work,
 )
-from reviews.review_items import deficiency_requirements
+from reviews.review_items import deficiency_requirements, item_verdicts
 from reviews.selectors import decisions_of, internal_notes_of, open_review_work, reviewed_steps_of
 from reviews.services.decisions import (
     DeficiencyItem,
-    ItemAccepted,
     ScreeningBlocked,
     review_decide,
     task_claim,
@@ -247,45 +244,13 @@ def release(request: HttpRequest, task_pk: int) -> HttpResponse:
     return redirect("reviews:my_tasks")
 
 
-def _item_verdicts(
-    item_forms: list[ItemReviewForm], outcome: str, *, accept_remaining: bool
-) -> tuple[list[DeficiencyItem], list[ItemAccepted]] | None:
-    """The returned and accepted items, or None (with errors on the forms) if any is undecided.
-
-    With ``accept_remaining`` an item left unmarked counts as accepted, so a reviewer only works
-    item by item where they return something.
-    """
-    if not all(f.is_valid() for f in item_forms):
-        return None
-    if outcome == Outcome.DENY:
-        return [], []
-    returned, accepted = [], []
-    for f in item_forms:
-        verdict = f.cleaned_data["verdict"]
-        if verdict == ItemReviewForm.RETURN:
-            code = f.cleaned_data["reason_code"]
-            returned.append(
-                DeficiencyItem(
-                    requirement=f.item,
-                    reason=str(ReviewReasonCode(code).label),
-                    comment=f.cleaned_data["comment"].strip(),
-                    reason_code=code,
-                )
-            )
-        elif verdict == ItemReviewForm.ACCEPT or accept_remaining:
-            accepted.append(ItemAccepted(f.item, f.cleaned_data["comment"].strip()))
-        else:
-            f.add_error("verdict", _("Accept or return this item."))
-    if any(f.errors for f in item_forms):
-        return None
-    return returned, accepted
-
-
 @staff_required
 def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     task = review_task(task_pk)
     stage = stage_of(task)
+    if stage == Stage.CHANGE:  # a change request has its own page (changes.views)
+        return redirect("changes:review", task_pk=task.pk)
     application = application_for_review_task(task)
     final = stage == Stage.FINAL
     requirements = [] if final else deficiency_requirements(stage)
@@ -316,7 +281,7 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
             ]
         )
         verdicts = (
-            _item_verdicts(
+            item_verdicts(
                 item_forms,
                 form.cleaned_data["outcome"],
                 accept_remaining=form.cleaned_data["accept_remaining"],

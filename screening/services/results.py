@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +29,9 @@ from screening.labels import NPI_REGISTRY, adjudication_label, check_label, outc
 from screening.matching import SourceFindings, organization_findings, person_findings
 from screening.models import ExclusionRelease, ExclusionSource, ScreeningResult
 from screening.normalise import normalise_business_name, split_full_name
+
+if TYPE_CHECKING:  # changes builds on screening; screening only names its model
+    from changes.models import ChangeRequest
 from screening.npi_registry import RegistryUnavailable, npi_registry
 
 Outcome = ScreeningResult.Outcome
@@ -153,16 +157,23 @@ def _store(
     subject_kind: str,
     member: CareTeamMember | None,
     rescreen: bool,
+    change_request: "ChangeRequest | None" = None,
 ) -> list[ScreeningResult]:
     """Store a subject's new results; they replace its earlier ones as the current results."""
     earlier = application.screening_results.filter(
         is_current=True, subject_kind=subject_kind, care_team_member=member
     )
+    if member is None:
+        earlier = earlier.filter(change_request=change_request)
     earlier_matches = {
         (r.check_name, r.matched_row or r.evidence): r for r in earlier if r.is_match
     }
     earlier.update(is_current=False)
-    revision = application.step(definition_screening(subject_kind).kind).revision
+    revision = (
+        change_request.revision
+        if change_request
+        else application.step(definition_screening(subject_kind).kind).revision
+    )
     results = []
     for check in checks:
         result = ScreeningResult(
@@ -171,6 +182,7 @@ def _store(
             subject=subject[:200],
             subject_kind=subject_kind,
             care_team_member=member,
+            change_request=change_request,
             outcome=check.outcome,
             evidence=check.evidence,
             release=check.release,
@@ -270,10 +282,11 @@ def screen_care_team(*, application: Application, rescreen: bool = False) -> lis
             member=member,
             rescreen=rescreen,
         )
-    # People no longer on the team are no longer screened.
+    # People no longer on the team are no longer screened (those a pending change request would
+    # add are that request's).
     application.screening_results.filter(is_current=True, subject_kind=SubjectKind.PERSON).exclude(
         care_team_member__in=members
-    ).update(is_current=False)
+    ).exclude(care_team_member__isnull=True, change_request__isnull=False).update(is_current=False)
     if members:
         event_record(
             application=application,
@@ -282,6 +295,32 @@ def screen_care_team(*, application: Application, rescreen: bool = False) -> lis
             detail=_("Care team (%(n)d people): %(summary)s")
             % {"n": len(members), "summary": _summary(results)},
         )
+    return results
+
+
+@transaction.atomic
+def screen_proposed_person(
+    *, change_request: "ChangeRequest", person: CareTeamMember
+) -> list[ScreeningResult]:
+    """Screen the person a change request would add to the care team, by name, before the
+    request can be approved. The results belong to the request until it is applied."""
+    application = change_request.application
+    results = _store(
+        application,
+        _person_checks(person, timezone.localdate()),
+        subject=person.full_name,
+        subject_kind=SubjectKind.PERSON,
+        member=None,
+        rescreen=False,
+        change_request=change_request,
+    )
+    event_record(
+        application=application,
+        kind=ApplicationEvent.Kind.SCREENED,
+        actor=None,
+        detail=_("%(ref)s, a person to add: %(summary)s")
+        % {"ref": change_request.reference, "summary": _summary(results)},
+    )
     return results
 
 

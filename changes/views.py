@@ -1,0 +1,280 @@
+"""Change-request pages: the provider's (list, new, draft and send), the nominee's acceptance,
+and the reviewer's decision page (reached from the workbench's queue like any review)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from changes.forms import FORMS, initial_for, initial_from, proposal_rows
+from changes.models import ChangeRequest
+from changes.proposals import RENEW, problems_of
+from changes.review_items import change_review_forms
+from changes.selectors import (
+    change_request_by_token,
+    change_request_for_applicant,
+    change_requests_of,
+    decisions_on,
+    open_deficiencies_of,
+)
+from changes.services.decisions import (
+    ChangeBlocked,
+    approval_blockers,
+    change_request_decide,
+    change_request_of,
+)
+from changes.services.requests import (
+    change_request_save,
+    change_request_start,
+    change_request_submit,
+    change_request_withdraw,
+    handover_accept,
+)
+from documents.services import licence_copy_upload
+from onboarding.exceptions import OnboardingError
+from onboarding.models import Application
+from onboarding.selectors import application_for_applicant, application_for_staff, review_task
+from portal.decorators import staff_required
+from portal.models import User
+from portal.roles import is_plan_staff, is_staff_member
+from reviews.forms import ReviewDecisionForm
+from reviews.models import ReviewDecision
+from reviews.views.reviewer import item_verdicts
+from screening.selectors import screening_results_of
+
+Kind = ChangeRequest.Kind
+
+
+def _provider(request: HttpRequest, pk: int) -> tuple[Application, bool]:
+    """The provider, for its own people or plan staff (another organization's is a 404)."""
+    user: User = request.user  # type: ignore[assignment]
+    staff = is_plan_staff(user)
+    if staff:
+        application = application_for_staff(pk)
+    elif is_staff_member(user):
+        raise PermissionDenied
+    else:
+        application = application_for_applicant(user, pk)
+    if application.status not in Application.PROVIDER_STATUSES:
+        raise Http404
+    return application, staff
+
+
+def _kind(kind: str) -> str:
+    if kind not in Kind.values:
+        raise Http404
+    return kind
+
+
+@login_required
+def change_list(request: HttpRequest, pk: int) -> HttpResponse:
+    application, staff = _provider(request, pk)
+    return render(
+        request,
+        "changes/list.html",
+        {
+            "application": application,
+            "change_requests": change_requests_of(application),
+            "kinds": Kind.choices,
+            "can_ask": not staff and application.status in Application.IN_NETWORK_STATUSES,
+            "is_staff": staff,
+        },
+    )
+
+
+def _proposal(form: Any, application: Application, user: User) -> dict[str, Any]:
+    """The form's proposal, with the renewed licence's copy stored first (a refused file raises)."""
+    proposal: dict[str, Any] = form.proposal()
+    upload = form.cleaned_data.get("licence_copy")
+    if upload is not None and proposal.get("action") == RENEW:
+        proposal["document"] = licence_copy_upload(
+            application=application,
+            user=user,
+            upload=upload,
+            holder=proposal.get("member_name", ""),
+            expires_on=form.cleaned_data["license_expires_on"],
+        )
+    return proposal
+
+
+@login_required
+def change_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    application, staff = _provider(request, pk)
+    kind = _kind(kind)
+    if staff:
+        raise PermissionDenied
+    form_class = FORMS[kind]
+    form = form_class(
+        request.POST or None,
+        request.FILES or None,
+        application=application,
+        initial=initial_for(kind, application),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_request = change_request_start(
+                application=application,
+                user=user,
+                kind=kind,
+                proposal=_proposal(form, application, user),
+            )
+        except OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Draft saved. Send it when it is ready."))
+            return redirect(change_request)
+    return render(
+        request,
+        "changes/form.html",
+        {"application": application, "form": form, "kind": Kind(kind), "change": None},
+    )
+
+
+@login_required
+def change_detail(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
+    """One request: its answers (editable while a draft or returned), decisions and actions."""
+    user: User = request.user  # type: ignore[assignment]
+    application, staff = _provider(request, pk)
+    change_request = change_request_for_applicant(user, application, change_pk)
+    form_class = FORMS[change_request.kind]
+    editing = change_request.is_editable and not staff
+    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    data = request.POST if action == "save" else None
+    files = request.FILES if action == "save" else None
+    form = form_class(data, files, application=application, initial=initial_from(change_request))
+    if action and staff:
+        raise PermissionDenied
+    if action == "save" and form.is_valid():
+        try:
+            change_request_save(
+                change_request=change_request,
+                user=user,
+                proposal=_proposal(form, application, user),
+            )
+        except OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect(change_request)
+    elif action in {"submit", "withdraw"}:
+        try:
+            if action == "submit":
+                change_request_submit(change_request=change_request, user=user)
+            else:
+                change_request_withdraw(change_request=change_request, user=user)
+        except OnboardingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Sent. We will tell you the decision.")
+                if action == "submit"
+                else _("The change request is withdrawn."),
+            )
+        return redirect(change_request)
+    change_request.refresh_from_db()
+    return render(
+        request,
+        "changes/detail.html",
+        {
+            "application": application,
+            "change": change_request,
+            "change_rows": proposal_rows(change_request),
+            "form": form if editing else None,
+            "kind": Kind(change_request.kind),
+            "problems": problems_of(change_request) if editing else [],
+            "deficiencies": open_deficiencies_of(change_request),
+            "decisions": decisions_on(change_request),
+            "is_official": bool(
+                getattr(user, "membership", None) and user.membership.is_authorized_official
+            ),
+            "is_staff": staff,
+        },
+    )
+
+
+@login_required
+def handover_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The nominee accepts the role of authorized official (the link in their email)."""
+    user: User = request.user  # type: ignore[assignment]
+    change_request = change_request_by_token(token)
+    if change_request.nominee_id != user.pk:
+        raise Http404  # the link is for someone else: nothing about it is shown
+    if request.method == "POST":
+        try:
+            handover_accept(change_request=change_request, user=user)
+        except OnboardingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Thank you: you have accepted. The plan will confirm."))
+        return redirect("changes:handover_accept", token=token)
+    return render(request, "changes/handover_accept.html", {"change": change_request})
+
+
+@staff_required
+def change_review(request: HttpRequest, task_pk: int) -> HttpResponse:
+    """The reviewer's page for a change request: what is asked against the record, screening of
+    new people, item-by-item verdicts, and the decision."""
+    user: User = request.user  # type: ignore[assignment]
+    task = review_task(task_pk)
+    change_request = change_request_of(task)
+    data = request.POST if request.method == "POST" else None
+    form = ReviewDecisionForm(data, by_item=True)
+    item_forms = change_review_forms(change_request, form.data if data else None)
+    if data is not None and form.is_valid():
+        verdicts = item_verdicts(
+            item_forms,
+            form.cleaned_data["outcome"],
+            accept_remaining=form.cleaned_data["accept_remaining"],
+        )
+        if verdicts is None:
+            form.add_error(None, _("Accept or return each item, as marked below."))
+        else:
+            returned, accepted = verdicts
+            try:
+                change_request_decide(
+                    task=task,
+                    user=user,
+                    outcome=form.cleaned_data["outcome"],
+                    reason=form.cleaned_data["reason"],
+                    deficiencies=returned,
+                    accepted=accepted,
+                )
+            except ChangeBlocked:
+                pass  # the page lists the blockers in its own alert
+            except OnboardingError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Decision recorded for %(ref)s.") % {"ref": change_request.reference},
+                )
+                return redirect("reviews:my_tasks")
+    change_request.refresh_from_db()
+    application = application_for_staff(change_request.application_id)
+    return render(
+        request,
+        "changes/review.html",
+        {
+            "application": application,
+            "change": change_request,
+            "change_rows": proposal_rows(change_request),
+            "task": task,
+            "form": form,
+            "item_forms": item_forms,
+            "is_owner": task.owner_id == user.pk,
+            "blockers": approval_blockers(change_request) if change_request.is_open else [],
+            "screening_results": [
+                r
+                for r in screening_results_of(application)
+                if r.change_request_id == change_request.pk
+            ],
+            "decisions": decisions_on(change_request),
+            "outcomes": ReviewDecision.Outcome,
+        },
+    )

@@ -23,6 +23,8 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from bench.table_rows import TableRows
+from changes.flows import ChangeRequestFlow
+from changes.models import ChangeRequest, ChangeRequestProcess
 from documents.models import Document
 from onboarding.attestation_text import ATTESTATION_VERSION
 from onboarding.attested_content import content_sha256, signed_data_sharing
@@ -279,6 +281,7 @@ class ScaleSeeder:
         )
         self.domain_rows(plans)
         self.workflow_rows(plans)
+        self.change_request_rows(plans)
 
     def plan(self, scenario: str, created: datetime, official: int) -> Plan:
         """The tasks, events and decisions an application in ``scenario`` has gathered so far."""
@@ -707,6 +710,124 @@ class ScaleSeeder:
                 "took_effect_at",
             ),
             rows,
+        )
+
+    def change_request_rows(self, plans: list[Plan]) -> None:
+        """Every tenth provider in the network has sent a change request (a new Lead Care
+        Manager), waiting in the workbench's queue with its flow's tasks and review work."""
+        providers = [
+            p for p in plans if p.status in Application.IN_NETWORK_STATUSES and p.approved_at
+        ][::10]
+        if not providers:
+            return
+        rows = self.rows
+        sent = [max(t for _kind, t in plan.events) + timedelta(days=1) for plan in providers]
+        requests = rows.new_ids(ChangeRequest, len(providers))
+        rows.write(
+            ChangeRequest,
+            (
+                "id",
+                "application_id",
+                "kind",
+                "status",
+                "summary",
+                "proposal",
+                "revision",
+                "created_by_id",
+                "submitted_by_id",
+                "submitted_at",
+            ),
+            (
+                (
+                    request,
+                    plan.application,
+                    ChangeRequest.Kind.CARE_TEAM,
+                    ChangeRequest.Status.SUBMITTED,
+                    "Add Sam Seeded as Lead Care Manager",
+                    {"action": "add", "role": "lead_care_manager", "full_name": "Sam Seeded"},
+                    1,
+                    plan.official,
+                    plan.official,
+                    at,
+                )
+                for request, plan, at in zip(requests, providers, sent, strict=True)
+            ),
+        )
+        processes = rows.new_ids(Process, len(providers))
+        rows.write(
+            Process,
+            ("id", "flow_class", "status", "created"),
+            (
+                (process, ChangeRequestFlow, PROCESS.NEW, at)
+                for process, at in zip(processes, sent, strict=True)
+            ),
+        )
+        rows.write(
+            ChangeRequestProcess,
+            ("process_ptr_id", "change_request_id"),
+            zip(processes, requests, strict=True),
+        )
+        tasks = rows.new_ids(Task, 2 * len(providers))
+        task_columns = (
+            "id",
+            "flow_task",
+            "flow_task_type",
+            "status",
+            "created",
+            "finished",
+            "owner_id",
+            "owner_permission",
+            "process_id",
+        )
+        rows.write(
+            Task,
+            task_columns,
+            (
+                row
+                for n, (process, plan, at) in enumerate(
+                    zip(processes, providers, sent, strict=True)
+                )
+                for row in (
+                    (
+                        tasks[2 * n],
+                        ChangeRequestFlow.prepare,
+                        "HUMAN",
+                        STATUS.DONE,
+                        at,
+                        at,
+                        plan.official,
+                        None,
+                        process,
+                    ),
+                    (
+                        tasks[2 * n + 1],
+                        ChangeRequestFlow.review,
+                        "HUMAN",
+                        STATUS.NEW,
+                        at,
+                        None,
+                        None,
+                        REVIEW_PERMISSION,
+                        process,
+                    ),
+                )
+            ),
+        )
+        stage = ReviewDecision.Stage.CHANGE
+        rows.write(
+            ReviewWork,
+            ("task_id", "application_id", "stage", "is_open", "created_at", "due_on"),
+            (
+                (
+                    tasks[2 * n + 1],
+                    plan.application,
+                    stage,
+                    True,
+                    at,
+                    due_date(stage, [ReviewRound(at, None)], self.closed),
+                )
+                for n, (plan, at) in enumerate(zip(providers, sent, strict=True))
+            ),
         )
 
     def data_sharing_signature(self, plan: Plan, documentation_system: str) -> tuple[Any, ...]:

@@ -8,6 +8,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from bench.seeding import seed_scale
+from changes.models import ChangeRequest
 from documents.models import Document
 from onboarding.attested_content import signature_state
 from onboarding.models import (
@@ -22,7 +23,7 @@ from onboarding.nodes import review_nodes
 from onboarding.reference import PartnerKind
 from portal.models import User
 from providers.models import StatusChange
-from reviews.models import ReviewWork
+from reviews.models import ReviewDecision, ReviewWork
 from tests.factories import enroll_totp
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,13 @@ def test_seed_scale_makes_applications_in_every_state_with_their_tasks():
     assert Document.objects.filter(
         expires_on__isnull=False, application__status__in=Application.IN_NETWORK_STATUSES
     ).exists()
+    # Change requests waiting for review: one in ten providers in the network, in the queue.
+    waiting = ChangeRequest.objects.filter(status=ChangeRequest.Status.SUBMITTED)
+    assert waiting.exists()
+    assert (
+        waiting.count()
+        == ReviewWork.objects.filter(stage=ReviewDecision.Stage.CHANGE, is_open=True).count()
+    )
     # A record as full as an applicant's: a care team of three and a partner of each kind.
     assert CareTeamMember.objects.count() == 3 * 300
     assert CommunityPartner.objects.count() == len(PartnerKind) * 300

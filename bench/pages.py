@@ -44,6 +44,7 @@ def measure(requests: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from changes.models import ChangeRequest
     from onboarding.models import Application
     from portal.models import User
     from reviews.models import ReviewDecision, ReviewWork
@@ -80,6 +81,15 @@ def measure(requests: int) -> dict[str, Any]:
         raise SystemExit("The reviewer could not sign in with password and authenticator code.")
     person = Client()
     person.force_login(applicant)
+    # A change request waiting for review (seed_scale sends one for every tenth provider), its
+    # review page and the provider's own list of requests.
+    sent = ChangeRequest.objects.filter(status=ChangeRequest.Status.SUBMITTED).order_by("pk")
+    change = sent[sent.count() // 2]
+    change_task = ReviewWork.objects.get(
+        application=change.application_id, stage=ReviewDecision.Stage.CHANGE, is_open=True
+    ).task_id
+    provider_person = Client()
+    provider_person.force_login(change.application.created_by)
     pages = [
         ("floor: account e-mail page", staff, reverse("account_email")),
         ("reviewer queue", staff, reverse("reviews:queue")),
@@ -91,6 +101,12 @@ def measure(requests: int) -> dict[str, Any]:
         ),
         ("application page", staff, reverse("reviews:application", args=[middle.pk])),
         ("applicant dashboard", person, reverse("onboarding:dashboard")),
+        ("change request review", staff, reverse("changes:review", args=[change_task])),
+        (
+            "provider's change requests",
+            provider_person,
+            reverse("changes:list", args=[change.application_id]),
+        ),
     ]
     query_counts = []
     for _name, client, url in pages:

@@ -39,7 +39,9 @@ class CareTeamChangeForm(ChangeForm):
         (REPLACE, _("Replace a person (the new person takes their place)")),
         (RENEW, _("Send a renewed licence")),
     ]
-    action = forms.ChoiceField(label=_("What changes"), choices=ACTIONS, widget=forms.RadioSelect)
+    action = forms.ChoiceField(
+        label=_("What changes"), choices=ACTIONS, widget=forms.RadioSelect, initial=ADD
+    )
     member = forms.TypedChoiceField(
         label=_("Team member"), coerce=int, required=False, empty_value=None
     )
@@ -245,4 +247,18 @@ def proposal_rows(change_request: ChangeRequest) -> list[tuple[str, str]]:
     if change_request.kind == Kind.OFFICIAL:
         nominee = change_request.proposed("nominee_name")
         rows.append((str(_("The new authorized official")), nominee))
+    return rows
+
+
+def fact_rows(facts: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """A request's ``before`` or ``after``, flattened into (what, value) rows for the page."""
+    rows: list[tuple[str, str]] = []
+    for key, value in (facts or {}).items():
+        if isinstance(value, dict):
+            rows += fact_rows(value)
+        elif value is None:
+            rows.append((key.replace("_", " "), "—"))
+        else:
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            rows.append((key.replace("_", " "), shown or "—"))
     return rows

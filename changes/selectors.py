@@ -27,6 +27,13 @@ def change_request_for_staff(pk: int) -> ChangeRequest:
     )
 
 
+def change_request_for_task(task_process_id: int) -> ChangeRequest:
+    """The request whose review task is in this process; a 404 for any other task."""
+    return get_object_or_404(
+        ChangeRequest.objects.select_related("application"), process__pk=task_process_id
+    )
+
+
 def change_request_by_token(token: str) -> ChangeRequest:
     return get_object_or_404(
         ChangeRequest.objects.select_related("application__organization", "nominee"),

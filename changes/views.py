@@ -10,13 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from changes.forms import FORMS, initial_for, initial_from, proposal_rows
+from changes.forms import FORMS, fact_rows, initial_for, initial_from, proposal_rows
 from changes.models import ChangeRequest
 from changes.proposals import RENEW, problems_of
 from changes.review_items import change_review_forms
 from changes.selectors import (
     change_request_by_token,
     change_request_for_applicant,
+    change_request_for_task,
     change_requests_of,
     decisions_on,
     open_deficiencies_of,
@@ -25,7 +26,6 @@ from changes.services.decisions import (
     ChangeBlocked,
     approval_blockers,
     change_request_decide,
-    change_request_of,
 )
 from changes.services.requests import (
     change_request_save,
@@ -68,6 +68,14 @@ def _kind(kind: str) -> str:
     if kind not in Kind.values:
         raise Http404
     return kind
+
+
+def _rows(change_request: ChangeRequest) -> dict[str, Any]:
+    return {
+        "change_rows": proposal_rows(change_request),
+        "before_rows": fact_rows(change_request.before),
+        "after_rows": fact_rows(change_request.after),
+    }
 
 
 @login_required
@@ -143,7 +151,8 @@ def change_detail(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse
     change_request = change_request_for_applicant(user, application, change_pk)
     form_class = FORMS[change_request.kind]
     editing = change_request.is_editable and not staff
-    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    # The buttons are named "do": "action" is a field of the care-team form.
+    action = request.POST.get("do", "save") if request.method == "POST" else ""
     data = request.POST if action == "save" else None
     files = request.FILES if action == "save" else None
     form = form_class(data, files, application=application, initial=initial_from(change_request))
@@ -184,7 +193,7 @@ def change_detail(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse
         {
             "application": application,
             "change": change_request,
-            "change_rows": proposal_rows(change_request),
+            **_rows(change_request),
             "form": form if editing else None,
             "kind": Kind(change_request.kind),
             "problems": problems_of(change_request) if editing else [],
@@ -222,7 +231,7 @@ def change_review(request: HttpRequest, task_pk: int) -> HttpResponse:
     new people, item-by-item verdicts, and the decision."""
     user: User = request.user  # type: ignore[assignment]
     task = review_task(task_pk)
-    change_request = change_request_of(task)
+    change_request = change_request_for_task(task.process_id)
     data = request.POST if request.method == "POST" else None
     form = ReviewDecisionForm(data, by_item=True)
     item_forms = change_review_forms(change_request, form.data if data else None)
@@ -263,7 +272,7 @@ def change_review(request: HttpRequest, task_pk: int) -> HttpResponse:
         {
             "application": application,
             "change": change_request,
-            "change_rows": proposal_rows(change_request),
+            **_rows(change_request),
             "task": task,
             "form": form,
             "item_forms": item_forms,

@@ -2,8 +2,9 @@
 
 The care team, the populations served and the capacity keep a field-level history
 (django-simple-history), so the record can show them as they were on any day and who changed
-them. The entity facts, service locations and documents have no history of their own: they
-cannot change after approval in the portal today, so the page shows them as they are.
+them. The entity profile (addresses, contacts, the official's name) and its counties keep one too
+since change requests can change them; the page lists their changes, and shows the entity facts
+and documents as they are now.
 """
 
 from collections.abc import Iterable
@@ -20,12 +21,21 @@ from onboarding.models import (
     Application,
     ApplicationEvent,
     CareTeamMember,
+    EntityProfile,
     PopulationCapacity,
     PopulationServed,
+    ServiceCounty,
 )
 from providers.models import ComplianceIssue, StatusChange
 
-VERSIONED: tuple[type[Model], ...] = (CareTeamMember, PopulationServed, PopulationCapacity)
+# The versioned parts of the record, each with the lookup that finds a provider's rows.
+VERSIONED: dict[type[Model], str] = {
+    CareTeamMember: "application_id",
+    PopulationServed: "application_id",
+    PopulationCapacity: "application_id",
+    EntityProfile: "application_id",
+    ServiceCounty: "profile__application_id",
+}
 STATUS_EVENTS = {
     ApplicationEvent.Kind.FINAL_APPROVED,
     ApplicationEvent.Kind.PACKET_ACKNOWLEDGED,
@@ -129,10 +139,10 @@ def record_changes(application: Application, limit: int = 50) -> list[RecordChan
     """The latest changes to the versioned parts of the record, newest first, with who made
     them and which fields changed."""
     histories = chain.from_iterable(
-        model.history.filter(application_id=application.pk)  # type: ignore[attr-defined]
+        model.history.filter(**{lookup: application.pk})  # type: ignore[attr-defined]
         .select_related("history_user")
         .order_by("-history_date")[:limit]
-        for model in VERSIONED
+        for model, lookup in VERSIONED.items()
     )
     fetched = sorted(histories, key=lambda h: h.history_date, reverse=True)
     # Each row's previous version, where it was read too (compared in memory, not re-read).

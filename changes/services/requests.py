@@ -254,9 +254,8 @@ def handover_accept(*, change_request: ChangeRequest, user: User) -> ChangeReque
             current.save(update_fields=["accepted_at", "updated_at"])
             event_record(
                 application=current.application,
-                kind=ApplicationEvent.Kind.CHANGE_SUBMITTED,
+                kind=ApplicationEvent.Kind.HANDOVER_ACCEPTED,
                 actor=user,
-                detail=_("%(ref)s: the new authorized official accepted")
-                % {"ref": current.reference},
+                detail=current.reference,
             )
     return current

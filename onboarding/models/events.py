@@ -42,6 +42,7 @@ class ApplicationEvent(models.Model):
         CHANGE_DECIDED = "change_decided", _("Change request decided")
         CHANGE_APPLIED = "change_applied", _("Change applied to the record")
         CHANGE_CLOSED = "change_closed", _("Change request withdrawn or called off")
+        HANDOVER_ACCEPTED = "handover_accepted", _("New authorized official accepted")
 
     # Screening findings are the plan's to weigh; applicants' pages do not list these events.
     STAFF_ONLY_KINDS: ClassVar[set[str]] = {

@@ -131,6 +131,10 @@ def team(request: HttpRequest) -> HttpResponse:
             "members": team_of(organization),
             "invitations": pending_invitations(organization),
             "form": form,
+            # Where the official hands over the role: the provider's change requests.
+            "provider": organization.applications.filter(
+                status__in=Application.IN_NETWORK_STATUSES
+            ).first(),
         },
     )
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from changes.selectors import change_requests_of
 from documents.selectors import latest_delivery
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application, ApplicationStep
@@ -156,6 +157,9 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
             "work": open_review_work(application),
             "standing": standing_of(application),
             "network": network_status_panel(application, manager=is_network_manager(user)),
+            "change_requests": list(change_requests_of(application)[:20])
+            if application.status in Application.PROVIDER_STATUSES
+            else None,
             "duplicates": possible_duplicates(
                 application.organization,
                 npi=getattr(getattr(application, "entity_profile", None), "npi", ""),

@@ -53,13 +53,16 @@ def add_person(**fields) -> dict:
 
 
 def draft(user, application, kind, data, files=None) -> ChangeRequest:
-    response = client_for(user).post(new_url(application, kind), {**data, **(files or {})})
+    # As the browser sends it: the answers and the button pressed.
+    response = client_for(user).post(
+        new_url(application, kind), {**data, **(files or {}), "do": "save"}
+    )
     assert response.status_code == 302, response.content.decode()
     return ChangeRequest.objects.latest("pk")
 
 
 def send(official, change) -> None:
-    response = client_for(official).post(detail_url(change), {"action": "submit"})
+    response = client_for(official).post(detail_url(change), {"do": "submit"})
     assert response.status_code == 302
 
 
@@ -144,7 +147,7 @@ def test_a_change_that_breaks_a_roster_rule_is_refused_saying_which_rule(
     assert "Name exactly one ECM Director (you have 0)." in page  # shown while drafting
 
     response = client_for(authorized_official).post(
-        detail_url(change), {"action": "submit"}, follow=True
+        detail_url(change), {"do": "submit"}, follow=True
     )
     assert "Name exactly one ECM Director (you have 0)." in response.content.decode()
     change.refresh_from_db()
@@ -178,7 +181,7 @@ def test_a_returned_item_goes_back_to_the_official_and_the_resubmission_is_revie
     assert "Give the person&#x27;s work email." in page
 
     client_for(authorized_official).post(
-        detail_url(change), {"action": "save", **add_person(email="robin@example.org")}
+        detail_url(change), {"do": "save", **add_person(email="robin@example.org")}
     )
     send(authorized_official, change)
     change.refresh_from_db()
@@ -371,3 +374,43 @@ def test_a_suspended_provider_cannot_ask_and_its_open_requests_are_called_off(
                              proposal={"contact_name": "X"})  # fmt: skip
     page = client_for(authorized_official).get(reverse("changes:list", args=[active.pk]))
     assert "cannot ask for changes. Its history stays readable." in page.content.decode()
+
+
+def test_the_record_and_the_staff_page_show_the_change_and_who_made_it(
+    active, authorized_official, manager
+):
+    change = draft(
+        authorized_official,
+        active,
+        "contact",
+        {
+            "contact_name": "Sam New",
+            "contact_email": "sam@example.org",
+            "contact_phone": "555-0100",
+        },
+    )
+    send(authorized_official, change)
+    record = client_for(authorized_official).get(reverse("providers:record", args=[active.pk]))
+    page = record.content.decode()
+    assert reverse("changes:list", args=[active.pk]) in page
+    assert "changed entity profile" in page  # who changed what, from the profile's history
+    staff = client_for(manager).get(reverse("reviews:application", args=[active.pk]))
+    assert change.reference in staff.content.decode()
+    detail = client_for(manager).get(detail_url(change)).content.decode()
+    assert "Sam New" in detail  # the after
+    assert "Save draft" not in detail  # staff read, they do not edit
+
+
+def test_the_official_leaves_only_by_handing_over(active, authorized_official):
+    from onboarding.services.organizations import membership_remove
+
+    with pytest.raises(OnboardingError, match="cannot be removed from the team"):
+        membership_remove(membership=authorized_official.membership, removed_by=authorized_official)
+    page = client_for(authorized_official).get(reverse("onboarding:team")).content.decode()
+    assert reverse("changes:new", args=[active.pk, "official"]) in page
+
+
+def test_an_onboarding_review_task_is_not_a_change_request_page(active, reviewer):
+    task = Task.objects.filter(process_id=active.process.pk, status="NEW").latest("pk")
+    page = client_for(reviewer).get(reverse("changes:review", args=[task.pk]))
+    assert page.status_code == 404

@@ -356,3 +356,27 @@ def test_the_whole_journey_in_a_browser(
     assert applicant_effort.loads <= APPLICANT_PAGE_LOADS_GOAL, lines[0]
     for step, (_loads, clicks) in approvals.items():
         assert clicks <= CLICKS_PER_APPROVAL_GOAL, step
+
+    # After go-live: the official asks to add a Lead Care Manager; a reviewer approves it from
+    # the same queue, and the provider record shows the new member.
+    page.goto(f"{base}/applications/{application.pk}/")
+    page.get_by_role("link", name="Your provider record").click()
+    visit("provider-record")
+    page.get_by_role("link", name="Change requests").click()
+    visit("change-requests")
+    page.get_by_role("link", name="Care team").click()
+    visit("change-request-new")
+    page.get_by_label("Add a person to the care team").check()
+    page.get_by_label("Role").select_option(label="Lead Care Manager")
+    page.get_by_label("Full name").fill("Robin Newlead")
+    page.get_by_role("button", name="Save draft").click()
+    visit("change-request-draft")
+    expect(page.locator("#change-status")).to_have_text("Draft")
+    page.get_by_role("button", name="Send to the plan").click()
+    expect(page.locator("#change-status")).to_have_text("Waiting for the plan's review")
+    decide(reviewer_page, base, "Change request", "Approve", reviewer)
+    page.reload()
+    visit("change-request-approved")
+    expect(page.locator("#change-status")).to_have_text("Approved and applied")
+    page.goto(f"{base}/providers/{application.pk}/")
+    expect(page.locator("#care-team")).to_contain_text("Robin Newlead")

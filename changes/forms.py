@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from changes.models import ChangeRequest
 from changes.proposals import ADD, ADDRESS_FIELDS, CONTACT_FIELDS, REMOVE, RENEW, REPLACE
 from onboarding.forms import PortalForm
-from onboarding.models import Application, CareTeamMember, EntityProfile, Membership
+from onboarding.models import (
+    Application,
+    CareTeamMember,
+    EntityProfile,
+    EvidenceRequirement,
+    Membership,
+)
 from onboarding.reference import CareTeamRole, County, PopulationOfFocus
 from onboarding.requirements import human_date
 
@@ -166,6 +172,59 @@ class LocationsChangeForm(ChangeForm):
     )
 
 
+class LicenceChangeForm(ChangeForm):
+    """A renewed licence or certification of the organization (evidence with an expiry date)."""
+
+    requirement = forms.TypedChoiceField(
+        label=_("Which licence or certification"),
+        coerce=int,
+        error_messages={"required": _("Choose the licence or certification you renewed.")},
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The date printed on it as its end of validity."),
+        error_messages={
+            "required": _("Enter the date the renewed licence runs to."),
+            "invalid": _("Enter the date as a date, for example 2028-06-30."),
+        },
+    )
+    licence_copy = forms.FileField(
+        label=_("Copy of the renewed licence or certification"),
+        required=False,
+        help_text=_("PDF or image; 25 MB at most."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.evidence = {
+            e.pk: e
+            for e in EvidenceRequirement.objects.filter(
+                entity_type__in=self.application.entity_profile.entity_types.all(),
+                has_expiry=True,
+            ).order_by("title")
+        }
+        self.fields["requirement"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((pk, e.title) for pk, e in self.evidence.items()),
+        ]
+
+    def clean_expires_on(self) -> date:
+        value: date = self.cleaned_data["expires_on"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError(
+                _("This date has passed (%(date)s). Enter the date the licence runs to.")
+                % {"date": human_date(value)}
+            )
+        return value
+
+    def proposal(self) -> dict[str, Any]:
+        proposal = super().proposal()
+        proposal.pop("licence_copy", None)
+        proposal["requirement_title"] = self.evidence[proposal["requirement"]].title
+        return proposal
+
+
 class OfficialChangeForm(ChangeForm):
     nominee = forms.ModelChoiceField(
         label=_("The new authorized official"),
@@ -204,6 +263,7 @@ FORMS: dict[str, type[ChangeForm]] = {
     Kind.CARE_TEAM: CareTeamChangeForm,
     Kind.CAPACITY: CapacityChangeForm,
     Kind.LOCATIONS: LocationsChangeForm,
+    Kind.LICENCE: LicenceChangeForm,
     Kind.OFFICIAL: OfficialChangeForm,
     Kind.CONTACT: ContactChangeForm,
 }

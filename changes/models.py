@@ -29,6 +29,7 @@ class ChangeRequest(ChoiceLabels):
         CARE_TEAM = "care_team", _("Care team")
         CAPACITY = "capacity", _("Populations, counties and capacity")
         LOCATIONS = "locations", _("Service locations")
+        LICENCE = "licence", _("The organization's licence or certification")
         OFFICIAL = "official", _("Authorized official (hand-over)")
         CONTACT = "contact", _("Contact details")
 

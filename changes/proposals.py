@@ -171,6 +171,8 @@ def problems_of(change_request: ChangeRequest, today: date | None = None) -> lis
             % {"county": County(county).label}
             for county in still_used
         ]
+    if kind == Kind.LICENCE and change_request.document_id is None:
+        return [_("Attach a copy of the renewed licence or certification.")]
     if kind == Kind.OFFICIAL:
         preparer = change_request.nominee_id is not None and (
             Membership.objects.filter(
@@ -212,4 +214,9 @@ def describe(change_request: ChangeRequest) -> str:
         }
     if kind == Kind.OFFICIAL:
         return _("Hand over to %(name)s") % {"name": p.get("nominee_name", "")}
+    if kind == Kind.LICENCE:
+        return _("Renewed %(title)s, valid until %(date)s") % {
+            "title": p.get("requirement_title", ""),
+            "date": p.get("expires_on", ""),
+        }
     return _("Contact: %(name)s") % {"name": p.get("contact_name", "")}

@@ -23,6 +23,7 @@ ITEMS: dict[str, list[tuple[str, Any]]] = {
         ("addresses", _("Service and mailing addresses")),
         ("counties", _("Counties served")),
     ],
+    Kind.LICENCE: [("licence", _("The licence or certification and its copy"))],
     Kind.OFFICIAL: [("nominee", _("The new authorized official"))],
     Kind.CONTACT: [("contact", _("Contact details"))],
 }

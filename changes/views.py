@@ -98,13 +98,25 @@ def _proposal(form: Any, application: Application, user: User) -> dict[str, Any]
     """The form's proposal, with the renewed licence's copy stored first (a refused file raises)."""
     proposal: dict[str, Any] = form.proposal()
     upload = form.cleaned_data.get("licence_copy")
-    if upload is not None and proposal.get("action") == RENEW:
+    if upload is None:
+        return proposal
+    if proposal.get("action") == RENEW:  # a care-team member's licence
         proposal["document"] = licence_copy_upload(
             application=application,
             user=user,
             upload=upload,
-            holder=proposal.get("member_name", ""),
+            label=_("Renewed licence: %(holder)s") % {"holder": proposal.get("member_name", "")},
             expires_on=form.cleaned_data["license_expires_on"],
+        )
+    elif "requirement" in proposal:  # the organization's own
+        evidence = form.evidence[proposal["requirement"]]
+        proposal["document"] = licence_copy_upload(
+            application=application,
+            user=user,
+            upload=upload,
+            label=evidence.title,
+            expires_on=form.cleaned_data["expires_on"],
+            evidence_requirement=evidence,
         )
     return proposal
 

@@ -55,6 +55,9 @@ class Document(StoredFile):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Sent with a change request (a renewed licence): not part of the record until the plan
+    # approves the request (``changes.services.apply``).
+    awaiting_approval = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["step_kind", "requirement", "uploaded_at"]

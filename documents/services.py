@@ -78,19 +78,30 @@ def document_upload(
 
 
 def licence_copy_upload(
-    *, application: Application, user: User, upload: UploadedFile, holder: str, expires_on: date
+    *,
+    application: Application,
+    user: User,
+    upload: UploadedFile,
+    label: str,
+    expires_on: date,
+    evidence_requirement: EvidenceRequirement | None = None,
 ) -> Document:
-    """Store the copy of a renewed care-team licence sent with a change request (after
-    approval, when the steps no longer take uploads). A refused file leaves nothing behind."""
+    """Store a renewed licence sent with a change request: a care-team member's, or the
+    organization's own (``evidence_requirement``). The steps take no uploads after approval, and
+    the copy is not part of the record (``awaiting_approval``) until the plan approves the request.
+    A refused file leaves nothing behind."""
     require_member(application.organization, user)
     return _stored(
         application=application,
-        step_kind=ApplicationStep.Kind.ATTESTATIONS,
+        step_kind=ApplicationStep.Kind.ENTITY
+        if evidence_requirement
+        else ApplicationStep.Kind.ATTESTATIONS,
         user=user,
         upload=upload,
-        requirement=_("Renewed licence: %(holder)s") % {"holder": holder},
-        evidence_requirement=None,
+        requirement=label,
+        evidence_requirement=evidence_requirement,
         expires_on=expires_on,
+        awaiting_approval=True,
     )
 
 
@@ -103,6 +114,7 @@ def _stored(
     requirement: str,
     evidence_requirement: EvidenceRequirement | None,
     expires_on: date | None,
+    awaiting_approval: bool = False,
 ) -> Document:
     try:
         checked = check_upload(upload)
@@ -129,6 +141,7 @@ def _stored(
         size=checked.size,
         sha256=checked.sha256,
         expires_on=expires_on,
+        awaiting_approval=awaiting_approval,
     )
     # The storage keeps the type the browser claimed (on S3, as the object's Content-Type):
     # record what the content was recognised as instead.

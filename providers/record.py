@@ -122,7 +122,9 @@ def provider_record(
             _as_of(PopulationCapacity, application, on), key=lambda c: (c.population, c.county)
         ),
         documents=latest_documents(
-            application.documents.filter(uploaded_at__lt=_end_of(on)).select_related("uploaded_by")
+            application.documents.filter(
+                uploaded_at__lt=_end_of(on), awaiting_approval=False
+            ).select_related("uploaded_by")
         ),
         status_changes=list(application.status_changes.select_related("proposed_by", "decided_by")),
         status_events=list(

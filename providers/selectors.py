@@ -155,6 +155,7 @@ def renewed_document() -> Exists:
             application=OuterRef("application"),
             requirement=OuterRef("requirement"),
             evidence_requirement__isnull=False,
+            awaiting_approval=False,
             expires_on__gt=OuterRef("expires_on"),
         )
     )

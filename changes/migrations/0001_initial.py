@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='ChangeRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('care_team', 'Care team'), ('capacity', 'Populations, counties and capacity'), ('locations', 'Service locations'), ('official', 'Authorized official (hand-over)'), ('contact', 'Contact details')], max_length=16)),
+                ('kind', models.CharField(choices=[('care_team', 'Care team'), ('capacity', 'Populations, counties and capacity'), ('locations', 'Service locations'), ('licence', "The organization's licence or certification"), ('official', 'Authorized official (hand-over)'), ('contact', 'Contact details')], max_length=16)),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', "Waiting for the plan's review"), ('returned', 'Returned for correction'), ('approved', 'Approved and applied'), ('applied', 'Applied at once and recorded'), ('denied', 'Denied'), ('withdrawn', 'Withdrawn'), ('called_off', 'Called off: the provider left the network')], default='draft', max_length=16)),
                 ('summary', models.CharField(blank=True, max_length=300, verbose_name='what is asked')),
                 ('proposal', models.JSONField(blank=True, default=dict)),

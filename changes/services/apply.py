@@ -34,6 +34,7 @@ from onboarding.models import (
 )
 from onboarding.nodes import OPEN_STATUSES
 from onboarding.services.events import event_record
+from onboarding.steps.entity import current_licences
 from portal.models import User
 from providers.services.credentials import compliance_recheck
 
@@ -73,6 +74,7 @@ def _care_team(change_request: ChangeRequest, user: User) -> tuple[Facts, Facts]
         member.license_number = proposal.get("license_number") or member.license_number
         member.license_expires_on = person_from(proposal, application).license_expires_on
         _saved(member, user)
+        _on_record(change_request)
         return before, {"member": _person(member)}
     if member is not None:  # removed, or replaced
         member.screening_results.update(is_current=False)
@@ -105,6 +107,27 @@ def _capacity(change_request: ChangeRequest, user: User) -> tuple[Facts, Facts]:
         if served.pk is None:
             _saved(served, user)
     return before, {**key, "member_capacity": int(proposal.get("member_capacity") or 0)}
+
+
+def _on_record(change_request: ChangeRequest) -> None:
+    """The copy sent with the request becomes part of the record."""
+    if change_request.document is not None:
+        change_request.document.awaiting_approval = False
+        change_request.document.save(update_fields=["awaiting_approval"])
+
+
+def _licence(change_request: ChangeRequest, user: User) -> tuple[Facts, Facts]:
+    """The organization's renewed licence: its copy becomes the one in force."""
+    title = change_request.proposed("requirement_title")
+    in_force = [
+        d
+        for d in current_licences(change_request.application.documents.all())
+        if d.requirement == title
+    ]
+    expired = in_force[0].expires_on if in_force else None
+    before = {"licence": title, "expires_on": expired.isoformat() if expired else ""}
+    _on_record(change_request)
+    return before, {"licence": title, "expires_on": change_request.proposed("expires_on")}
 
 
 def _profile_facts(profile: EntityProfile, fields: tuple[str, ...]) -> Facts:
@@ -178,6 +201,7 @@ APPLY: dict[str, Callable[[ChangeRequest, User], tuple[Facts, Facts]]] = {
     Kind.CARE_TEAM: _care_team,
     Kind.CAPACITY: _capacity,
     Kind.LOCATIONS: _locations,
+    Kind.LICENCE: _licence,
     Kind.OFFICIAL: _official,
     Kind.CONTACT: _contact,
 }

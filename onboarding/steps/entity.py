@@ -77,11 +77,13 @@ def entity_problems(application: Application) -> list[Problem]:
 
 def current_licences(documents: "Iterable[Document]") -> "list[Document]":
     """The latest-expiring upload of each licence or certification among ``documents`` (an
-    evidence document with an expiry date): the one in force. ``renewed_document`` in
-    ``providers.selectors`` is the same rule in SQL."""
+    evidence document with an expiry date, not waiting for a change request's approval): the one
+    in force. ``renewed_document`` in ``providers.selectors`` is the same rule in SQL."""
     latest: dict[str, Document] = {}
     for document in documents:
         if document.expires_on is None or document.evidence_requirement_id is None:
+            continue
+        if document.awaiting_approval:
             continue
         kept = latest.get(document.requirement)
         if kept is None or kept.expires_on < document.expires_on:  # type: ignore[operator]

@@ -27,7 +27,13 @@ from providers.selectors import (
 
 # What the rules read of each member and document, so 20,000 providers' are two light queries.
 ROSTER_FIELDS = ("application_id", "role", "full_name", "license_number", "license_expires_on")
-EXPIRY_FIELDS = ("application_id", "requirement", "evidence_requirement_id", "expires_on")
+EXPIRY_FIELDS = (
+    "application_id",
+    "requirement",
+    "evidence_requirement_id",
+    "expires_on",
+    "awaiting_approval",
+)
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,7 @@ def _organization_licences(horizon: date) -> Iterator[Licence]:
         Document.objects.filter(
             application__status__in=Application.IN_NETWORK_STATUSES,
             evidence_requirement__isnull=False,
+            awaiting_approval=False,
             expires_on__lte=horizon,
         )
         .exclude(_told_expiry("document", "expires_on"))

@@ -14,6 +14,7 @@ from changes.models import ChangeRequest
 from changes.services.requests import change_request_start, change_request_submit
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.models import Application, ApplicationEvent, CareTeamMember, Membership
+from onboarding.steps.entity import current_licences
 from providers.models import ComplianceIssue
 from providers.services.status_changes import status_change_confirm, status_change_propose
 from reviews.models import Deficiency, ReviewDecision, ReviewWork
@@ -414,3 +415,36 @@ def test_an_onboarding_review_task_is_not_a_change_request_page(active, reviewer
     task = Task.objects.filter(process_id=active.process.pk, status="NEW").latest("pk")
     page = client_for(reviewer).get(reverse("changes:review", args=[task.pk]))
     assert page.status_code == 404
+
+
+def test_the_organizations_renewed_licence_counts_only_once_approved(
+    application, authorized_official, reviewer
+):
+    soon = timezone.localdate() + timedelta(days=10)
+    active = provider(application, authorized_official, expires=IN_A_YEAR, clinic_licences=(soon,))
+    evidence = active.documents.get(expires_on=soon).evidence_requirement
+    assert evidence is not None
+    renewed = timezone.localdate() + timedelta(days=800)
+    change = draft(
+        authorized_official,
+        active,
+        "licence",
+        {"requirement": evidence.pk, "expires_on": renewed.isoformat()},
+        files={"licence_copy": pdf_upload("clinic-renewed.pdf")},
+    )
+    assert change.summary.startswith(f"Renewed {evidence.title}, valid until")
+    copy = change.document
+    assert copy is not None
+    assert copy.awaiting_approval
+    # Not on the record while the plan reviews it: the licence in force is still the old one.
+    record = client_for(authorized_official).get(reverse("providers:record", args=[active.pk]))
+    assert "clinic-renewed.pdf" not in record.content.decode()
+    assert [d.expires_on for d in current_licences(active.documents.all())] == [soon]
+
+    send(authorized_official, change)
+    decide(reviewer, claim(reviewer, change), approve_all="1")
+    copy.refresh_from_db()
+    assert not copy.awaiting_approval
+    assert [d.expires_on for d in current_licences(active.documents.all())] == [renewed]
+    change.refresh_from_db()
+    assert change.before == {"licence": evidence.title, "expires_on": soon.isoformat()}

@@ -121,6 +121,14 @@ def _proposal(form: Any, application: Application, user: User) -> dict[str, Any]
     return proposal
 
 
+def _discard(proposal: dict[str, Any]) -> None:
+    """A request that was refused keeps no copy it brought: nothing half-saved."""
+    document = proposal.get("document")
+    if document is not None:
+        document.file.delete(save=False)
+        document.delete()
+
+
 @login_required
 def change_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -136,14 +144,14 @@ def change_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         initial=initial_for(kind, application),
     )
     if request.method == "POST" and form.is_valid():
+        proposal: dict[str, Any] = {}
         try:
+            proposal = _proposal(form, application, user)
             change_request = change_request_start(
-                application=application,
-                user=user,
-                kind=kind,
-                proposal=_proposal(form, application, user),
+                application=application, user=user, kind=kind, proposal=proposal
             )
         except OnboardingError as error:
+            _discard(proposal)
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Draft saved. Send it when it is ready."))
@@ -171,13 +179,12 @@ def change_detail(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse
     if action and staff:
         raise PermissionDenied
     if action == "save" and form.is_valid():
+        proposal: dict[str, Any] = {}
         try:
-            change_request_save(
-                change_request=change_request,
-                user=user,
-                proposal=_proposal(form, application, user),
-            )
+            proposal = _proposal(form, application, user)
+            change_request_save(change_request=change_request, user=user, proposal=proposal)
         except OnboardingError as error:
+            _discard(proposal)
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Draft saved."))

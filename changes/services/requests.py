@@ -87,11 +87,17 @@ def _store(change_request: ChangeRequest, proposal: dict[str, Any]) -> None:
     if isinstance(nominee, User):
         change_request.nominee = nominee
         proposal["nominee_name"] = nominee.display_name
+    replaced = None
     if isinstance(document, Document):
+        replaced = change_request.document
         change_request.document = document
     change_request.proposal = proposal
     change_request.summary = describe(change_request)[:300]
     change_request.save()
+    if replaced is not None:  # a copy sent again: the earlier one was never on the record
+        stored = replaced.file
+        replaced.delete()
+        transaction.on_commit(lambda: stored.delete(save=False))
 
 
 def prepare_task(change_request: ChangeRequest) -> Task | None:

@@ -20,7 +20,7 @@ from providers.services.status_changes import status_change_confirm, status_chan
 from reviews.models import Deficiency, ReviewDecision, ReviewWork
 from screening.models import ScreeningResult
 from screening.services.exclusion_lists import exclusion_release_import
-from tests.factories import pdf_upload
+from tests.factories import PDF, pdf_upload
 from tests.providers.test_credential_check import provider
 from tests.screening.files import leie_file, leie_person
 
@@ -448,3 +448,43 @@ def test_the_organizations_renewed_licence_counts_only_once_approved(
     assert [d.expires_on for d in current_licences(active.documents.all())] == [renewed]
     change.refresh_from_db()
     assert change.before == {"licence": evidence.title, "expires_on": soon.isoformat()}
+
+
+def test_a_refused_request_keeps_no_copy_and_a_copy_sent_again_replaces_the_first(
+    active, authorized_official, manager, manager2, django_capture_on_commit_callbacks
+):
+    consultant = active.care_team.get(role="clinical_consultant")
+    renewal = {
+        "action": "renew",
+        "member": consultant.pk,
+        "license_expires_on": (timezone.localdate() + timedelta(days=700)).isoformat(),
+    }
+    change = draft(
+        authorized_official, active, "care_team", renewal, files={"licence_copy": pdf_upload()}
+    )
+    first = change.document
+    assert first is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(authorized_official).post(
+            detail_url(change),
+            {**renewal, "do": "save", "licence_copy": pdf_upload("second.pdf", PDF + b"2")},
+        )
+    change.refresh_from_db()
+    assert change.document is not None
+    assert change.document.pk != first.pk
+    assert not active.documents.filter(pk=first.pk).exists()
+    assert not first.file.storage.exists(first.file.name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposed = status_change_propose(
+            application=active, user=manager, action="suspend", reason="Audit.",
+            effective_on=timezone.localdate(),
+        )  # fmt: skip
+        status_change_confirm(status_change=proposed, user=manager2)
+    before = active.documents.count()
+    page = client_for(authorized_official).post(
+        new_url(active, "care_team"),
+        {**renewal, "do": "save", "licence_copy": pdf_upload("third.pdf", PDF + b"3")},
+    )
+    assert "cannot ask for changes" in page.content.decode()
+    assert active.documents.count() == before

@@ -57,6 +57,14 @@ class RecordChange:
 
 
 @dataclass(frozen=True)
+class EntityThen:
+    """The addresses, counties, official and contact as they stood on an earlier day."""
+
+    profile: EntityProfile
+    counties: list[str]
+
+
+@dataclass(frozen=True)
 class ProviderRecord:
     application: Application
     on: date
@@ -69,6 +77,7 @@ class ProviderRecord:
     status_events: list[ApplicationEvent]
     compliance_issues: list[ComplianceIssue]
     changes: list[RecordChange]
+    entity_then: EntityThen | None = None  # on an earlier day, where the history reaches back
 
     @property
     def is_today(self) -> bool:
@@ -134,7 +143,18 @@ def provider_record(
         ),
         compliance_issues=list(application.compliance_issues.all()),
         changes=record_changes(application, limit=changes),
+        entity_then=None if on >= timezone.localdate() else _entity_then(application, on),
     )
+
+
+def _entity_then(application: Application, on: date) -> EntityThen | None:
+    """The entity profile and counties at the end of ``on``; None before their history starts
+    (it started with change requests)."""
+    profiles = _as_of(EntityProfile, application, on)
+    if not profiles:
+        return None
+    counties = ServiceCounty.history.as_of(_end_of(on)).filter(profile_id=profiles[0].pk)
+    return EntityThen(profiles[0], sorted(str(c) for c in counties))
 
 
 def record_changes(application: Application, limit: int = 50) -> list[RecordChange]:

@@ -1,9 +1,10 @@
 """Change requests after approval: drafted by the team, sent by the official, reviewed in the
 workbench, and applied to the record with their before and after."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -488,3 +489,30 @@ def test_a_refused_request_keeps_no_copy_and_a_copy_sent_again_replaces_the_firs
     )
     assert "cannot ask for changes" in page.content.decode()
     assert active.documents.count() == before
+
+
+def test_the_record_shows_the_contacts_as_they_stood_on_an_earlier_day(
+    application, authorized_official
+):
+    start = timezone.localdate() - timedelta(days=10)
+    contact = {"contact_email": "c@example.org", "contact_phone": "555-0100"}
+    with time_machine.travel(datetime.combine(start, time(12)).astimezone(), tick=False):
+        active = provider(application, authorized_official, expires=IN_A_YEAR)
+        send(authorized_official, draft(authorized_official, active, "contact",
+                                        {**contact, "contact_name": "First Contact"}))  # fmt: skip
+    with time_machine.travel(datetime.combine(start, time(12)).astimezone() + timedelta(days=5)):
+        send(authorized_official, draft(authorized_official, active, "contact",
+                                        {**contact, "contact_name": "Second Contact"}))  # fmt: skip
+    record = reverse("providers:record", args=[active.pk])
+    then = client_for(authorized_official).get(
+        record, {"on": (start + timedelta(days=2)).isoformat()}
+    )
+    page = then.content.decode()
+    on_that_day = page[page.index('id="entity-then"') :].split("</div>")[0]
+    assert "First Contact" in on_that_day
+    assert "Second Contact" not in on_that_day
+    assert "Second Contact" in page  # the current profile is shown below, as it is now
+    before = client_for(authorized_official).get(
+        record, {"on": (start - timedelta(days=3)).isoformat()}
+    )
+    assert "this day is before it" in before.content.decode()

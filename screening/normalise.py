@@ -6,6 +6,7 @@ normalise to the same key, "ACME HEALTH".
 
 import re
 import unicodedata
+from functools import lru_cache
 
 LEGAL_SUFFIXES = frozenset(
     {
@@ -34,7 +35,7 @@ _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
 
 def normalise_business_name(value: str) -> str:
     """Upper-case words of a business name without punctuation, 'THE' or legal-form suffixes."""
-    tokens = _abbreviations_joined(value)
+    tokens = list(_abbreviations_joined(value))
     while tokens and tokens[-1] in LEGAL_SUFFIXES:
         tokens.pop()
     if tokens[:1] == ["THE"]:
@@ -62,7 +63,12 @@ def split_full_name(full_name: str) -> tuple[str, str]:
     return words[-1], words[0]
 
 
-def _abbreviations_joined(value: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _abbreviations_joined(value: str) -> tuple[str, ...]:
+    """The name's upper-case words, single letters in a row joined (cached: the lists and the
+    people screened repeat first and last names; callers get a tuple they cannot change)."""
+    if not value:
+        return ()
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     text = ascii_text.upper().replace("&", " AND ").replace("'", "")
     result: list[str] = []
@@ -75,4 +81,4 @@ def _abbreviations_joined(value: str) -> list[str]:
         else:
             result.append(token)
         previous_single = single
-    return result
+    return tuple(result)

@@ -171,12 +171,6 @@ def _whole_number_problem(rule: ColumnRule, value: str, expected: Expected) -> s
     return None if WHOLE_NUMBER.fullmatch(value) else _("should be a whole number, like 30.")
 
 
-def _format_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
-    """Why ``value`` does not fit ``rule``, without the value itself; None when it fits."""
-    check = CHECKS.get(rule.format)
-    return check(rule, value, expected) if check is not None else None
-
-
 def _npi_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
     npi = expected.npi
     if value == npi:
@@ -209,6 +203,7 @@ def _tin_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None
 
 
 # Plain-string keys: looked up once per value, in the loop over every cell of the file.
+# Why a value does not fit its column's format, without the value itself; None when it fits.
 CHECKS: dict[str, Callable[[ColumnRule, str, Expected], str | None]] = {
     str(ColumnFormat.DATE.value): _date_problem,
     str(ColumnFormat.CIN.value): _cin_problem,
@@ -276,6 +271,56 @@ def _check_headings(
     return placed
 
 
+# Formats whose values repeat from line to line (dates, codes, Y/N, the organization's NPI), so
+# their verdicts are remembered; free text and member identifiers are not.
+REPEATING_FORMATS = frozenset(
+    {
+        ColumnFormat.DATE,
+        ColumnFormat.YES_NO,
+        ColumnFormat.CODE,
+        ColumnFormat.ZIP,
+        ColumnFormat.PHONE,
+        ColumnFormat.EMAIL,
+        ColumnFormat.WHOLE_NUMBER,
+        ColumnFormat.NPI,
+        ColumnFormat.TIN,
+    }
+)
+VERDICTS_KEPT = 20_000  # at most this many remembered at once, so memory stays flat
+
+
+class _Verdicts:
+    """The verdicts on values already checked in this file, for formats whose values repeat.
+
+    Only the verdict (a message without the value, or None) is kept, keyed by column and value;
+    the whole memory is dropped when it is full, so a file of any length uses the same memory.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[int, str], str | None] = {}
+
+    def of(
+        self,
+        index: int,
+        rule: ColumnRule,
+        check: Callable[[ColumnRule, str, Expected], str | None],
+        value: str,
+        expected: Expected,
+    ) -> str | None:
+        if rule.format not in REPEATING_FORMATS:
+            return check(rule, value, expected)
+        key = (index, value)
+        try:
+            return self._kept[key]
+        except KeyError:
+            pass
+        verdict = check(rule, value, expected)
+        if len(self._kept) >= VERDICTS_KEPT:
+            self._kept.clear()
+        self._kept[key] = verdict
+        return verdict
+
+
 def check_lines(
     lines: Iterable[Line], rules: list[ColumnRule], label: str, expected: Expected
 ) -> CheckResult:
@@ -305,6 +350,8 @@ def check_lines(
                 % {"name": name},
             )
     width = len(heading_line.values)
+    checks = [(index, rule, CHECKS.get(rule.format)) for index, rule in placed]
+    verdicts = _Verdicts()
     for line in iterator:
         result.line_count += 1
         values = line.values
@@ -315,7 +362,7 @@ def check_lines(
                 _("Line %(line)d has more values than the heading line has columns.")
                 % {"line": line.number},
             )
-        for index, rule in placed:
+        for index, rule, check in checks:
             value = values[index].strip() if index < len(values) else ""
             if not value:
                 if rule.required:
@@ -329,7 +376,9 @@ def check_lines(
                         % {"line": line.number, "column": rule.name},
                     )
                 continue
-            problem = _format_problem(rule, value, expected)
+            if check is None:
+                continue
+            problem = verdicts.of(index, rule, check, value, expected)
             if problem is not None:
                 result.add(
                     line.number,

@@ -21,11 +21,12 @@ from onboarding.models import Application, ApplicationEvent
 from onboarding.services.events import event_record
 from onboarding.transitions import Change, complete, transition
 from portal.models import User
-from reviews.models import AcceptedItem, Deficiency, ReviewDecision
+from reviews.models import ReviewDecision
 from reviews.services.decisions import (
     DeficiencyItem,
     ItemAccepted,
-    correction_due_date,
+    accepted_items_record,
+    deficiencies_record,
     separation_of_duties_check,
 )
 from screening.selectors import result_blockers
@@ -119,24 +120,9 @@ def change_request_decide(
             revision=current.revision,
             task_id=task.pk,
         )
-        due_on = correction_due_date()
-        Deficiency.objects.bulk_create(
-            Deficiency(
-                decision=decision,
-                change_request=current,
-                requirement=item.requirement,
-                reason_code=item.reason_code,
-                reason=item.reason,
-                comment=item.comment,
-                due_on=due_on,
-            )
-            for item in deficiencies
-        )
+        deficiencies_record(decision, deficiencies, change_request=current)
         if outcome != Outcome.DENY:
-            AcceptedItem.objects.bulk_create(
-                AcceptedItem(decision=decision, requirement=i.requirement, comment=i.comment)
-                for i in accepted
-            )
+            accepted_items_record(decision, accepted)
         current.status = OUTCOME_STATUS[Outcome(outcome)]
         if outcome != Outcome.RETURN:
             current.decided_by = user

@@ -1,6 +1,7 @@
 """Plan staff's work on an application: claiming review tasks and deciding them."""
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
@@ -20,6 +21,9 @@ from reviews.models import AcceptedItem, Deficiency, ReviewDecision
 from reviews.review_items import DeficiencyItem, ItemAccepted
 from reviews.selectors import reviewed_steps_of
 from screening.selectors import screening_blockers
+
+if TYPE_CHECKING:  # changes builds on reviews; named here in an annotation only
+    from changes.models import ChangeRequest
 
 Outcome = ReviewDecision.Outcome
 Stage = ReviewDecision.Stage
@@ -163,10 +167,7 @@ def review_decide(
             change.application, stage, user, outcome, reason, deficiencies, activation.task.pk
         )
         if outcome != Outcome.DENY:
-            AcceptedItem.objects.bulk_create(
-                AcceptedItem(decision=decision, requirement=i.requirement, comment=i.comment)
-                for i in accepted
-            )
+            accepted_items_record(decision, accepted)
         complete(activation)
         return decision
 
@@ -175,6 +176,38 @@ def review_decide(
 
     return transition(
         application=application_of(task), task=task, check=check, apply=apply, notify=notify
+    )
+
+
+def deficiencies_record(
+    decision: ReviewDecision,
+    items: list[DeficiencyItem],
+    *,
+    step: ApplicationStep | None = None,
+    change_request: "ChangeRequest | None" = None,
+) -> None:
+    """The decision's returned items, due for correction from today, on a step or a request."""
+    due_on = correction_due_date()
+    Deficiency.objects.bulk_create(
+        Deficiency(
+            decision=decision,
+            step=step,
+            change_request=change_request,
+            requirement=item.requirement,
+            reason_code=item.reason_code,
+            reason=item.reason,
+            comment=item.comment,
+            due_on=due_on,
+        )
+        for item in items
+    )
+
+
+def accepted_items_record(decision: ReviewDecision, accepted: list[ItemAccepted]) -> None:
+    """The items the reviewer accepted in an item-by-item review."""
+    AcceptedItem.objects.bulk_create(
+        AcceptedItem(decision=decision, requirement=i.requirement, comment=i.comment)
+        for i in accepted
     )
 
 
@@ -205,19 +238,7 @@ def _record_decision(
             Outcome.DENY: ApplicationStep.Status.DENIED,
         }[Outcome(outcome)]
         step.save(update_fields=["status", "updated_at"])
-        due_on = correction_due_date()
-        Deficiency.objects.bulk_create(
-            Deficiency(
-                decision=decision,
-                step=step,
-                requirement=item.requirement,
-                reason_code=item.reason_code,
-                reason=item.reason,
-                comment=item.comment,
-                due_on=due_on,
-            )
-            for item in deficiencies
-        )
+        deficiencies_record(decision, deficiencies, step=step)
     if outcome == Outcome.DENY:
         application.status = Application.Status.DENIED
         application.decided_at = now

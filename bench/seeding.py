@@ -25,6 +25,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 from bench.table_rows import TableRows
 from changes.flows import ChangeRequestFlow
 from changes.models import ChangeRequest, ChangeRequestProcess
+from corrective_actions.models import CorrectiveActionItem, CorrectiveActionPlan
 from documents.models import Document
 from onboarding.attestation_text import ATTESTATION_VERSION
 from onboarding.attested_content import content_sha256, signed_data_sharing
@@ -91,7 +92,8 @@ SCENARIOS = [
     ("final_waiting", 4),
     ("final_claimed", 2),
     ("approved", 4),
-    ("active", 23),
+    ("active", 21),
+    ("conditional", 2),
     ("suspended", 1),
     ("terminated", 1),
     ("denied", 8),
@@ -282,6 +284,7 @@ class ScaleSeeder:
         self.domain_rows(plans)
         self.workflow_rows(plans)
         self.change_request_rows(plans)
+        self.corrective_action_rows(plans)
 
     def plan(self, scenario: str, created: datetime, official: int) -> Plan:
         """The tasks, events and decisions an application in ``scenario`` has gathered so far."""
@@ -418,6 +421,9 @@ class ScaleSeeder:
         plan.events.append(("packet_acknowledged", clock))
         plan.status = Status.ACTIVE
         plan.process_status = PROCESS.DONE
+        if scenario == "conditional":  # approved with conditions (corrective_actions)
+            plan.status = Status.CONDITIONAL
+            plan.events.append(("conditions_set", clock))
         if scenario in {"suspended", "terminated"}:  # by two managers (providers/status_changes)
             plan.status = Status.SUSPENDED if scenario == "suspended" else Status.TERMINATED
             plan.events.append((f"provider_{scenario}", later(200)))
@@ -711,6 +717,48 @@ class ScaleSeeder:
             ),
             rows,
         )
+
+    def corrective_action_rows(self, plans: list[Plan]) -> None:
+        """Every provider approved with conditions has a plan of two items from its final
+        approval: one overdue or due soon, in any state, and one due in a few months."""
+        conditional = [p for p in plans if p.status == Status.CONDITIONAL]
+        if not conditional:
+            return
+        finals = ReviewDecision.objects.filter(
+            application_id__in=[p.application for p in conditional], stage="final"
+        )
+        finals.update(with_conditions=True)
+        decision_of = dict(finals.values_list("application_id", "pk"))
+        today = self.now.date()
+        plan_ids = self.rows.new_ids(CorrectiveActionPlan, len(conditional))
+        self.rows.write(
+            CorrectiveActionPlan,
+            ("id", "application_id", "decision_id", "created_at"),
+            (
+                (pk, p.application, decision_of[p.application], p.approved_at or self.now)
+                for pk, p in zip(plan_ids, conditional, strict=True)
+            ),
+        )
+        open_statuses = sorted(CorrectiveActionItem.OPEN_STATUSES)
+        items = []
+        for pk, p in zip(plan_ids, conditional, strict=True):
+            soon = today + timedelta(days=self.random.randint(-40, 30))
+            for finding, label, due_on, status in (
+                ("attestations:care_team", "Capability attestations: Care-team roster", soon,
+                 self.random.choice(open_statuses)),
+                ("data_sharing:uses_mfa", "Data-sharing readiness: Multi-factor authentication",
+                 today + timedelta(days=self.random.randint(31, 120)), "open"),
+            ):  # fmt: skip
+                items.append(
+                    (pk, p.application, finding, label, "Seeded finding.", "Seeded action.",
+                     due_on, "Seeded Director", status)
+                )  # fmt: skip
+        self.rows.write(
+            CorrectiveActionItem,
+            ("plan_id", "application_id", "finding", "finding_label", "detail", "action",
+             "due_on", "responsible", "status"),
+            items,
+        )  # fmt: skip
 
     def change_request_rows(self, plans: list[Plan]) -> None:
         """Every tenth provider in the network has sent a change request (a new Lead Care

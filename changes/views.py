@@ -34,34 +34,24 @@ from changes.services.requests import (
     change_request_withdraw,
     handover_accept,
 )
+from corrective_actions.forms import (
+    condition_formset,
+    conditions_offered,
+    decision_with_conditions,
+)
 from documents.services import licence_copy_upload
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application
-from onboarding.selectors import application_for_applicant, application_for_staff, review_task
+from onboarding.selectors import application_for_staff, review_task
 from portal.decorators import staff_required
 from portal.models import User
-from portal.roles import is_plan_staff, is_staff_member
+from providers.selectors import provider_for
 from reviews.forms import ReviewDecisionForm
 from reviews.models import ReviewDecision
 from reviews.views.reviewer import item_verdicts
 from screening.selectors import screening_results_of
 
 Kind = ChangeRequest.Kind
-
-
-def _provider(request: HttpRequest, pk: int) -> tuple[Application, bool]:
-    """The provider, for its own people or plan staff (another organization's is a 404)."""
-    user: User = request.user  # type: ignore[assignment]
-    staff = is_plan_staff(user)
-    if staff:
-        application = application_for_staff(pk)
-    elif is_staff_member(user):
-        raise PermissionDenied
-    else:
-        application = application_for_applicant(user, pk)
-    if application.status not in Application.PROVIDER_STATUSES:
-        raise Http404
-    return application, staff
 
 
 def _kind(kind: str) -> str:
@@ -80,7 +70,7 @@ def _rows(change_request: ChangeRequest) -> dict[str, Any]:
 
 @login_required
 def change_list(request: HttpRequest, pk: int) -> HttpResponse:
-    application, staff = _provider(request, pk)
+    application, staff = provider_for(request.user, pk)  # type: ignore[arg-type]
     return render(
         request,
         "changes/list.html",
@@ -132,7 +122,7 @@ def _discard(proposal: dict[str, Any]) -> None:
 @login_required
 def change_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    application, staff = _provider(request, pk)
+    application, staff = provider_for(request.user, pk)  # type: ignore[arg-type]
     kind = _kind(kind)
     if staff:
         raise PermissionDenied
@@ -167,7 +157,7 @@ def change_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def change_detail(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
     """One request: its answers (editable while a draft or returned), decisions and actions."""
     user: User = request.user  # type: ignore[assignment]
-    application, staff = _provider(request, pk)
+    application, staff = provider_for(request.user, pk)  # type: ignore[arg-type]
     change_request = change_request_for_applicant(user, application, change_pk)
     form_class = FORMS[change_request.kind]
     editing = change_request.is_editable and not staff
@@ -252,7 +242,9 @@ def change_review(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = review_task(task_pk)
     change_request = change_request_for_task(task.process_id)
     data = request.POST if request.method == "POST" else None
-    form = ReviewDecisionForm(data, by_item=True)
+    offered = conditions_offered(user)
+    form = ReviewDecisionForm(data, by_item=True, conditions=offered)
+    conditions = condition_formset(data) if offered else None
     item_forms = change_review_forms(change_request, form.data if data else None)
     if data is not None and form.is_valid():
         verdicts = item_verdicts(
@@ -260,18 +252,21 @@ def change_review(request: HttpRequest, task_pk: int) -> HttpResponse:
             form.cleaned_data["outcome"],
             accept_remaining=form.cleaned_data["accept_remaining"],
         )
+        decided = decision_with_conditions(form, conditions)
         if verdicts is None:
             form.add_error(None, _("Accept or return each item, as marked below."))
-        else:
+        elif decided is not None:
             returned, accepted = verdicts
+            outcome, plan = decided
             try:
                 change_request_decide(
                     task=task,
                     user=user,
-                    outcome=form.cleaned_data["outcome"],
+                    outcome=outcome,
                     reason=form.cleaned_data["reason"],
                     deficiencies=returned,
                     accepted=accepted,
+                    conditions=plan,
                 )
             except ChangeBlocked:
                 pass  # the page lists the blockers in its own alert
@@ -294,6 +289,7 @@ def change_review(request: HttpRequest, task_pk: int) -> HttpResponse:
             **_rows(change_request),
             "task": task,
             "form": form,
+            "conditions": conditions,
             "item_forms": item_forms,
             "is_owner": task.owner_id == user.pk,
             "blockers": approval_blockers(change_request) if change_request.is_open else [],

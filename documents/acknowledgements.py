@@ -14,6 +14,9 @@ from onboarding.services.events import event_record
 from onboarding.transitions import Change, complete, transition
 from portal.models import User
 
+# Who may acknowledge a later packet version (the first one finishes the flow's last task).
+ACKNOWLEDGING_STATUSES = {Application.Status.ACTIVE, Application.Status.CONDITIONAL}
+
 
 def packet_acknowledge(*, delivery: PacketDelivery, user: User) -> PacketDelivery:
     """Acknowledge receipt of a delivered packet version.
@@ -35,7 +38,7 @@ def packet_acknowledge(*, delivery: PacketDelivery, user: User) -> PacketDeliver
     task = open_task(application, ACKNOWLEDGE_NODE)
 
     def check(change: Change) -> None:
-        if task is None and change.application.status != Application.Status.ACTIVE:
+        if task is None and change.application.status not in ACKNOWLEDGING_STATUSES:
             raise OnboardingError(
                 _(
                     "Only an active provider can acknowledge a welcome packet; "
@@ -58,8 +61,10 @@ def packet_acknowledge(*, delivery: PacketDelivery, user: User) -> PacketDeliver
             detail=str(acknowledged.packet),
         )
         if task is not None:
-            change.application.status = Application.Status.ACTIVE
-            change.application.save(update_fields=["status", "updated_at"])
+            # Approved with conditions stays so until its corrective actions are accepted.
+            if change.application.status == Application.Status.APPROVED:
+                change.application.status = Application.Status.ACTIVE
+                change.application.save(update_fields=["status", "updated_at"])
             complete(change.task_activation)
         return acknowledged
 

@@ -62,7 +62,7 @@ def delivery_for(user: User, pk: int) -> PacketDelivery:
 def latest_delivery(application: Application) -> PacketDelivery | None:
     """The newest welcome packet version delivered to ``application``, if any (packets go
     only to approved providers, so no query is needed before then)."""
-    if application.status not in (Application.Status.APPROVED, Application.Status.ACTIVE):
+    if application.status not in Application.IN_NETWORK_STATUSES:
         return None
     return application.packet_deliveries.select_related("packet").first()
 
@@ -134,7 +134,7 @@ def packet_recipients(packet: WelcomePacket) -> QuerySet[Application]:
     """Providers that received an earlier welcome packet version but not ``packet``."""
     return (
         Application.objects.filter(
-            status__in=[Application.Status.ACTIVE, Application.Status.APPROVED],
+            status__in=Application.IN_NETWORK_STATUSES,
             packet_deliveries__isnull=False,
         )
         .exclude(packet_deliveries__packet=packet)

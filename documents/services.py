@@ -105,6 +105,24 @@ def licence_copy_upload(
     )
 
 
+def evidence_document_upload(
+    *, application: Application, user: User, upload: UploadedFile, label: str, step_kind: str
+) -> Document:
+    """Store a document sent as evidence for a corrective action (``corrective_actions``). It is
+    part of the provider's record from the start: the evidence is what the reviewer judges.
+    A refused file leaves nothing behind."""
+    require_member(application.organization, user)
+    return _stored(
+        application=application,
+        step_kind=step_kind,
+        user=user,
+        upload=upload,
+        requirement=label,
+        evidence_requirement=None,
+        expires_on=None,
+    )
+
+
 def _stored(
     *,
     application: Application,

@@ -180,7 +180,7 @@ class OnboardingFlow(flow.Flow):
         )
 
     def is_finally_approved(self, activation: Activation) -> bool:
-        return bool(activation.process.application.status == Application.Status.APPROVED)
+        return activation.process.application.status in Application.IN_NETWORK_STATUSES
 
     def deliver_welcome_packet(self, activation: Activation) -> None:
         packet_deliver(application=activation.process.application)

@@ -49,8 +49,12 @@ def progress_of(application: Application) -> list[ProgressStep]:
     ]
     final_done = application.status in Application.PROVIDER_STATUSES
     all_approved = all(s.state == "done" for s in steps)
-    # A provider suspended or terminated after approval keeps the steps it had done.
-    acknowledged = application.status in Application.PROVIDER_STATUSES - {Status.APPROVED}
+    # A provider suspended, terminated or approved with conditions keeps the steps it had done;
+    # whether it acknowledged its packet, its status alone does not say.
+    acknowledged = application.status == Status.ACTIVE or (
+        application.status in Application.PROVIDER_STATUSES - {Status.APPROVED, Status.ACTIVE}
+        and application.packet_deliveries.filter(acknowledged_at__isnull=False).exists()
+    )
     steps.append(
         ProgressStep(
             str(_("Final approval")),

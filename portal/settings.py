@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "documents",
     "providers",
     "changes",
+    "corrective_actions",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "providers.tasks.check_credentials",
         "schedule": crontab(hour=6, minute=30),
     },
+    "corrective-action-escalations": {
+        "task": "corrective_actions.tasks.escalate_overdue_items",
+        "schedule": crontab(hour=6, minute=45),
+    },
     "overdue-review-reminders": {
         "task": "reviews.tasks.send_overdue_reminders",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
@@ -322,6 +327,11 @@ NPPES_TIMEOUT_SECONDS = env.float("NPPES_TIMEOUT_SECONDS", default=10.0)
 
 # Review clock and the plan's contacts, shown to applicants.
 RETURN_FOR_CORRECTION_DAYS = env.int("RETURN_FOR_CORRECTION_DAYS", default=30)
+# Corrective actions (approval with conditions): an item still open after its due date is told to
+# the provider's authorized official the next day, and to the network managers this many days
+# after that due date (lifecycle.md §4: plans escalate late CAPs; the day counts are theirs).
+CAP_ESCALATE_TO_MANAGERS_DAYS = env.int("CAP_ESCALATE_TO_MANAGERS_DAYS", default=14)
+
 # Business days the plan has to decide each review step; the clock pauses while a step is
 # returned to the applicant (onboarding/sla.py).
 REVIEW_SLA_BUSINESS_DAYS = {

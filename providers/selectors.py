@@ -4,18 +4,41 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
 from onboarding.models import Application, CareTeamMember
+from onboarding.selectors import application_for_applicant, application_for_staff
 from onboarding.steps import step_definitions
 from onboarding.steps.entity import current_licences
+from portal.models import User
+from portal.roles import is_plan_staff, is_staff_member
 from providers.models import ComplianceIssue, CredentialNotice, StatusChange
 from screening.models import ScreeningResult
 from screening.selectors import ABOUT_THE_RECORD, screening_blockers
+
+
+def provider_for(user: User, pk: int) -> tuple[Application, bool]:
+    """The provider ``pk``, for its own people or plan staff, and whether ``user`` is staff.
+
+    Another organization's provider, or an application not (yet) approved, is a 404; plan
+    administrators, who work in the admin site, are refused.
+    """
+    staff = is_plan_staff(user)
+    if staff:
+        application = application_for_staff(pk)
+    elif is_staff_member(user):
+        raise PermissionDenied
+    else:
+        application = application_for_applicant(user, pk)
+    if application.status not in Application.PROVIDER_STATUSES:
+        raise Http404
+    return application, staff
 
 
 def in_network() -> QuerySet[Application]:
@@ -283,12 +306,17 @@ class NetworkStatus:
     suspended: int
     terminated: int
     waiting: list[StatusChange]
+    conditional: int = 0  # approved with conditions
 
 
 def network_status() -> NetworkStatus:
     counts = dict(
         Application.objects.filter(
-            status__in=[Application.Status.SUSPENDED, Application.Status.TERMINATED]
+            status__in=[
+                Application.Status.SUSPENDED,
+                Application.Status.TERMINATED,
+                Application.Status.CONDITIONAL,
+            ]
         )
         .values_list("status")
         .annotate(n=Count("pk"))
@@ -303,6 +331,7 @@ def network_status() -> NetworkStatus:
         counts.get(Application.Status.SUSPENDED, 0),
         counts.get(Application.Status.TERMINATED, 0),
         waiting,
+        counts.get(Application.Status.CONDITIONAL, 0),
     )
 
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,15 +10,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onboarding.exceptions import OnboardingError
-from onboarding.models import Application
-from onboarding.selectors import application_for_applicant, application_for_staff
+from onboarding.selectors import application_for_staff
 from portal.decorators import manager_required
 from portal.models import User
-from portal.roles import is_plan_staff, is_staff_member
 from providers.forms import RecordDateForm, StatusChangeForm
 from providers.models import StatusChange
 from providers.record import provider_record
-from providers.selectors import reinstatement_blockers, standing_of, status_change_for_staff
+from providers.selectors import (
+    provider_for,
+    reinstatement_blockers,
+    standing_of,
+    status_change_for_staff,
+)
 from providers.services.status_changes import (
     status_change_confirm,
     status_change_decline,
@@ -37,16 +39,7 @@ def _back(pk: int) -> HttpResponse:
 def provider_record_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The provider's record, for its own people and for plan staff (another organization's is
     a 404; plan administrators work in the admin site)."""
-    user: User = request.user  # type: ignore[assignment]
-    staff = is_plan_staff(user)
-    if staff:
-        application = application_for_staff(pk)
-    elif is_staff_member(user):
-        raise PermissionDenied
-    else:
-        application = application_for_applicant(user, pk)
-    if application.status not in Application.PROVIDER_STATUSES:
-        raise Http404
+    application, staff = provider_for(request.user, pk)  # type: ignore[arg-type]
     form = RecordDateForm(request.GET or None)
     on = form.cleaned_data["on"] if form.is_valid() else None
     return render(

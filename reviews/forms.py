@@ -18,6 +18,9 @@ class ReviewDecisionForm(PortalForm):
     """
 
     APPROVE_ALL = "approve_all"
+    # Offered to network managers at final approval and on change requests: an approval whose
+    # conditions the page's condition rows list (corrective_actions).
+    APPROVE_WITH_CONDITIONS = "approve_conditions"
 
     outcome = forms.ChoiceField(
         choices=ReviewDecision.Outcome.choices, widget=forms.RadioSelect, label=_("Decision")
@@ -34,7 +37,13 @@ class ReviewDecisionForm(PortalForm):
     )
 
     def __init__(
-        self, data: Any = None, *, final: bool = False, by_item: bool = False, **kwargs: Any
+        self,
+        data: Any = None,
+        *,
+        final: bool = False,
+        by_item: bool = False,
+        conditions: bool = False,
+        **kwargs: Any,
     ) -> None:
         if data is not None and data.get(self.APPROVE_ALL):
             data = data.copy()
@@ -45,6 +54,10 @@ class ReviewDecisionForm(PortalForm):
             self.fields["outcome"].choices = [  # type: ignore[attr-defined]
                 c for c in ReviewDecision.Outcome.choices if c[0] != ReviewDecision.Outcome.RETURN
             ]
+        if conditions:
+            choices = list(self.fields["outcome"].choices)  # type: ignore[attr-defined]
+            choices.insert(1, (self.APPROVE_WITH_CONDITIONS, _("Approve with conditions")))
+            self.fields["outcome"].choices = choices  # type: ignore[attr-defined]
         if not by_item:
             del self.fields["accept_remaining"]
 

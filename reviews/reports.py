@@ -102,8 +102,7 @@ def decisions_per_month(months: int = 12) -> list[MonthDecisions]:
     rows = (
         Application.objects.filter(
             status__in=[
-                Application.Status.APPROVED,
-                Application.Status.ACTIVE,
+                *Application.IN_NETWORK_STATUSES,
                 Application.Status.DENIED,
             ],
             decided_at__date__gte=since,

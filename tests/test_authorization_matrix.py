@@ -7,6 +7,7 @@ method.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from viewflow.workflow.models import Task
 
 from changes.flows import ChangeRequestFlow
 from changes.models import ChangeRequest
+from corrective_actions.models import CorrectiveActionPlan
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.services import document_upload, packet_deliver
 from onboarding.models import Application, EntityProfile, Invitation, Membership, Organization
@@ -29,6 +31,7 @@ from onboarding.services.organizations import invitation_create, organization_cr
 from onboarding.services.steps import care_team_member_save
 from portal.roles import Role
 from providers.models import StatusChange
+from reviews.models import ReviewDecision
 from screening.models import ScreeningResult
 from tests.factories import PDF, MembershipFactory, UserFactory, refetch
 
@@ -95,6 +98,10 @@ MATRIX: dict[str, Row] = {
     # Only the person named may open a hand-over's link; to anyone else it does not exist.
     "changes:handover_accept": Row("get", "handover", (LOGIN, 404, 404, 404, 404, 404)),
     "changes:review": Row("get", "change_task", (LOGIN, 403, 403, 200, 200, 403)),
+    "corrective_actions:list": Row("get", "provider", (LOGIN, 200, 404, 200, 200, 403)),
+    "corrective_actions:item": Row("get", "provider,cap_item", (LOGIN, 200, 404, 200, 200, 403)),
+    "corrective_actions:workbench": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
+    "corrective_actions:workbench_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
     "providers:status_change_propose": Row("get", "app,action", (LOGIN, 403, 403, 403, 200, 403)),
     "providers:status_change_confirm": Row(
         "post", "status_change", (LOGIN, 403, 403, 403, 302, 403)
@@ -179,6 +186,7 @@ def world(settings: Any) -> dict[str, Any]:
     nominee = MembershipFactory.create(organization=organization, role=Membership.Role.PREPARER)
     return {
         **_change_requests(provider, a, nominee.user),
+        "cap_item": _corrective_action(provider),
         "people": {
             "applicant_a": a,
             "applicant_b": refetch(b),
@@ -226,6 +234,27 @@ def _provider_record(organization: Organization, official: Any) -> int:
     )
     EntityProfile.objects.create(application=provider, legal_name=organization.legal_name)
     return provider.pk
+
+
+def _corrective_action(provider: int) -> int:
+    """An item of a corrective-action plan set with the provider's final approval."""
+    decision = ReviewDecision.objects.create(
+        application_id=provider,
+        stage=ReviewDecision.Stage.FINAL,
+        outcome=ReviewDecision.Outcome.APPROVE,
+        with_conditions=True,
+        reviewer=UserFactory.create(groups=[Role.NETWORK_MANAGER.value]),
+    )
+    plan = CorrectiveActionPlan.objects.create(application_id=provider, decision=decision)
+    return plan.items.create(
+        application_id=provider,
+        finding="attestations:care_team",
+        finding_label="Care team",
+        detail="No Lead Care Manager for Fresno.",
+        action="Hire or name one.",
+        due_on=localtime().date() + timedelta(days=30),
+        responsible="Dana Reyes, ECM Director",
+    ).pk
 
 
 def _change_requests(provider: int, official: Any, nominee: Any) -> dict[str, Any]:

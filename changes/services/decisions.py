@@ -16,6 +16,8 @@ from changes import notifications
 from changes.models import ChangeRequest
 from changes.proposals import problems_of
 from changes.services.apply import change_apply
+from corrective_actions.conditions import Condition
+from corrective_actions.services import conditions_check, plan_create
 from onboarding.exceptions import NotAllowed, OnboardingError, TaskUnavailable
 from onboarding.models import Application, ApplicationEvent
 from onboarding.services.events import event_record
@@ -72,9 +74,11 @@ def change_request_decide(
     reason: str = "",
     deficiencies: list[DeficiencyItem] | None = None,
     accepted: list[ItemAccepted] | None = None,
+    conditions: list[Condition] | None = None,
 ) -> ReviewDecision:
     """Decide a claimed change-request review; an approval applies the change in the same
-    transaction. Of two simultaneous decisions exactly one is recorded."""
+    transaction, and with ``conditions`` (a network manager's) sets a corrective-action plan.
+    Of two simultaneous decisions exactly one is recorded."""
     deficiencies = deficiencies or []
     accepted = accepted or []
     if outcome == Outcome.APPROVE and deficiencies:
@@ -85,6 +89,10 @@ def change_request_decide(
         raise OnboardingError(_("Return at least one item, saying what to correct."))
     if outcome == Outcome.DENY and not reason.strip():
         raise OnboardingError(_("Give the reason for the denial; the provider will see it."))
+    if conditions:
+        if outcome != Outcome.APPROVE:
+            raise OnboardingError(_("Only an approval can set conditions."))
+        conditions_check(user, conditions)
     separation_of_duties_check(task, user)
 
     def check(change: Change) -> None:
@@ -131,6 +139,13 @@ def change_request_decide(
         current.save()
         if outcome == Outcome.APPROVE:
             change_apply(current, user)
+            if conditions:
+                plan_create(
+                    application=Application.objects.get(pk=change.application.pk),
+                    decision=decision,
+                    conditions=conditions,
+                    change_request=current,
+                )
         elif outcome == Outcome.DENY:
             current.screening_results.filter(care_team_member__isnull=True).update(is_current=False)
         event_record(

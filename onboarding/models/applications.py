@@ -22,6 +22,8 @@ class Application(ChoiceLabels):
         RETURNED = "returned", _("Returned for correction")
         APPROVED = "approved", _("Approved")
         ACTIVE = "active", _("Active")
+        # In the network with a corrective-action plan open (corrective_actions).
+        CONDITIONAL = "conditional", _("Approved with conditions")
         DENIED = "denied", _("Denied")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         # After approval, by two network managers (providers.services.status_changes).
@@ -30,17 +32,19 @@ class Application(ChoiceLabels):
 
     CLOSED_STATUSES: ClassVar[set[str]] = {Status.DENIED, Status.WITHDRAWN, Status.TERMINATED}
     # A provider in the plan's network: approved, with or without its packet acknowledged.
-    IN_NETWORK_STATUSES: ClassVar[set[str]] = {Status.APPROVED, Status.ACTIVE}
+    IN_NETWORK_STATUSES: ClassVar[set[str]] = {Status.APPROVED, Status.ACTIVE, Status.CONDITIONAL}
     # Every provider the plan has approved, whatever became of it since (the roster lists them).
     PROVIDER_STATUSES: ClassVar[set[str]] = {
         Status.APPROVED,
         Status.ACTIVE,
+        Status.CONDITIONAL,
         Status.SUSPENDED,
         Status.TERMINATED,
     }
     DECIDED_STATUSES: ClassVar[set[str]] = {
         Status.APPROVED,
         Status.ACTIVE,
+        Status.CONDITIONAL,
         Status.DENIED,
         Status.WITHDRAWN,
         Status.SUSPENDED,

@@ -43,6 +43,11 @@ class ApplicationEvent(models.Model):
         CHANGE_APPLIED = "change_applied", _("Change applied to the record")
         CHANGE_CLOSED = "change_closed", _("Change request withdrawn or called off")
         HANDOVER_ACCEPTED = "handover_accepted", _("New authorized official accepted")
+        CONDITIONS_SET = "conditions_set", _("Approved with conditions (corrective-action plan)")
+        EVIDENCE_SENT = "evidence_sent", _("Corrective-action evidence sent")
+        EVIDENCE_REVIEWED = "evidence_reviewed", _("Corrective-action evidence reviewed")
+        CONDITIONS_MET = "conditions_met", _("Every corrective action accepted")
+        CONDITION_OVERDUE = "condition_overdue", _("Corrective action overdue, escalated")
 
     # Screening findings are the plan's to weigh; applicants' pages do not list these events.
     STAFF_ONLY_KINDS: ClassVar[set[str]] = {

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from changes.services.requests import change_requests_call_off
+from corrective_actions.services import has_open_items, status_without_conditions
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application, ApplicationEvent
 from onboarding.services.events import event_record
@@ -198,6 +199,9 @@ def _take_effect(
     if status_change.action == Action.REINSTATE:
         suspension = suspension_in_effect(application)
         application.status = suspension.status_before if suspension else Status.ACTIVE
+        if application.status == Status.CONDITIONAL and not has_open_items(application):
+            # Its last corrective action was accepted while it was suspended.
+            application.status = status_without_conditions(application)
     elif status_change.action == Action.SUSPEND:
         application.status = Status.SUSPENDED
     else:

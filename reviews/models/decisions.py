@@ -48,6 +48,8 @@ class ReviewDecision(ChoiceLabels):
         related_name="decisions",
         help_text=_("For a decision on a change request (stage 'change')."),
     )
+    # An approval by a network manager that sets conditions (corrective_actions' plan).
+    with_conditions = models.BooleanField(default=False)
     task_id = models.BigIntegerField(null=True, blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)
 
@@ -61,6 +63,8 @@ class ReviewDecision(ChoiceLabels):
 
     @property
     def outcome_past_tense(self) -> str:
+        if self.with_conditions:
+            return str(_("approved with conditions"))
         return str(
             {
                 self.Outcome.APPROVE: _("approved"),

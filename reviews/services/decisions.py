@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
+from corrective_actions.services import conditions_check, plan_create
 from documents.selectors import current_welcome_packet
 from onboarding import notifications
 from onboarding.exceptions import NotAllowed, OnboardingError, TaskUnavailable
@@ -24,6 +25,7 @@ from screening.selectors import screening_blockers
 
 if TYPE_CHECKING:  # changes builds on reviews; named here in an annotation only
     from changes.models import ChangeRequest
+    from corrective_actions.conditions import Condition
 
 Outcome = ReviewDecision.Outcome
 Stage = ReviewDecision.Stage
@@ -122,11 +124,13 @@ def review_decide(
     reason: str = "",
     deficiencies: list[DeficiencyItem] | None = None,
     accepted: list[ItemAccepted] | None = None,
+    conditions: "list[Condition] | None" = None,
 ) -> ReviewDecision:
     """Decide a claimed review task: approve, return with itemised deficiencies, or deny.
 
     ``accepted`` records the items accepted in an item-by-item review (the attestation step);
-    an approval cannot also return items.
+    an approval cannot also return items. A final approval with ``conditions`` (a network
+    manager's) approves with conditions: the corrective-action plan is recorded with it.
 
     Runs under the flow's lock; of two simultaneous decisions on one task exactly one is recorded,
     the other is told the task was already decided.
@@ -145,6 +149,10 @@ def review_decide(
     stage = stage_of(task)
     if stage == Stage.FINAL and outcome == Outcome.RETURN:
         raise OnboardingError(_("Final approval can only approve or deny."))
+    if conditions:
+        if stage != Stage.FINAL or outcome != Outcome.APPROVE:
+            raise OnboardingError(_("Only a final approval can set conditions."))
+        conditions_check(user, conditions)
     if stage == Stage.FINAL and outcome == Outcome.APPROVE and current_welcome_packet() is None:
         raise OnboardingError(
             _(
@@ -168,6 +176,8 @@ def review_decide(
         )
         if outcome != Outcome.DENY:
             accepted_items_record(decision, accepted)
+        if conditions:
+            plan_create(application=change.application, decision=decision, conditions=conditions)
         complete(activation)
         return decision
 

@@ -10,6 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from changes.selectors import change_requests_of
+from corrective_actions.forms import (
+    condition_formset,
+    conditions_offered,
+    decision_with_conditions,
+)
 from documents.selectors import latest_delivery
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application, ApplicationStep
@@ -264,7 +269,11 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     definition = None if final else definition_of(stage)
     item_review_forms = definition.item_review_forms if definition else None
     by_item = item_review_forms is not None
-    form = ReviewDecisionForm(data, final=final, by_item=by_item, initial=initial)
+    offered = final and conditions_offered(user)
+    form = ReviewDecisionForm(
+        data, final=final, by_item=by_item, conditions=offered, initial=initial
+    )
+    conditions = condition_formset(data) if offered else None
     formset = DeficiencyFormSet(
         data, form_kwargs={"requirements": requirements}, prefix="deficiency"
     )
@@ -293,18 +302,21 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
             if by_item
             else ([], [])
         )
+        decided = decision_with_conditions(form, conditions)
         if verdicts is None:
             form.add_error(None, _("Accept or return each item, as marked below."))
-        else:
+        elif decided is not None:
             returned, accepted = verdicts
+            outcome, plan = decided
             try:
                 review_decide(
                     task=task,
                     user=user,
-                    outcome=form.cleaned_data["outcome"],
+                    outcome=outcome,
                     reason=form.cleaned_data["reason"],
                     deficiencies=returned + items,
                     accepted=accepted,
+                    conditions=plan,
                 )
             except ScreeningBlocked:
                 # The page lists the screening findings in its own alert; saying them again
@@ -331,6 +343,7 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
             "step": None if final else application.step(stage),
             "form": form,
             "formset": formset,
+            "conditions": conditions,
             "item_forms": item_forms,
             "changes": _changes(definition, application),
             "is_owner": task.owner_id == user.pk,

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from corrective_actions.selectors import open_items_by_due
 from onboarding.selectors import application_for_staff, review_tasks
 from portal.decorators import manager_required, staff_required
 from portal.models import User
@@ -105,6 +106,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "per_reviewer": open_work_per_reviewer(),
             "compliance": network_compliance(),
             "network_status": network_status(),
+            "corrective_actions": open_items_by_due(),
             "compliance_horizon": max(notice_points(), default=0),
         },
     )

@@ -367,7 +367,7 @@ class RescreenSummary:
         )
 
 
-RESCREENED_STATUSES = [Application.Status.APPROVED, Application.Status.ACTIVE]
+RESCREENED_STATUSES = sorted(Application.IN_NETWORK_STATUSES)
 
 
 def rescreen_active_providers() -> RescreenSummary:

@@ -107,6 +107,10 @@ def measure(requests: int) -> dict[str, Any]:
             provider_person,
             reverse("changes:list", args=[change.application_id]),
         ),
+        # Seeded by seed_scale: providers at every point of the cycle, some approved with
+        # conditions.
+        ("recredentialing, overdue", staff, reverse("recredentialing:workbench") + "?due=overdue"),
+        ("corrective actions, open", staff, reverse("corrective_actions:workbench")),
     ]
     query_counts = []
     for _name, client, url in pages:

@@ -61,6 +61,7 @@ from onboarding.reference import (
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, Role
 from providers.models import StatusChange
+from recredentialing.models import Recredentialing
 from reviews.models import ReviewDecision, ReviewWork
 from reviews.sla import ReviewRound, due_date, holidays
 from screening.models import ScreeningResult
@@ -94,6 +95,7 @@ SCENARIOS = [
     ("approved", 4),
     ("active", 21),
     ("conditional", 2),
+    ("recredentialed", 1),
     ("suspended", 1),
     ("terminated", 1),
     ("denied", 8),
@@ -126,6 +128,8 @@ class Plan:
     process_status: str = PROCESS.NEW
     events: list[tuple[str, datetime]] = field(default_factory=list)
     decisions: list[tuple[str, str, datetime]] = field(default_factory=list)
+    renews: "Plan | None" = None  # a recredentialing: the provider it renews
+    due_on: date | None = None  # a provider's recredentialing due date
 
     def first(self, *kinds: str) -> datetime | None:
         return next((at for kind, at in self.events if kind in kinds), None)
@@ -251,6 +255,7 @@ class ScaleSeeder:
             plan.official_name = f"Official {offset + i}"
         for plan, pk in zip(plans, rows.new_ids(Application, size), strict=True):
             plan.application = pk
+        organization_of = self.recredentialing_cycle(plans, organizations)
         rows.write(
             Application,
             (
@@ -264,6 +269,8 @@ class ScaleSeeder:
                 "decided_at",
                 "decision_reason",
                 "effective_date",
+                "recredentialing_due_on",
+                "renews_id",
             ),
             (
                 (
@@ -277,14 +284,17 @@ class ScaleSeeder:
                     plan.decided_at,
                     "Does not meet criterion 3." if plan.status == Status.DENIED else "",
                     plan.approved_at.date() if plan.approved_at else None,
+                    plan.due_on,
+                    plan.renews.application if plan.renews else None,
                 )
-                for plan, organization in zip(plans, organizations, strict=True)
+                for plan, organization in zip(plans, organization_of, strict=True)
             ),
         )
         self.domain_rows(plans)
         self.workflow_rows(plans)
         self.change_request_rows(plans)
         self.corrective_action_rows(plans)
+        self.recredentialing_rows(plans)
 
     def plan(self, scenario: str, created: datetime, official: int) -> Plan:
         """The tasks, events and decisions an application in ``scenario`` has gathered so far."""
@@ -410,6 +420,10 @@ class ScaleSeeder:
             review(F.final_approval, "final", None, claimed=scenario == "final_claimed")
             return plan
         review(F.final_approval, "final", Outcome.APPROVE)
+        if scenario == "recredentialed":  # a renewal, applied to its provider's record
+            plan.status = Status.RECREDENTIALED
+            plan.process_status = PROCESS.DONE
+            return plan
         plan.status = Status.APPROVED
         plan.events.append(("packet_delivered", clock))
         if scenario == "approved":
@@ -717,6 +731,60 @@ class ScaleSeeder:
             ),
             rows,
         )
+
+    def recredentialing_cycle(self, plans: list[Plan], organizations: list[int]) -> list[int]:
+        """Providers at every point of the recredentialing cycle, and the renewals that carry
+        theirs: every renewal ("recredentialed", and one in six applications in review) renews
+        a provider of the batch, of the same organization. Each application's organization."""
+        rnd, today = self.random, self.now.date()
+        organization_of = list(organizations)
+        providers = [i for i, p in enumerate(plans) if p.status in Application.IN_NETWORK_STATUSES]
+        rnd.shuffle(providers)
+        for i in providers:  # due any day from 45 days ago to three years ahead
+            plans[i].due_on = today + timedelta(days=rnd.randint(-45, 3 * 365))
+        for i, plan in enumerate(plans):
+            in_review = plan.status in {Status.SUBMITTED, Status.IN_REVIEW, Status.RETURNED}
+            if not providers or not (
+                plan.status == Status.RECREDENTIALED or (in_review and rnd.random() < 1 / 6)
+            ):
+                continue
+            provider = plans[providers.pop()]
+            plan.renews = provider
+            plan.official = provider.official
+            organization_of[i] = organization_of[plans.index(provider)]
+            if plan.status == Status.RECREDENTIALED:
+                provider.due_on = today + timedelta(days=3 * 365 - rnd.randint(0, 60))
+            else:  # open: due within its window, or already overdue
+                provider.due_on = today + timedelta(days=rnd.randint(-30, 120))
+        for plan in plans:  # a renewal never approved is plain history: no provider of its own
+            if plan.status == Status.RECREDENTIALED and plan.renews is None:
+                plan.status = Status.WITHDRAWN
+        return organization_of
+
+    def recredentialing_rows(self, plans: list[Plan]) -> None:
+        self.rows.write(
+            Recredentialing,
+            ("provider_id", "renewal_id", "due_on", "started_at", "outcome", "finished_at",
+             "late", "copied"),
+            (
+                (
+                    plan.renews.application,
+                    plan.application,
+                    # an open one is for the provider's due date; an approved one was for the
+                    # date it answered, before the clock started again
+                    plan.renews.due_on
+                    if plan.status != Status.RECREDENTIALED
+                    else plan.created.date() + timedelta(days=120),
+                    plan.created,
+                    "approved" if plan.status == Status.RECREDENTIALED else "open",
+                    plan.decided_at,
+                    False,
+                    "{}",
+                )
+                for plan in plans
+                if plan.renews is not None
+            ),
+        )  # fmt: skip
 
     def corrective_action_rows(self, plans: list[Plan]) -> None:
         """Every provider approved with conditions has a plan of two items from its final

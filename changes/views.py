@@ -48,7 +48,7 @@ from portal.models import User
 from providers.selectors import provider_for
 from reviews.forms import ReviewDecisionForm
 from reviews.models import ReviewDecision
-from reviews.views.reviewer import item_verdicts
+from reviews.review_items import item_verdicts
 from screening.selectors import screening_results_of
 
 Kind = ChangeRequest.Kind

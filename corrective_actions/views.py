@@ -1,13 +1,11 @@
 """Corrective-action pages: the provider's plan and items (its people send evidence, reviewers
 judge it on the same page), and the plan staff's list of open items with its CSV export."""
 
-import csv
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,11 +26,10 @@ from corrective_actions.services import evidence_review, evidence_submit
 from onboarding.exceptions import OnboardingError
 from portal.decorators import manager_required, staff_required
 from portal.models import User
+from portal.paging import page_context
 from providers.selectors import provider_for
-from reviews.exports import Echo, csv_lines
+from reviews.exports import csv_response
 from reviews.services.workbench import export_record
-
-PAGE_SIZE = 50
 
 
 @login_required
@@ -120,26 +117,17 @@ def _filters(request: HttpRequest) -> ItemFilters:
 @staff_required
 def workbench(request: HttpRequest) -> HttpResponse:
     """Open corrective-action items across the network by due date, filterable."""
-    filters = _filters(request)
-    page = Paginator(items_for_workbench(filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = {k: v for k, v in request.GET.items() if k != "page"}
+    paged = page_context(items_for_workbench(_filters(request)), request)
     return render(
         request,
         "corrective_actions/workbench.html",
         {
-            "page": page,
-            "items": page.object_list,
-            "filters": filters,
+            **paged,
+            "items": paged["page"].object_list,
+            "filters": _filters(request),
             "statuses": CorrectiveActionItem.Status.choices,
             "due_within_days": DUE_WITHIN_DAYS,
             "today": timezone.localdate(),
-            "query": urlencode(query),
-            "previous_query": urlencode(
-                {**query, "page": page.previous_page_number() if page.has_previous() else 1}
-            ),
-            "next_query": urlencode(
-                {**query, "page": page.next_page_number() if page.has_next() else 1}
-            ),
         },
     )
 
@@ -185,11 +173,4 @@ def workbench_export(request: HttpRequest) -> StreamingHttpResponse:
         ]
         for item in items_for_workbench(filters, today).iterator(chunk_size=2000)
     )
-    response = StreamingHttpResponse(
-        csv_lines(csv.writer(Echo()), EXPORT_HEADER, rows),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="corrective-actions-{today:%Y%m%d}.csv"'
-    )
-    return response
+    return csv_response(EXPORT_HEADER, rows, f"corrective-actions-{today:%Y%m%d}.csv")

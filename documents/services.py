@@ -201,7 +201,9 @@ def document_remove(*, document: Document, user: User) -> None:
         name = document.file.name
         storage = document.file.storage
         document.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        # A recredentialing's copy of an approved document shares the provider's stored file.
+        if not Document.objects.filter(file=name).exists():
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic

@@ -142,8 +142,15 @@ class OnboardingFlow(flow.Flow):
     final_decision = (
         flow.If(this.is_finally_approved)
         .Annotation(title=_("Final decision"))
-        .Then(this.deliver_packet)
+        .Then(this.approved_route)
         .Else(this.denied)
+    )
+    # A recredentialing's approval made its content the provider's record: no packet again.
+    approved_route = (
+        flow.If(this.is_recredentialing)
+        .Annotation(title=_("Recredentialing?"))
+        .Then(this.recredentialed)
+        .Else(this.deliver_packet)
     )
 
     deliver_packet = (
@@ -159,6 +166,7 @@ class OnboardingFlow(flow.Flow):
     )
 
     end = flow.End().Annotation(title=_("Active ECM provider"))
+    recredentialed = flow.End().Annotation(title=_("Recredentialed"))
     denied = flow.TerminateEnd().Annotation(title=_("Denied"))
 
     # Withdrawal: until final approval the authorized official may withdraw the application
@@ -180,7 +188,11 @@ class OnboardingFlow(flow.Flow):
         )
 
     def is_finally_approved(self, activation: Activation) -> bool:
-        return activation.process.application.status in Application.IN_NETWORK_STATUSES
+        status = activation.process.application.status
+        return status in {*Application.IN_NETWORK_STATUSES, Application.Status.RECREDENTIALED}
+
+    def is_recredentialing(self, activation: Activation) -> bool:
+        return bool(activation.process.application.is_recredentialing)
 
     def deliver_welcome_packet(self, activation: Activation) -> None:
         packet_deliver(application=activation.process.application)

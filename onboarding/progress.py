@@ -64,6 +64,8 @@ def progress_of(application: Application) -> list[ProgressStep]:
             str(_("Approved") if final_done else _("Waiting")),
         )
     )
+    if application.is_recredentialing:  # no welcome packet again
+        return steps
     steps.append(
         ProgressStep(
             str(_("Welcome packet")),

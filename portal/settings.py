@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "providers",
     "changes",
     "corrective_actions",
+    "recredentialing",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +297,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "providers.tasks.check_credentials",
         "schedule": crontab(hour=6, minute=30),
     },
+    "recredentialing": {
+        "task": "recredentialing.tasks.recredentialing_daily",
+        "schedule": crontab(hour=5, minute=30),
+    },
     "corrective-action-escalations": {
         "task": "corrective_actions.tasks.escalate_overdue_items",
         "schedule": crontab(hour=6, minute=45),
@@ -331,6 +336,13 @@ RETURN_FOR_CORRECTION_DAYS = env.int("RETURN_FOR_CORRECTION_DAYS", default=30)
 # the provider's authorized official the next day, and to the network managers this many days
 # after that due date (lifecycle.md §4: plans escalate late CAPs; the day counts are theirs).
 CAP_ESCALATE_TO_MANAGERS_DAYS = env.int("CAP_ESCALATE_TO_MANAGERS_DAYS", default=14)
+
+# Recredentialing (NCQA: at least every 36 months, no grace period; lifecycle.md §2): the cycle,
+# how long before the due date the job opens it, and how long after the due date a late one may
+# still finish (after that the provider must go through initial onboarding again).
+RECREDENTIALING_CYCLE_MONTHS = env.int("RECREDENTIALING_CYCLE_MONTHS", default=36)
+RECREDENTIALING_START_DAYS = env.int("RECREDENTIALING_START_DAYS", default=120)
+RECREDENTIALING_LATE_DAYS = env.int("RECREDENTIALING_LATE_DAYS", default=30)
 
 # Business days the plan has to decide each review step; the clock pauses while a step is
 # returned to the applicant (onboarding/sla.py).

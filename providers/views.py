@@ -27,6 +27,7 @@ from providers.services.status_changes import (
     status_change_decline,
     status_change_propose,
 )
+from recredentialing.selectors import standing_of as recredentialing_standing
 
 
 def _back(pk: int) -> HttpResponse:
@@ -51,6 +52,7 @@ def provider_record_view(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "is_staff": staff,
             "standing": standing_of(application),
+            "cycle": recredentialing_standing(application),
         },
     )
 

@@ -4,10 +4,12 @@ Rows are streamed as they are read (a few thousand at a time), so an export of e
 never sits whole in memory. Every cell is neutralised against spreadsheet formula injection.
 """
 
+import csv
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
+from django.http import StreamingHttpResponse
 
 from onboarding.models import Application, ApplicationStep, CareTeamMember
 from providers.selectors import has_open_compliance_issue
@@ -34,6 +36,17 @@ def csv_lines(writer: Any, header: list[str], rows: Iterable[list[object]]) -> I
     yield writer.writerow(header)
     for row in rows:
         yield writer.writerow([cell(value) for value in row])
+
+
+def csv_response(
+    header: list[str], rows: Iterable[list[object]], filename: str
+) -> StreamingHttpResponse:
+    """A streamed CSV download of ``rows`` under ``header``, each cell neutralised."""
+    response = StreamingHttpResponse(
+        csv_lines(csv.writer(Echo()), header, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 APPLICATION_HEADER = [
@@ -111,6 +124,7 @@ ROSTER_HEADER = [
     "status",
     "effective_date",
     "compliance",
+    "recredentialing_due_on",
 ]
 
 
@@ -160,4 +174,5 @@ def roster_rows(applications: QuerySet[Application]) -> Iterator[list[object]]:
             a.get_status_display(),
             a.effective_date.isoformat() if a.effective_date else "",
             "out of compliance" if a.out_of_compliance else "in compliance",
+            a.recredentialing_due_on.isoformat() if a.recredentialing_due_on else "",
         ]

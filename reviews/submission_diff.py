@@ -65,7 +65,7 @@ TRACKED = [
 ]
 
 
-def _item_of(instance: models.Model) -> str:
+def item_of(instance: models.Model) -> str:
     if isinstance(instance, CriterionAttestation):
         return f"criterion_{instance.criterion}"
     if isinstance(instance, CommunityPartner):
@@ -77,7 +77,7 @@ def _item_of(instance: models.Model) -> str:
     return "general"
 
 
-def _subject(instance: models.Model) -> str:
+def subject_of(instance: models.Model) -> str:
     if isinstance(instance, CapabilityAttestation):
         return _("Languages and settings")
     if isinstance(instance, PopulationServed):
@@ -85,15 +85,15 @@ def _subject(instance: models.Model) -> str:
     return str(instance)
 
 
-def _field(model: type[models.Model] | models.Model, name: str) -> "models.Field[Any, Any]":
+def field_of(model: type[models.Model] | models.Model, name: str) -> "models.Field[Any, Any]":
     field = model._meta.get_field(name)
     if not isinstance(field, models.Field):
         raise TypeError(f"{name} is not a concrete field")
     return field
 
 
-def _display(instance: models.Model, name: str) -> str:
-    field = _field(instance, name)
+def display(instance: models.Model, name: str) -> str:
+    field = field_of(instance, name)
     if isinstance(field, models.ForeignKey):
         value = getattr(instance, field.attname)
         return "" if value is None else f"#{value}"
@@ -141,15 +141,17 @@ def attestation_changes(application: Application) -> list[Change] | None:
         for pk in sorted(before.keys() | after.keys()):
             old, new = before.get(pk), after.get(pk)
             if old is None and new is not None:
-                changes.append(Change(_item_of(new), _subject(new), "added"))
+                changes.append(Change(item_of(new), subject_of(new), "added"))
             elif new is None and old is not None:
-                changes.append(Change(_item_of(old), _subject(old), "removed"))
+                changes.append(Change(item_of(old), subject_of(old), "removed"))
             elif old is not None and new is not None:
                 for name in tracked.fields:
-                    a, b = _display(old, name), _display(new, name)
+                    a, b = display(old, name), display(new, name)
                     if a != b:
-                        label = str(_field(tracked.model, name).verbose_name)
-                        changes.append(Change(_item_of(new), _subject(new), "changed", label, a, b))
+                        label = str(field_of(tracked.model, name).verbose_name)
+                        changes.append(
+                            Change(item_of(new), subject_of(new), "changed", label, a, b)
+                        )
     for document in application.documents.filter(
         step_kind=ApplicationStep.Kind.ATTESTATIONS, uploaded_at__gt=since
     ):

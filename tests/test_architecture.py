@@ -7,7 +7,18 @@ from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("onboarding", "screening", "data_exchange", "reviews", "documents", "providers", "portal")
+APPS = (
+    "onboarding",
+    "screening",
+    "data_exchange",
+    "reviews",
+    "documents",
+    "providers",
+    "changes",
+    "corrective_actions",
+    "recredentialing",
+    "portal",
+)
 
 
 def module_files(root: Path = ROOT) -> dict[str, Path]:

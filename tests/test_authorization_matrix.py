@@ -102,6 +102,8 @@ MATRIX: dict[str, Row] = {
     "corrective_actions:item": Row("get", "provider,cap_item", (LOGIN, 200, 404, 200, 200, 403)),
     "corrective_actions:workbench": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
     "corrective_actions:workbench_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
+    "recredentialing:workbench": Row("get", "", (LOGIN, 403, 403, 200, 200, 403)),
+    "recredentialing:workbench_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
     "providers:status_change_propose": Row("get", "app,action", (LOGIN, 403, 403, 403, 200, 403)),
     "providers:status_change_confirm": Row(
         "post", "status_change", (LOGIN, 403, 403, 403, 302, 403)

@@ -25,6 +25,7 @@ from onboarding.services.access import require_authorized_official, require_memb
 from onboarding.services.events import event_record
 from onboarding.transitions import Change, complete, transition
 from portal.models import User
+from recredentialing.models import Recredentialing
 from reviews.models import Deficiency
 from reviews.services.review_work import review_work_refresh
 from screening.services.results import screen_proposed_person
@@ -45,6 +46,17 @@ def _in_network(application: Application) -> None:
         raise OnboardingError(
             _("A provider that is %(status)s cannot ask for changes to its record.")
             % {"status": application.get_status_display().lower()}
+        )
+    # Its approval will make the record what the recredentialing says: a change approved
+    # meanwhile would be lost, so changes go into the recredentialing instead.
+    open_one = application.recredentialings.filter(outcome=Recredentialing.Outcome.OPEN).first()
+    if open_one is not None:
+        raise OnboardingError(
+            _(
+                "Your recredentialing (%(ref)s) is open: make this change in it, section by "
+                "section, instead of asking for it here."
+            )
+            % {"ref": open_one.renewal.reference}
         )
 
 

@@ -29,8 +29,15 @@ class Application(ChoiceLabels):
         # After approval, by two network managers (providers.services.status_changes).
         SUSPENDED = "suspended", _("Suspended")
         TERMINATED = "terminated", _("Terminated")
+        # A recredentialing (``renews`` set) once approved: its content is now the provider's.
+        RECREDENTIALED = "recredentialed", _("Recredentialing approved")
 
-    CLOSED_STATUSES: ClassVar[set[str]] = {Status.DENIED, Status.WITHDRAWN, Status.TERMINATED}
+    CLOSED_STATUSES: ClassVar[set[str]] = {
+        Status.DENIED,
+        Status.WITHDRAWN,
+        Status.TERMINATED,
+        Status.RECREDENTIALED,
+    }
     # A provider in the plan's network: approved, with or without its packet acknowledged.
     IN_NETWORK_STATUSES: ClassVar[set[str]] = {Status.APPROVED, Status.ACTIVE, Status.CONDITIONAL}
     # Every provider the plan has approved, whatever became of it since (the roster lists them).
@@ -49,6 +56,7 @@ class Application(ChoiceLabels):
         Status.WITHDRAWN,
         Status.SUSPENDED,
         Status.TERMINATED,
+        Status.RECREDENTIALED,
     }
 
     organization = models.ForeignKey(
@@ -64,6 +72,13 @@ class Application(ChoiceLabels):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     effective_date = models.DateField(null=True, blank=True)
+    # A provider's next recredentialing is due on this day (RECREDENTIALING_CYCLE_MONTHS after its
+    # last approval: the first, or the last recredentialing's).
+    recredentialing_due_on = models.DateField(null=True, blank=True, db_index=True)
+    # A recredentialing: the provider whose record this application renews, step by step.
+    renews = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -87,6 +102,10 @@ class Application(ChoiceLabels):
     @property
     def reference(self) -> str:
         return f"ECM-{self.pk:06d}"
+
+    @property
+    def is_recredentialing(self) -> bool:
+        return self.renews_id is not None
 
     @property
     def is_open(self) -> bool:

@@ -48,6 +48,10 @@ class ApplicationEvent(models.Model):
         EVIDENCE_REVIEWED = "evidence_reviewed", _("Corrective-action evidence reviewed")
         CONDITIONS_MET = "conditions_met", _("Every corrective action accepted")
         CONDITION_OVERDUE = "condition_overdue", _("Corrective action overdue, escalated")
+        RECREDENTIALING_STARTED = "recred_started", _("Recredentialing opened")
+        RECREDENTIALING_OVERDUE = "recred_overdue", _("Recredentialing overdue")
+        RECREDENTIALED = "recredentialed", _("Recredentialed")
+        RECREDENTIALING_ENDED = "recred_ended", _("Recredentialing denied, lapsed or called off")
 
     # Screening findings are the plan's to weigh; applicants' pages do not list these events.
     STAFF_ONLY_KINDS: ClassVar[set[str]] = {

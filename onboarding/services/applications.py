@@ -66,6 +66,13 @@ def application_withdraw(*, application: Application, user: User, reason: str = 
     )
 
     def check(change: Change) -> None:
+        if change.application.is_recredentialing:
+            raise OnboardingError(
+                _(
+                    "A recredentialing cannot be withdrawn: the provider must be recredentialed "
+                    "to stay in the network. Write to the plan if you mean to leave it."
+                )
+            )
         if not change.application.is_open:
             raise OnboardingError(
                 _("This application is %(status)s and can no longer be withdrawn.")

@@ -18,6 +18,8 @@ from onboarding.selectors import is_or_was_member
 from onboarding.services.events import event_record
 from onboarding.transitions import Change, application_of, complete, transition
 from portal.models import User
+from recredentialing.cycle import due_after
+from recredentialing.services import recredentialing_decided
 from reviews.models import AcceptedItem, Deficiency, ReviewDecision
 from reviews.review_items import DeficiencyItem, ItemAccepted
 from reviews.selectors import reviewed_steps_of
@@ -176,12 +178,22 @@ def review_decide(
         )
         if outcome != Outcome.DENY:
             accepted_items_record(decision, accepted)
+        renewal = change.application
+        if renewal.is_recredentialing and (stage == Stage.FINAL or outcome == Outcome.DENY):
+            recredentialing_decided(renewal, decision, user)
         if conditions:
-            plan_create(application=change.application, decision=decision, conditions=conditions)
+            plan_create(
+                application=Application.objects.get(pk=renewal.renews_id or renewal.pk),
+                decision=decision,
+                conditions=conditions,
+            )
         complete(activation)
         return decision
 
     def notify(change: Change, decision: ReviewDecision) -> None:
+        ends_recredentialing = stage == Stage.FINAL or outcome == Outcome.DENY
+        if change.application.is_recredentialing and ends_recredentialing:
+            return  # recredentialing.notifications tells of its end, in its own words
         notifications.application_status_changed(change.application, decision=decision)
 
     return transition(
@@ -263,9 +275,13 @@ def _record_decision(
         ).update(status=ApplicationStep.Status.CLOSED)
         kind = ApplicationEvent.Kind.DENIED
     elif stage == Stage.FINAL:
-        application.status = Application.Status.APPROVED
         application.decided_at = now
         application.effective_date = timezone.localdate()
+        if application.is_recredentialing:  # its content becomes the provider's (recredentialing)
+            application.status = Application.Status.RECREDENTIALED
+        else:
+            application.status = Application.Status.APPROVED
+            application.recredentialing_due_on = due_after(application.effective_date)
         application.save()
         kind = ApplicationEvent.Kind.FINAL_APPROVED
     elif outcome == Outcome.RETURN:

@@ -32,6 +32,7 @@ from portal.decorators import staff_required
 from portal.models import User
 from portal.roles import is_network_manager
 from providers.selectors import network_status_panel, standing_of
+from recredentialing.differences import changes_since_approval
 from reviews.forms import DeficiencyFormSet, InternalNoteForm, ReviewDecisionForm
 from reviews.models import Deficiency, ReviewDecision
 from reviews.queues import (
@@ -346,6 +347,9 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
             "conditions": conditions,
             "item_forms": item_forms,
             "changes": _changes(definition, application),
+            "since_approval": changes_since_approval(application, stage)
+            if application.is_recredentialing and not final
+            else None,
             "is_owner": task.owner_id == user.pk,
             "conflict": final and reviewed_steps_of(application, user),
             "screening_blockers": [] if final else screening_blockers(application, stage),

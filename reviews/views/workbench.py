@@ -1,6 +1,5 @@
 """The workbench beyond one task: bulk actions, internal notes, the dashboard and exports."""
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,12 +15,12 @@ from onboarding.selectors import application_for_staff, review_tasks
 from portal.decorators import manager_required, staff_required
 from portal.models import User
 from providers.selectors import network_compliance, network_status, notice_points
+from recredentialing.selectors import cycle_counts
 from reviews.exports import (
     APPLICATION_HEADER,
     ROSTER_HEADER,
-    Echo,
     application_rows,
-    csv_lines,
+    csv_response,
     roster_applications,
     roster_rows,
 )
@@ -107,15 +106,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "compliance": network_compliance(),
             "network_status": network_status(),
             "corrective_actions": open_items_by_due(),
+            "cycle": cycle_counts(),
             "compliance_horizon": max(notice_points(), default=0),
         },
     )
-
-
-def _csv_response(lines: object, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")  # type: ignore[arg-type]
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @manager_required
@@ -131,15 +125,19 @@ def applications_export(request: HttpRequest) -> StreamingHttpResponse:
         what="Applications export",
         filters=urlencode({k: getattr(v, "pk", v) for k, v in filters.items()}),
     )
-    lines = csv_lines(
-        csv.writer(Echo()), APPLICATION_HEADER, application_rows(applications_filtered(filters))
+    return csv_response(
+        APPLICATION_HEADER,
+        application_rows(applications_filtered(filters)),
+        f"applications-{timezone.localdate():%Y%m%d}.csv",
     )
-    return _csv_response(lines, f"applications-{timezone.localdate():%Y%m%d}.csv")
 
 
 @manager_required
 def roster_export(request: HttpRequest) -> StreamingHttpResponse:
     """The approved provider roster for the plan's provider-data systems."""
     export_record(user=request.user, what="Provider roster export", filters="")  # type: ignore[arg-type]
-    lines = csv_lines(csv.writer(Echo()), ROSTER_HEADER, roster_rows(roster_applications()))
-    return _csv_response(lines, f"ecm-provider-roster-{timezone.localdate():%Y%m%d}.csv")
+    return csv_response(
+        ROSTER_HEADER,
+        roster_rows(roster_applications()),
+        f"ecm-provider-roster-{timezone.localdate():%Y%m%d}.csv",
+    )

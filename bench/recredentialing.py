@@ -6,19 +6,19 @@
 Seeds the database (``bench/seeding.py``) until it holds ``--providers`` providers in the
 network, their due dates spread from 45 days ago to three years ahead (some with a
 recredentialing already open). Then runs ``recredentialing_daily`` as the beat job would: today,
-with every provider due within RECREDENTIALING_START_DAYS not opened yet (the backlog a plan has
-on the day it turns the job on), today again (must open nothing), and on each of the next three
-days (a normal day: the providers reaching the 120-day mark). Opening one is a renewal
-application prefilled from the record, its flow started and its emails rendered (Django's
-in-memory mail backend: nothing leaves the machine). Point it at a database of your own: it adds
-rows. Prints a table; exits 0.
+again and again while it opens any (the backlog a plan has on the day it turns the job on, each
+run opening at most RECREDENTIALING_OPEN_PER_RUN, the earliest due first), today once more (must
+do nothing), and on each of the next three days (a normal day: the providers reaching the
+120-day mark). Opening one is a renewal application prefilled from the record, its flow started
+and its emails rendered (Django's in-memory mail backend: nothing leaves the machine). Point it
+at a database of your own: it adds rows. Prints a table; exits 0.
 """
 
 import argparse
 import os
 import sys
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,9 +32,12 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ["EMAIL_URL"] = "memorymail://"
     sys.path.insert(0, str(ROOT))
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("celery").setLevel(logging.WARNING)  # one line per eager email otherwise
     from django.core import mail
     from django.db import connection
     from django.utils import timezone
@@ -57,15 +60,20 @@ def main() -> None:
     today = timezone.localdate()
     print(f"{connection.vendor}, {providers} providers in the network")
     print(f"{'run':<28}{'seconds':>9}  summary")
-    runs = [("today, none opened yet", today), ("today again", today)] + [
-        (f"day {n} after", today + timedelta(days=n)) for n in (1, 2, 3)
-    ]
-    for label, day in runs:
+
+    def run(label: str, day: date) -> int:
         mail.outbox = []
         start = time.perf_counter()
         summary = recredentialing_daily(today=day)
         seconds = time.perf_counter() - start
-        print(f"{label:<28}{seconds:>9.2f}  {summary} ({len(mail.outbox)} emails)")
+        print(f"{label:<28}{seconds:>9.2f}  {summary} ({len(mail.outbox)} emails)", flush=True)
+        return summary.opened
+
+    backlog = 1
+    while run(f"today, backlog run {backlog}", today):
+        backlog += 1
+    for n in (1, 2, 3):
+        run(f"day {n} after", today + timedelta(days=n))
 
 
 if __name__ == "__main__":

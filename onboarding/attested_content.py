@@ -218,13 +218,32 @@ def signed_content_sha256(application: Application, kind: str) -> str:
     return content_sha256(SIGNED_STEPS[kind].content(application))
 
 
+def signed_in(application: Application) -> Application:
+    """Where the provider's signatures were given: its last recredentialing approved (whose
+    content, kept as sent, the official signed, and the record took over), or itself."""
+    if application.status not in Application.PROVIDER_STATUSES:
+        return application  # only a provider is ever recredentialed
+    renewal = (
+        application.renewals.filter(status=Application.Status.RECREDENTIALED)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    return renewal or application
+
+
 def signature_state(application: Application, kind: str) -> dict[str, Any]:
     """Whether the step is signed, whether the signature covers the content as it is now, or
-    whether a change voided it; ``record`` is what the status shows (who, when, the hash)."""
+    whether a change voided it; ``record`` is what the status shows (who, when, the hash).
+
+    A provider recredentialed since its approval carries the signature given on its last
+    recredentialing, checked against that submission (``signed_in``).
+    """
     record = SIGNED_STEPS[kind].record(application)
     signed = record.is_signed
-    current = signed_content_sha256(application, kind)
+    source = signed_in(application)
+    current = signed_content_sha256(source, kind)
     return {
+        "signed_in": source if source.pk != application.pk else None,
         "record": record,
         "signed": signed,
         "voided": record.is_voided,

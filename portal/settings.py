@@ -343,6 +343,9 @@ CAP_ESCALATE_TO_MANAGERS_DAYS = env.int("CAP_ESCALATE_TO_MANAGERS_DAYS", default
 RECREDENTIALING_CYCLE_MONTHS = env.int("RECREDENTIALING_CYCLE_MONTHS", default=36)
 RECREDENTIALING_START_DAYS = env.int("RECREDENTIALING_START_DAYS", default=120)
 RECREDENTIALING_LATE_DAYS = env.int("RECREDENTIALING_LATE_DAYS", default=30)
+# At most this many are opened per run, the earliest due first (each copies a record and starts a
+# flow: the backlog of the day the job is first turned on is spread over the next runs).
+RECREDENTIALING_OPEN_PER_RUN = env.int("RECREDENTIALING_OPEN_PER_RUN", default=250)
 
 # Business days the plan has to decide each review step; the clock pauses while a step is
 # returned to the applicant (onboarding/sla.py).

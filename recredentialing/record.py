@@ -17,7 +17,7 @@ from django.db import models
 from simple_history.utils import bulk_create_with_history
 
 from data_exchange.models import SampleFileReport
-from documents.models import Document, DownloadRecord
+from documents.models import Document
 from onboarding.models import (
     Application,
     ApplicationStep,
@@ -125,34 +125,36 @@ def _update(row: models.Model, values: dict[str, Any]) -> None:
         row.save()
 
 
+def _copy_to(provider: Application, row: models.Model) -> models.Model:
+    """A copy of the renewal's ``row`` on the provider (the renewal keeps what was signed)."""
+    copy = type(row)(**_values(row), application=provider)
+    copy._history_user = getattr(provider, "_history_user", None)  # type: ignore[attr-defined]
+    copy.save()
+    return copy
+
+
 def _apply_rows(
-    provider: Application,
-    renewal: Application,
-    related: str,
-    pairs: dict[str, int],
-    *,
-    keep_removed: bool = False,
+    provider: Application, renewal: Application, related: str, pairs: dict[str, int]
 ) -> dict[int, int]:
-    """Make the provider's ``related`` rows the renewal's: update the copied, move the new,
-    delete those the renewal no longer has. Renewal pk → provider pk of every row kept."""
+    """Make the provider's ``related`` rows the renewal's: update the rows it copied, copy the
+    rows it added, delete those it no longer has. Renewal pk → provider pk of every row."""
     kept: dict[int, int] = {}
     for row in getattr(renewal, related).all():
         target = pairs.get(str(row.pk))
-        if target is None:  # added in the renewal: it moves to the provider as it is
-            type(row).objects.filter(pk=row.pk).update(application=provider)
-            kept[row.pk] = row.pk
+        original = (
+            type(row).objects.filter(pk=target, application=provider).first()
+            if target is not None
+            else None
+        )
+        if original is None:  # added in the renewal (or removed from the provider meanwhile)
+            kept[row.pk] = _copy_to(provider, row).pk
             continue
-        original = type(row).objects.filter(pk=target, application=provider).first()
-        if original is None:  # removed from the provider meanwhile (a change request)
-            type(row).objects.filter(pk=row.pk).update(application=provider)
-            kept[row.pk] = row.pk
-            continue
-        original._history_user = getattr(renewal, "_history_user", None)
+        original._history_user = getattr(provider, "_history_user", None)
         _update(original, _values(row))
         kept[row.pk] = original.pk
-    if not keep_removed:
-        for gone in getattr(provider, related).exclude(pk__in=kept.values()):
-            gone.delete()
+    for gone in getattr(provider, related).exclude(pk__in=kept.values()):
+        gone._history_user = getattr(provider, "_history_user", None)
+        gone.delete()
     return kept
 
 
@@ -160,14 +162,18 @@ def renewal_apply(
     provider: Application, renewal: Application, copied: dict[str, dict[str, int]], user: User
 ) -> None:
     """Make ``provider``'s record what the approved ``renewal`` says (the caller holds both
-    rows' locks and records the decision)."""
-    renewal._history_user = user  # type: ignore[attr-defined]
-    # Documents: the copies go (the files stay, they are the provider's), uploads move.
+    rows' locks and records the decision). The renewal keeps its own rows, as signed: the
+    provider's signatures are checked against it (``signature_state``)."""
+    provider._history_user = user  # type: ignore[attr-defined]
+    # Documents: what the renewal copied is the provider's already; what it added is copied
+    # (the same stored file, which no copy ever deletes).
     copies = {int(pk): provider_pk for pk, provider_pk in copied.get("document", {}).items()}
-    document_of: dict[int, int | None] = dict(copies)
-    new_documents = list(renewal.documents.exclude(pk__in=copies).values_list("pk", flat=True))
-    Document.objects.filter(pk__in=new_documents).update(application=provider)
-    document_of.update({pk: pk for pk in new_documents})
+    document_of: dict[int, int] = dict(copies)
+    for document in renewal.documents.exclude(pk__in=copies):
+        added = Document(**_values(document), application=provider)
+        added.file.name = document.file.name
+        added.save()
+        document_of[document.pk] = added.pk
 
     profile, renewed = provider.entity_profile, renewal.entity_profile
     profile._history_user = user  # type: ignore[attr-defined]
@@ -190,24 +196,27 @@ def renewal_apply(
     # Partners are few and keyed by nothing of their own: the renewal's replace the provider's.
     provider.community_partners.all().delete()
     for partner in renewal.community_partners.all():
-        CommunityPartner.objects.filter(pk=partner.pk).update(
-            application=provider,
-            document_id=document_of.get(partner.document_id) if partner.document_id else None,
-        )
-    for copy, original in copies.items():  # who downloaded a copy downloaded the original
-        DownloadRecord.objects.filter(document_id=copy).update(document_id=original)
-    Document.objects.filter(pk__in=copies).delete()  # rows only: the stored files are shared
+        agreement = document_of.get(partner.document_id) if partner.document_id else None
+        copy = CommunityPartner(**{**_values(partner), "document_id": agreement})
+        copy.application = provider
+        copy._history_user = user  # type: ignore[attr-defined]
+        copy.save()
 
     reports = {int(pk) for pk in copied.get("sample_report", {})}
-    renewal.sample_reports.filter(pk__in=reports).delete()
-    renewal.sample_reports.all().update(application=provider)
+    for report in renewal.sample_reports.exclude(pk__in=reports):  # checked in the renewal
+        _copy_to(provider, report)
 
     # The renewal's screening is the provider's now: its people's results follow them.
     provider.screening_results.filter(is_current=True).update(is_current=False)
-    for result in renewal.screening_results.all():
-        ScreeningResult.objects.filter(pk=result.pk).update(
+    ScreeningResult.objects.bulk_create(
+        ScreeningResult(
+            **{
+                **_values(result),
+                "care_team_member_id": members.get(result.care_team_member_id)
+                if result.care_team_member_id
+                else None,
+            },
             application=provider,
-            care_team_member_id=members.get(result.care_team_member_id)
-            if result.care_team_member_id
-            else None,
         )
+        for result in renewal.screening_results.filter(is_current=True)
+    )

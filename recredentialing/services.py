@@ -79,8 +79,9 @@ class ChangeWaiting(OnboardingError):
     """A change request under review: the recredentialing opens once it is decided."""
 
 
-def providers_to_open(today: date) -> "list[Application]":
-    """Providers in the network whose recredentialing opens by ``today`` and is not open yet."""
+def providers_to_open(today: date, limit: int) -> "list[Application]":
+    """Providers in the network whose recredentialing opens by ``today`` and is not open yet,
+    the earliest due first, at most ``limit``."""
     return list(
         Application.objects.filter(
             status__in=RECREDENTIALED_STATUSES,
@@ -97,8 +98,15 @@ def providers_to_open(today: date) -> "list[Application]":
                 )
             )
         )
+        .exclude(  # it opens once the change under review is decided (recredentialing_start)
+            Exists(
+                ChangeRequest.objects.filter(
+                    application=OuterRef("pk"), status=ChangeRequest.Status.SUBMITTED
+                )
+            )
+        )
         .select_related("organization", "entity_profile", "capability_attestation", "data_sharing")
-        .order_by("recredentialing_due_on", "pk")
+        .order_by("recredentialing_due_on", "pk")[:limit]
     )
 
 
@@ -116,8 +124,12 @@ class DailySummary:
         )
 
 
-def _end(recredentialing: Recredentialing, outcome: str, why: str) -> None:
-    """Close an open recredentialing without approval: its renewal's flow is cancelled."""
+def _end(recredentialing: Recredentialing, outcome: str, why: str) -> bool:
+    """Close an open recredentialing without approval: its renewal's flow is cancelled. False
+    if a decision closed it first (the row is locked, as the final decision locks it)."""
+    locked = Recredentialing.objects.select_for_update().get(pk=recredentialing.pk)
+    if not locked.is_open:
+        return False
     renewal = recredentialing.renewal
     if renewal.is_open:
         OnboardingFlow.instance.withdraw(renewal.process)
@@ -134,13 +146,17 @@ def _end(recredentialing: Recredentialing, outcome: str, why: str) -> None:
         actor=None,
         detail=f"{renewal.reference}: {why}",
     )
+    return True
 
 
 def recredentialing_daily(today: date | None = None) -> DailySummary:
     """The daily job. Each part is idempotent: a second run the same day does nothing new."""
     today = today or timezone.localdate()
     opened = 0
-    for provider in providers_to_open(today):
+    # Opening one copies a record and starts a flow (tens of milliseconds): the day the job is
+    # first turned on, a whole network's window at once would take minutes, so each run opens
+    # the earliest due first, up to RECREDENTIALING_OPEN_PER_RUN, and the next run the rest.
+    for provider in providers_to_open(today, settings.RECREDENTIALING_OPEN_PER_RUN):
         try:
             recredentialing_start(provider)
         except (IntegrityError, ChangeWaiting):  # opened by a run at the same moment, or later
@@ -152,19 +168,19 @@ def recredentialing_daily(today: date | None = None) -> DailySummary:
     called_off = 0
     for recredentialing in open_ones.filter(provider__status=Application.Status.TERMINATED):
         with transaction.atomic():
-            _end(recredentialing, Outcome.CALLED_OFF, _("the provider left the network"))
-        called_off += 1
+            called_off += _end(
+                recredentialing, Outcome.CALLED_OFF, _("the provider left the network")
+            )
     lapsed = []
-    for recredentialing in open_ones.filter(provider__status__in=RECREDENTIALED_STATUSES):
-        if today > last_day(recredentialing.due_on):
-            with transaction.atomic():
-                _end(
-                    recredentialing,
-                    Outcome.LAPSED,
-                    _("not finished within %(days)s days of its due date")
-                    % {"days": (last_day(recredentialing.due_on) - recredentialing.due_on).days},
-                )
-            lapsed.append(recredentialing)
+    late_days = settings.RECREDENTIALING_LATE_DAYS
+    for recredentialing in open_ones.filter(
+        provider__status__in=RECREDENTIALED_STATUSES,
+        due_on__lt=today - timedelta(days=late_days),  # past last_day(due_on)
+    ):
+        why = _("not finished within %(days)s days of its due date") % {"days": late_days}
+        with transaction.atomic():
+            if _end(recredentialing, Outcome.LAPSED, why):
+                lapsed.append(recredentialing)
     overdue = []
     for recredentialing in open_ones.filter(
         provider__status__in=RECREDENTIALED_STATUSES,

@@ -20,10 +20,12 @@ from changes.services.requests import (
     change_request_withdraw,
 )
 from corrective_actions.conditions import Condition
+from onboarding.attested_content import signature_state
 from onboarding.exceptions import OnboardingError
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, ApplicationEvent, ApplicationStep
-from onboarding.services.applications import application_withdraw
+from onboarding.services.applications import application_start, application_withdraw
+from onboarding.services.organizations import organization_create
 from onboarding.services.steps import data_sharing_save, step_submit
 from recredentialing.cycle import due_after
 from recredentialing.differences import changes_since_approval
@@ -32,8 +34,9 @@ from recredentialing.services import recredentialing_daily
 from reviews.models import ReviewDecision
 from reviews.services.decisions import review_decide, task_claim
 from tests.corrective_actions.test_conditions import csv_text
-from tests.factories import decide, review_task, signature_of
+from tests.factories import UserFactory, decide, refetch, review_task, signature_of
 from tests.onboarding.test_flow_services import approve_all_steps, fresh
+from tests.providers.test_credential_check import provider as active_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +155,11 @@ def test_recredentialing_opens_prefilled_shows_what_changed_and_renews_the_recor
     assert provider.data_sharing.documentation_system == "CareBridge 2"
     assert provider.data_sharing.is_signed
     assert dict(provider.care_team.values_list("full_name", "pk")) == members
+    # The signatures were given on the renewal, which keeps what was sent; they check out there.
+    assert renewal.care_team.count() == len(members)
+    for kind in (Kind.ATTESTATIONS, Kind.DATA_SHARING):
+        state = signature_state(provider, kind)
+        assert (state["matches"], state["signed_in"]) == (True, renewal)
     assert provider.recredentialing_due_on == due_after(TODAY)  # the clock starts again
     assert not renewal.packet_deliveries.exists()  # no welcome packet for a recredentialing
     assert renewal.process.status == "DONE"
@@ -331,3 +339,23 @@ def test_the_workbench_lists_dashboard_and_record_show_the_cycle(
     assert lines[1].endswith(f",yes,{renewal.reference}")
     roster = csv_text(client.get(reverse("reviews:roster_export")))
     assert (TODAY - timedelta(days=3)).isoformat() in roster
+
+
+def test_each_run_opens_the_earliest_due_first_up_to_its_limit(
+    provider, settings, django_capture_on_commit_callbacks
+):
+    """The day the job is turned on, a whole network's window is spread over several runs."""
+    official = UserFactory.create(email="second@org-two.example", full_name="Sam Second")
+    organization = organization_create(user=official, legal_name="Second Org", title="CEO")
+    second = active_provider(
+        application_start(organization=organization, user=refetch(official)),
+        refetch(official),
+        expires=TODAY + timedelta(days=400),
+    )
+    Application.objects.filter(pk=second.pk).update(recredentialing_due_on=TODAY + timedelta(5))
+    settings.RECREDENTIALING_OPEN_PER_RUN = 1
+    assert at(TODAY, recredentialing_daily, django_capture_on_commit_callbacks).opened == 1
+    assert Recredentialing.objects.get().provider == second  # due in 5 days, before 100
+    assert at(TODAY, recredentialing_daily, django_capture_on_commit_callbacks).opened == 1
+    assert at(TODAY, recredentialing_daily, django_capture_on_commit_callbacks).opened == 0
+    assert Recredentialing.objects.filter(provider=provider).exists()

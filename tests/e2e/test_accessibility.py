@@ -1,18 +1,24 @@
 """Keyboard use, announced errors and small screens, in a real browser; axe on staff pages."""
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.utils import timezone
 from playwright.sync_api import Page, ViewportSize, expect
 
+from corrective_actions.conditions import Condition
+from corrective_actions.models import CorrectiveActionItem
+from corrective_actions.services import evidence_submit, plan_create
 from onboarding.models import Application, EntityType
 from onboarding.services.applications import application_start
 from onboarding.services.organizations import organization_create
 from onboarding.services.steps import step_submit
 from portal.roles import Role
+from reviews.models import ReviewDecision
 from tests.e2e.conftest import tab_to
 from tests.factories import PASSWORD, UserFactory, enroll_totp, fill_entity_step, refetch, totp_now
 
@@ -132,6 +138,38 @@ def application_in_review(db: None) -> Application:
     return application
 
 
+def corrective_action_item(manager: Any) -> CorrectiveActionItem:
+    """A provider approved with one condition, whose evidence waits for review."""
+    official = UserFactory.create(email="official@conditional.example")
+    organization_create(user=official, legal_name="Conditional Care", title="Director")
+    official = refetch(official)
+    provider = Application.objects.create(
+        organization=official.membership.organization,
+        created_by=official,
+        status=Application.Status.CONDITIONAL,
+        recredentialing_due_on=timezone.localdate() + timedelta(days=20),
+    )
+    decision = ReviewDecision.objects.create(
+        application=provider, stage="final", outcome="approve", reviewer=manager
+    )
+    plan = plan_create(
+        application=provider,
+        decision=decision,
+        conditions=[
+            Condition(
+                "attestations:care_team",
+                "No Lead Care Manager for Fresno.",
+                "Name one and send the offer letter.",
+                timezone.localdate() + timedelta(days=30),
+                "Dana Reyes, ECM Director",
+            )
+        ],
+    )
+    item = plan.items.get()
+    evidence_submit(item=item, user=official, note="Hired Robin.", uploads=[])
+    return item
+
+
 def test_every_staff_page_passes_axe(
     page: Page,
     live_server: Any,
@@ -171,8 +209,13 @@ def test_every_staff_page_passes_axe(
     expect(page).to_have_url(re.compile(r"/review/tasks/\d+/$"))
     visit("review-task")
     pk = application_in_review.pk
+    item = corrective_action_item(manager)
     for name, path in (
         ("my-tasks", "/review/mine/"),
+        ("recredentialing", "/review/recredentialing/"),
+        ("corrective-actions", "/review/corrective-actions/"),
+        ("provider-corrective-actions", f"/providers/{item.application_id}/corrective-actions/"),
+        ("corrective-action", f"/providers/{item.application_id}/corrective-actions/{item.pk}/"),
         ("team-work", "/review/team/"),
         ("applications", "/review/applications/"),
         ("application", f"/review/applications/{pk}/"),

@@ -20,6 +20,7 @@ from changes.services.requests import (
     change_request_withdraw,
 )
 from corrective_actions.conditions import Condition
+from documents.services import document_remove
 from onboarding.attested_content import signature_state
 from onboarding.exceptions import OnboardingError
 from onboarding.flows import OnboardingFlow
@@ -359,3 +360,21 @@ def test_each_run_opens_the_earliest_due_first_up_to_its_limit(
     assert at(TODAY, recredentialing_daily, django_capture_on_commit_callbacks).opened == 1
     assert at(TODAY, recredentialing_daily, django_capture_on_commit_callbacks).opened == 0
     assert Recredentialing.objects.filter(provider=provider).exists()
+
+
+def test_removing_a_copied_document_in_the_recredentialing_keeps_the_providers_file(
+    provider, authorized_official, django_capture_on_commit_callbacks
+):
+    """A copy shares the provider's stored file: removing the copy must not delete the file."""
+    at(TODAY, recredentialing_daily, django_capture_on_commit_callbacks)
+    renewal = Recredentialing.objects.get(provider=provider).renewal
+    copy = renewal.documents.filter(step_kind=Kind.ENTITY).first()
+    assert copy is not None
+    original = provider.documents.get(file=copy.file.name)
+    storage = original.file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        document_remove(document=copy, user=authorized_official)
+    assert not renewal.documents.filter(pk=copy.pk).exists()
+    assert storage.exists(original.file.name)
+    with original.file.open("rb") as stored:
+        assert stored.read(4) == b"%PDF"

@@ -53,8 +53,10 @@ def _set_changes(item: str, subject: str, before: set[str], after: set[str]) -> 
 
 def _documents(provider: Application, renewal: Application, kind: str) -> list[Change]:
     copied = renewal.recredentialing.copied.get("document", {})
-    added = renewal.documents.filter(step_kind=kind).exclude(pk__in=[int(pk) for pk in copied])
-    kept = {pid for pk, pid in copied.items() if renewal.documents.filter(pk=int(pk)).exists()}
+    copies = [int(pk) for pk in copied]
+    added = renewal.documents.filter(step_kind=kind).exclude(pk__in=copies)
+    still_there = renewal.documents.filter(pk__in=copies).values_list("pk", flat=True)
+    kept = {copied[str(pk)] for pk in still_there}  # the provider's documents not removed
     removed = provider.documents.filter(step_kind=kind, awaiting_approval=False).exclude(
         pk__in=kept
     )

@@ -375,6 +375,9 @@ def test_removing_a_copied_document_in_the_recredentialing_keeps_the_providers_f
     with django_capture_on_commit_callbacks(execute=True):
         document_remove(document=copy, user=authorized_official)
     assert not renewal.documents.filter(pk=copy.pk).exists()
+    assert [(c.action, c.subject) for c in changes_since_approval(renewal, Kind.ENTITY)] == [
+        ("removed", f"{original.requirement}: {original.original_name}")
+    ]
     assert storage.exists(original.file.name)
     with original.file.open("rb") as stored:
         assert stored.read(4) == b"%PDF"

@@ -35,8 +35,7 @@ from changes.services.requests import (
     handover_accept,
 )
 from corrective_actions.forms import (
-    condition_formset,
-    conditions_offered,
+    condition_rows,
     decision_with_conditions,
 )
 from documents.services import licence_copy_upload
@@ -242,9 +241,8 @@ def change_review(request: HttpRequest, task_pk: int) -> HttpResponse:
     task = review_task(task_pk)
     change_request = change_request_for_task(task.process_id)
     data = request.POST if request.method == "POST" else None
-    offered = conditions_offered(user)
-    form = ReviewDecisionForm(data, by_item=True, conditions=offered)
-    conditions = condition_formset(data) if offered else None
+    conditions = condition_rows(user, data)
+    form = ReviewDecisionForm(data, by_item=True, conditions=conditions is not None)
     item_forms = change_review_forms(change_request, form.data if data else None)
     if data is not None and form.is_valid():
         verdicts = item_verdicts(

@@ -103,11 +103,6 @@ ConditionFormSet = forms.formset_factory(
 )
 
 
-def condition_formset(data: Any) -> BaseConditionFormSet:
-    """The decision page's condition rows (bound when ``data`` is given)."""
-    return cast(BaseConditionFormSet, ConditionFormSet(data, prefix="condition"))
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -174,9 +169,12 @@ class EvidenceReviewForm(PortalForm):
         return data
 
 
-def conditions_offered(user: Any) -> bool:
-    """Whether the decision page offers ``user`` to approve with conditions."""
-    return bool(user.has_perm(FINAL_APPROVAL_PERMISSION))
+def condition_rows(user: Any, data: Any) -> BaseConditionFormSet | None:
+    """The decision page's condition rows (bound when ``data`` is given), for a network manager,
+    who may approve with conditions; None for anyone else."""
+    if not user.has_perm(FINAL_APPROVAL_PERMISSION):
+        return None
+    return cast(BaseConditionFormSet, ConditionFormSet(data, prefix="condition"))
 
 
 def decision_with_conditions(

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_POST
 
 from changes.selectors import change_requests_of
 from corrective_actions.forms import (
-    condition_formset,
-    conditions_offered,
+    condition_rows,
     decision_with_conditions,
 )
 from documents.selectors import latest_delivery
@@ -270,11 +269,10 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     definition = None if final else definition_of(stage)
     item_review_forms = definition.item_review_forms if definition else None
     by_item = item_review_forms is not None
-    offered = final and conditions_offered(user)
+    conditions = condition_rows(user, data) if final else None
     form = ReviewDecisionForm(
-        data, final=final, by_item=by_item, conditions=offered, initial=initial
+        data, final=final, by_item=by_item, conditions=conditions is not None, initial=initial
     )
-    conditions = condition_formset(data) if offered else None
     formset = DeficiencyFormSet(
         data, form_kwargs={"requirements": requirements}, prefix="deficiency"
     )

@@ -42,20 +42,10 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from bench.seeding import SCENARIOS, seed_scale
-    from onboarding.models import Application
+    from bench.seeding import seed_providers
     from recredentialing.services import recredentialing_daily
 
-    in_network = Application.objects.filter(
-        status__in=Application.IN_NETWORK_STATUSES, renews__isnull=True
-    )
-    have = in_network.count()
-    if have < options.providers:
-        share = sum(w for n, w in SCENARIOS if n in {"approved", "active", "conditional"}) / sum(
-            w for _, w in SCENARIOS
-        )
-        seed_scale(round((options.providers - have) / share * 1.02), report=lambda _: None)
-    providers = in_network.count()
+    providers = seed_providers(options.providers)
 
     today = timezone.localdate()
     print(f"{connection.vendor}, {providers} providers in the network")

@@ -147,6 +147,18 @@ class Plan:
         return self.first("final_approved")
 
 
+def seed_providers(providers: int) -> int:
+    """Seed until the database holds about ``providers`` providers in the network (from the
+    scenarios' share of them, with 2% to spare); how many it holds then."""
+    in_network = Application.objects.filter(status__in=Application.IN_NETWORK_STATUSES)
+    have = in_network.count()
+    if have < providers:
+        network = {"approved", "active", "conditional"}  # the scenarios that end in the network
+        share = sum(w for n, w in SCENARIOS if n in network) / sum(w for _, w in SCENARIOS)
+        seed_scale(round((providers - have) / share * 1.02), report=lambda _: None)
+    return in_network.count()
+
+
 def seed_scale(
     applications: int = 1000,
     batch: int = 2000,

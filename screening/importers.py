@@ -13,8 +13,9 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from screening.identifiers import is_ascii_digits
-from screening.models import ExclusionRecord, ExclusionSource
+from screening.models import ExclusionNumber, ExclusionRecord, ExclusionSource
 from screening.normalise import normalise_business_name, normalise_person_name
+from screening.numbers import numbers_in
 
 Kind = ExclusionRecord.Kind
 
@@ -145,6 +146,17 @@ class ParsedRow:
                 "raw": self.raw,
             }
             person_key = ""  # an alias is a business name; the person is matched once
+
+    def numbers(self) -> Iterator[tuple[str, str]]:
+        """(kind, number) of each licence and provider number the row lists, normalised, read
+        from the cells as stored, so that screening finds in a record the numbers it was found by.
+        """
+        for kind, cell in (
+            (ExclusionNumber.Kind.LICENCE, self.license_number[:100]),
+            (ExclusionNumber.Kind.PROVIDER, self.provider_number[:100]),
+        ):
+            for number in numbers_in(cell):
+                yield kind, number
 
 
 def decode(content: bytes) -> str:
@@ -388,7 +400,11 @@ def _medi_cal_layout(header: list[str]) -> dict[str, int]:
 
 
 def parse_medi_cal(text: str) -> Iterator[ParsedRow]:
-    """The DHCS Medi-Cal Suspended and Ineligible Provider List, columns found by header name."""
+    """The DHCS Medi-Cal Suspended and Ineligible Provider List, columns found by header name.
+
+    A row with a first name is a person; any other is an entity. A row named only in its AKA/DBA
+    column is the entity of its first AKA/DBA name; a row with no name at all is refused.
+    """
     rows = _records_of(text)
     header = next(rows, None)
     if header is None:
@@ -403,11 +419,13 @@ def parse_medi_cal(text: str) -> Iterator[ParsedRow]:
         def cell(name: str, cells: list[str] = cells) -> str:
             return cells[layout[name]].strip() if name in layout else ""
 
-        name = cell("name")
+        name, first = cell("name"), cell("first")
+        aliases = [a.strip() for a in re.split(r"[;\n]", cell("aka")) if a.strip()]
+        if not (name or first) and aliases:
+            # Some rows name the provider only in the AKA/DBA column: an entity known by those.
+            name, *aliases = aliases
         if not name:
             raise ImportFormatError("the provider's name is empty", line=line, column="name")
-        first = cell("first")
-        aliases = [a.strip() for a in re.split(r"[;\n]", cell("aka")) if a.strip()]
         kind = Kind.INDIVIDUAL if first else Kind.ENTITY
         yield ParsedRow(
             line_number=line,

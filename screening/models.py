@@ -106,6 +106,37 @@ class ExclusionRecord(models.Model):
         return self.business_name or person
 
 
+class ExclusionNumber(models.Model):
+    """One licence or provider number a list row names, normalised (see numbers.py).
+
+    A cell may list several numbers; each has its own row here, so that every one of them is
+    matched exactly, through an index. Only the Medi-Cal list has such numbers.
+    """
+
+    class Kind(models.TextChoices):
+        LICENCE = "licence", _("Licence number")
+        PROVIDER = "provider", _("Provider number")
+
+    # The index below leads with the release, so the foreign key needs none of its own.
+    release = models.ForeignKey(
+        ExclusionRelease, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # The row's first record (under its own name, not an AKA/DBA). DO_NOTHING because the import
+    # deletes a release's numbers before its records: a cascade would make Django load all of
+    # the records (80,000 for the LEIE) to delete them, instead of one DELETE statement.
+    record = models.ForeignKey(ExclusionRecord, on_delete=models.DO_NOTHING, related_name="numbers")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    number = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["release", "kind", "number"], name="exclusion_listed_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
 class ScreeningResult(models.Model):
     """The outcome of one automated check on an application, with its evidence.
 

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Min
 
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 from screening.importers import PARSERS, ImportFormatError, ParsedRow, decode
-from screening.models import ExclusionRecord, ExclusionRelease, ExclusionSource
+from screening.models import ExclusionNumber, ExclusionRecord, ExclusionRelease, ExclusionSource
 
 RECORD_COLUMNS = [
     "line_number",
@@ -51,31 +52,53 @@ class ImportSummary:
         )
 
 
-def _insert_records(release: ExclusionRelease, parsed: list[ParsedRow]) -> None:
-    """Insert the release's rows: COPY on PostgreSQL, one prepared INSERT executemany elsewhere.
+def _insert_rows(table: str, columns: list[str], values: list[tuple[Any, ...]]) -> None:
+    """COPY on PostgreSQL, one prepared INSERT executemany elsewhere, in the caller's transaction.
 
     ``bulk_create`` prepares every value of every model instance in Python, which made an
     80,000-row LEIE file take most of a minute; the rows are plain values already validated by
-    the parser, so they go to the database driver directly, inside the caller's transaction.
+    the parser, so they go to the database driver directly.
     """
-    table = connection.ops.quote_name(ExclusionRecord._meta.db_table)
-    columns = ["release_id", *RECORD_COLUMNS]
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    values: list[tuple[Any, ...]] = [
-        (release.pk, *(row_values[c] for c in RECORD_COLUMNS))
-        for row in parsed
-        for row_values in row.rows()
-    ]
     # The table and column names come from the model and are quoted; values are parameters.
+    quoted = connection.ops.quote_name(table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
                 for row_values in values:
                     copy.write_row(row_values)
             return
         placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+        sql = f"INSERT INTO {quoted} ({names}) VALUES ({placeholders})"  # noqa: S608
         cursor.executemany(sql, values)
+
+
+def _insert_records(release: ExclusionRelease, parsed: list[ParsedRow]) -> None:
+    """Insert the release's rows, then one row per licence or provider number they list."""
+    _insert_rows(
+        ExclusionRecord._meta.db_table,
+        ["release_id", *RECORD_COLUMNS],
+        [
+            (release.pk, *(row_values[c] for c in RECORD_COLUMNS))
+            for row in parsed
+            for row_values in row.rows()
+        ],
+    )
+    listed = [(row.line_number, kind, number) for row in parsed for kind, number in row.numbers()]
+    if not listed:
+        return  # the LEIE and SAM list no licence or provider numbers
+    # Each row's first record is the one under its own name; its AKA/DBA records come after it.
+    first_record = dict(
+        ExclusionRecord.objects.filter(release=release)
+        .values("line_number")
+        .annotate(first=Min("pk"))
+        .values_list("line_number", "first")
+    )
+    _insert_rows(
+        ExclusionNumber._meta.db_table,
+        ["release_id", "record_id", "kind", "number"],
+        [(release.pk, first_record[line], kind, number) for line, kind, number in listed],
+    )
 
 
 def exclusion_file_check(*, source: str, content: bytes) -> int:
@@ -116,8 +139,9 @@ def exclusion_release_import(
         if previous is not None:
             previous.is_active = False
             previous.save(update_fields=["is_active"])
-            # Results keep the matched row as text; the old rows themselves are not kept. Nothing
-            # refers to a row, so this is one DELETE statement.
+            # Results keep the matched row as text; the old rows themselves are not kept. Their
+            # numbers go first; then nothing refers to a row, so each is one DELETE statement.
+            ExclusionNumber.objects.filter(release=previous).delete()
             previous.records.all().delete()
         release = ExclusionRelease.objects.create(
             source=source,

@@ -5,7 +5,7 @@ Every check records a ``ScreeningResult`` with its evidence. A check that could 
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -213,15 +213,24 @@ def _organization_checks(application: Application, on: date) -> tuple[str, list[
             source,
             releases.get(source),
             lambda release: organization_findings(
-                release, names=names, state=state, npi=profile.npi, on=on
+                release,
+                names=names,
+                state=state,
+                npi=profile.npi,
+                provider_numbers=[profile.medi_cal_provider_number],
+                on=on,
             ),
         )
     subject = f"{profile.legal_name} ({state}, NPI {profile.npi or 'none'})"
     return subject, checks
 
 
-def _person_checks(member: CareTeamMember, on: date) -> list[Check]:
-    last, first = split_full_name(member.full_name)
+def _person_checks(
+    *, full_name: str, date_of_birth: date | None, licence_numbers: Sequence[str], on: date
+) -> list[Check]:
+    """Each exclusion list's checks of one person, by name, date of birth where known and
+    licence numbers: a care-team member or anyone else the application names."""
+    last, first = split_full_name(full_name)
     releases = {r.source: r for r in ExclusionRelease.objects.filter(is_active=True)}
     checks: list[Check] = []
     for source in ExclusionSource.values:
@@ -232,11 +241,21 @@ def _person_checks(member: CareTeamMember, on: date) -> list[Check]:
                 release,
                 last_name=last,
                 first_name=first,
-                date_of_birth=getattr(member, "date_of_birth", None),
+                date_of_birth=date_of_birth,
+                licence_numbers=licence_numbers,
                 on=on,
             ),
         )
     return checks
+
+
+def _member_checks(member: CareTeamMember, on: date) -> list[Check]:
+    return _person_checks(
+        full_name=member.full_name,
+        date_of_birth=member.date_of_birth,
+        licence_numbers=[member.license_number],
+        on=on,
+    )
 
 
 def _summary(results: list[ScreeningResult]) -> str:
@@ -269,14 +288,14 @@ def screen_entity(*, application: Application, rescreen: bool = False) -> list[S
 
 @transaction.atomic
 def screen_care_team(*, application: Application, rescreen: bool = False) -> list[ScreeningResult]:
-    """Screen every care-team member by name (and date of birth where known)."""
+    """Screen every care-team member by name, licence number and date of birth where known."""
     on = timezone.localdate()
     results: list[ScreeningResult] = []
     members = list(application.care_team.all())
     for member in members:
         results += _store(
             application,
-            _person_checks(member, on),
+            _member_checks(member, on),
             subject=member.full_name,
             subject_kind=SubjectKind.PERSON,
             member=member,
@@ -302,12 +321,13 @@ def screen_care_team(*, application: Application, rescreen: bool = False) -> lis
 def screen_proposed_person(
     *, change_request: "ChangeRequest", person: CareTeamMember
 ) -> list[ScreeningResult]:
-    """Screen the person a change request would add to the care team, by name, before the
-    request can be approved. The results belong to the request until it is applied."""
+    """Screen the person a change request would add to the care team, by name and licence
+    number, before the request can be approved. The results belong to the request until it is
+    applied."""
     application = change_request.application
     results = _store(
         application,
-        _person_checks(person, timezone.localdate()),
+        _member_checks(person, timezone.localdate()),
         subject=person.full_name,
         subject_kind=SubjectKind.PERSON,
         member=None,

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from portal.roles import Role
-from screening.models import ExclusionRecord, ExclusionRelease
+from screening.models import ExclusionNumber, ExclusionRecord, ExclusionRelease, ScreeningResult
 from tests.factories import UserFactory
 from tests.screening.files import (
     LEIE_HEADER,
@@ -20,6 +22,7 @@ from tests.screening.files import (
     medi_cal_file,
     sam_file,
 )
+from tests.screening.test_engine import current, submit_entity
 
 pytestmark = pytest.mark.django_db
 
@@ -232,6 +235,103 @@ def test_medi_cal_file_of_an_unknown_layout_is_refused(tmp_path):
     assert "line 1" in message
     assert "unknown Medi-Cal Suspended and Ineligible layout" in message
     assert "'Date of Suspension'" in message
+
+
+MEDI_CAL_HEADER = [
+    "Last Name or Business Name", "First Name", "Middle Name", "A.K.A. / D.B.A.", "Addresses",
+    "Provider Type", "License Number", "Provider Number", "Date of Suspension", "Active Period",
+]  # fmt: skip
+
+
+def medi_cal_row(
+    name: str = "", first: str = "", *, aka: str = "", licence: str = "", provider: str = ""
+) -> list[str]:
+    """A row of the Medi-Cal list in the layout of its published file (MEDI_CAL_HEADER)."""
+    return [name, first, "", aka, "", "", licence, provider, "07/01/2019", "Indefinitely"]
+
+
+def test_a_medi_cal_row_named_only_as_aka_dba_is_an_entity_screening_finds(
+    tmp_path, application, authorized_official
+):
+    content = medi_cal_file(
+        MEDI_CAL_HEADER,
+        medi_cal_row("Acme Health"),
+        medi_cal_row(aka="Sunrise Community Services; Sunrise Care"),
+    )
+
+    run_import("medi-cal", content, tmp_path, "suspall.csv")
+    application = submit_entity(application, authorized_official)
+
+    named = ExclusionRecord.objects.filter(line_number=3).order_by("pk")
+    assert [(r.kind, r.business_name) for r in named] == [
+        ("entity", "Sunrise Community Services"),
+        ("entity", "Sunrise Care"),
+    ], "the first AKA/DBA name is the row's; the others stay aliases"
+    assert active("medi-cal").row_count == 2
+    [result] = current(application, "exclusion_medi_cal")
+    assert result.outcome == ScreeningResult.Outcome.POTENTIAL_MATCH
+    assert result.matched_line == 3
+
+
+def test_a_medi_cal_row_with_no_name_anywhere_is_refused_and_the_previous_release_stays(
+    tmp_path,
+):
+    run_import("medi-cal", medi_cal_file(MEDI_CAL_HEADER, medi_cal_row("Acme Health")), tmp_path)
+    previous = active("medi-cal")
+    nameless = medi_cal_file(
+        MEDI_CAL_HEADER, medi_cal_row("Other Clinic"), medi_cal_row(provider="ZZZ123456")
+    )
+
+    message = refused("medi-cal", nameless, tmp_path)
+
+    assert "line 3, column name: the provider's name is empty" in message
+    assert "previous release stays active" in message
+    assert active("medi-cal") == previous
+    assert list(ExclusionRecord.objects.values_list("normalised_name", flat=True)) == [
+        "ACME HEALTH"
+    ]
+
+
+def test_a_medi_cal_row_with_only_a_first_name_is_still_refused(tmp_path):
+    content = medi_cal_file(MEDI_CAL_HEADER, medi_cal_row(first="Jane", aka="Jane's Care"))
+
+    assert "line 2, column name" in refused("medi-cal", content, tmp_path)
+
+
+def test_each_number_of_a_medi_cal_row_is_kept_normalised_on_its_first_record(tmp_path):
+    content = medi_cal_file(
+        MEDI_CAL_HEADER,
+        medi_cal_row(
+            "Acme Health", aka="Acme Care", licence="phy 1234; N/A", provider="zzz-1, ZZZ2"
+        ),
+    )
+
+    run_import("medi-cal", content, tmp_path, "suspall.csv")
+
+    numbers = ExclusionNumber.objects.order_by("pk")
+    assert [(n.kind, n.number) for n in numbers] == [
+        ("licence", "PHY1234"),
+        ("provider", "ZZZ1"),
+        ("provider", "ZZZ2"),
+    ]
+    assert {n.record.business_name for n in numbers} == {"Acme Health"}
+
+
+def test_importing_the_medi_cal_list_takes_the_same_queries_for_any_number_of_rows(tmp_path):
+    def queries(rows: int) -> int:
+        content = medi_cal_file(
+            MEDI_CAL_HEADER,
+            *(
+                medi_cal_row(f"Clinic {n}", aka=f"Care {n}", licence=f"A{n}; B{n}")
+                for n in range(rows)
+            ),
+        )
+        with CaptureQueriesContext(connection) as captured:
+            run_import("medi-cal", content, tmp_path, "suspall.csv")
+        return len(captured)
+
+    assert queries(2) == queries(40)
+    assert ExclusionNumber.objects.count() == 80, "only the current release's numbers are kept"
 
 
 def test_plan_administrator_uploads_a_release_in_the_admin_site(tmp_path):

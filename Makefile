@@ -38,9 +38,11 @@ run: venv
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The checks run with DEBUG off, as production does, so they need a secret key of their own (the
-# portal refuses its public development key unless DEBUG is on): a random one, unless one is set.
+# The checks run with DEBUG off, as production does, so they need a secret key and a field
+# encryption key of their own (the portal refuses its public development keys unless DEBUG is
+# on): random ones, unless they are set.
 test: export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
+test: export FIELD_ENCRYPTION_KEY ?= $(shell $(PYTHON) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')
 test: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

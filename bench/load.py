@@ -80,6 +80,8 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
         "SECRET_KEY": "load-benchmark-only",
+        # The public benchmark key (bench/__init__.py): a throw-away database.
+        "FIELD_ENCRYPTION_KEY": "YmVuY2htYXJrLW9ubHktcHVibGljLWtleS0wMDAwMDA=",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "false",

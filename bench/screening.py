@@ -71,6 +71,9 @@ def worker(rows: int, organizations: int, pairs: int) -> None:
     import django
 
     sys.path.insert(0, str(ROOT))
+    from bench import BENCH_FIELD_ENCRYPTION_KEY
+
+    os.environ.setdefault("FIELD_ENCRYPTION_KEY", BENCH_FIELD_ENCRYPTION_KEY)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     django.setup()
     from django.core.management import call_command

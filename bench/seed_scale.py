@@ -26,6 +26,9 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     sys.path.insert(0, str(ROOT))
+    from bench import BENCH_FIELD_ENCRYPTION_KEY
+
+    os.environ.setdefault("FIELD_ENCRYPTION_KEY", BENCH_FIELD_ENCRYPTION_KEY)
     import django
 
     django.setup()

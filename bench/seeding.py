@@ -26,6 +26,7 @@ from bench.table_rows import TableRows
 from changes.flows import ChangeRequestFlow
 from changes.models import ChangeRequest, ChangeRequestProcess
 from corrective_actions.models import CorrectiveActionItem, CorrectiveActionPlan
+from disclosures.models import DisclosedParty, Disclosure
 from documents.models import Document
 from onboarding.attestation_text import ATTESTATION_VERSION
 from onboarding.attested_content import content_sha256, signed_data_sharing
@@ -471,6 +472,52 @@ class ScaleSeeder:
             "owner": owner,
         }
 
+    def disclosure_rows(self, plans: list[Plan]) -> None:
+        """A community non-profit's disclosure: no owners, its official as officer and managing
+        employee (SSN and date of birth encrypted as the portal stores them). Its own random
+        numbers, so that the rest of the seed stays what it was."""
+        rnd = random.Random(plans[0].application if plans else 0)
+        disclosures = self.rows.new_ids(Disclosure, len(plans))
+        nothing = ["owners", "family", "other_interests", "subcontractors", "convictions"]
+        self.rows.write(
+            Disclosure,
+            ("id", "application_id", *(Disclosure.NONE_FIELDS[c] for c in nothing)),
+            (
+                (pk, plan.application, *[True] * len(nothing))
+                for pk, plan in zip(disclosures, plans, strict=True)
+            ),
+        )
+        self.rows.write(
+            DisclosedParty,
+            (
+                "disclosure_id",
+                "kind",
+                "first_name",
+                "last_name",
+                "date_of_birth",
+                "ssn",
+                "home_address",
+                "position",
+                "title",
+                "is_managing_employee",
+            ),
+            (
+                (
+                    pk,
+                    DisclosedParty.Kind.PERSON,
+                    "Official",
+                    f"{plan.application}",
+                    date(1950 + rnd.randrange(50), rnd.randrange(1, 13), rnd.randrange(1, 29)),
+                    f"{rnd.randrange(100, 665)}{rnd.randrange(10, 100)}{rnd.randrange(10**4):04}",
+                    f"{rnd.randrange(1, 9999)} Oak St, Los Angeles, CA 90012",
+                    DisclosedParty.Position.OFFICER,
+                    "Executive Director",
+                    True,
+                )
+                for pk, plan in zip(disclosures, plans, strict=True)
+            ),
+        )
+
     def domain_rows(self, plans: list[Plan]) -> None:
         rnd = self.random
         rows = self.rows
@@ -675,6 +722,7 @@ class ScaleSeeder:
                 for plan in plans
             ),
         )
+        self.disclosure_rows(plans)
         rows.write(
             ApplicationEvent,
             ("application_id", "kind", "created_at"),

@@ -1,10 +1,11 @@
 """The content the authorized official signs, in one canonical form, and its SHA-256.
 
-Two steps are signed: the capability attestations and data-sharing readiness; each one's
-definition names its ``SignedStep`` (``SIGNED_STEPS`` gathers them by kind).
+Every step is signed: entity verification (with the ownership and control disclosure), the
+capability attestations and data-sharing readiness; each one's definition names its
+``SignedStep`` (``SIGNED_STEPS`` gathers them by kind).
 The serialisation is JSON with sorted keys and no insignificant whitespace, with every list in a
-fixed order, so the same content always hashes the same. A date of birth is signed content too
-(it is part of the roster), but only its hash ever leaves this module.
+fixed order, so the same content always hashes the same. Dates of birth and SSNs are signed
+content too (the roster, the disclosure), but only their hash ever leaves this module.
 """
 
 import hashlib
@@ -18,6 +19,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 
 from data_exchange.models import SampleFileReport
 from data_exchange.specs import FileKind
+from disclosures.content import disclosure_content
 from documents.models import Document
 from onboarding.attestation_text import ATTESTATION_TEXTS
 from onboarding.models import (
@@ -26,9 +28,24 @@ from onboarding.models import (
     CapabilityAttestation,
     CommunityPartner,
     DataSharingProfile,
+    EntityProfile,
 )
 from onboarding.models.signatures import SignedRecord
 from onboarding.steps import by_kind
+
+
+def entity_content(application: Application) -> dict[str, Any]:
+    """Everything the entity step's signature covers: the answers, the entity types and counties,
+    the evidence, and the ownership and control disclosure."""
+    profile = application.entity_profile
+    return {
+        "application": application.reference,
+        "answers": {field: getattr(profile, field) for field in EntityProfile.APPLICANT_FIELDS},
+        "entity_types": sorted(t.code for t in profile.entity_types.all()),
+        "counties": sorted(profile.county_codes),
+        "documents": _documents_of(application, ApplicationStep.Kind.ENTITY),
+        "disclosure": disclosure_content(application),
+    }
 
 
 def attested_content(application: Application) -> dict[str, Any]:
@@ -193,7 +210,7 @@ def attested_content_sha256(application: Application) -> str:
 class SignedStep:
     """A step the authorized official signs: the record holding its signature, and its content."""
 
-    model: type[CapabilityAttestation] | type[DataSharingProfile]
+    model: type[EntityProfile] | type[CapabilityAttestation] | type[DataSharingProfile]
     accessor: str  # the record's name on the application (its one-to-one related name)
     content: Callable[[Application], dict[str, Any]]
 

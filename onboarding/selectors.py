@@ -96,7 +96,7 @@ def _record_for_staff() -> QuerySet[Application]:
     """Applications with their one-to-one records, their record's short lists and their
     documents with who uploaded each (a reviewer's page shows them all)."""
     record = Application.objects.select_related(
-        "organization", "entity_profile", "data_sharing", "capability_attestation"
+        "organization", "entity_profile", "data_sharing", "capability_attestation", "disclosure"
     )
     return record.prefetch_related(
         *RECORD_LISTS,

@@ -88,6 +88,7 @@ class AuditEvent(models.Model):
         INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
         INVITATION_REVOKED = "invitation_revoked", _("Invitation withdrawn")
         MEMBERSHIP_REMOVED = "membership_removed", _("Member removed")
+        IDENTIFIERS_REVEALED = "identifiers_revealed", _("SSN and date of birth revealed")
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

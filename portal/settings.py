@@ -37,6 +37,22 @@ if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY:
         )
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
+# Dates of birth and SSNs of the people an applicant discloses are encrypted with this Fernet key
+# (django-encrypted-model-fields). A comma-separated list rotates keys: the first encrypts, each
+# one decrypts. Like SECRET_KEY, the public development key is for `make run` only; a deployment
+# whose key cannot read what is stored refuses to start (disclosures/keys.py).
+DEVELOPMENT_FIELD_ENCRYPTION_KEY = "ZW1iZWRkZWQtZGVmYXVsdC1vbmx5LW5ldmVyLWRlcGw="
+FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
+if not FIELD_ENCRYPTION_KEY or DEVELOPMENT_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEY:
+    if not (DEBUG and EMBEDDED_DEFAULT):
+        raise ImproperlyConfigured(
+            "Set FIELD_ENCRYPTION_KEY to a Fernet key (for example the output of `python -c "
+            "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`) and "
+            "keep it safe: without it the SSNs and dates of birth stored cannot be read. The "
+            "development key is public and is accepted only with DEBUG=true and no DATABASE_URL."
+        )
+    FIELD_ENCRYPTION_KEY = [DEVELOPMENT_FIELD_ENCRYPTION_KEY]
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -69,6 +85,7 @@ INSTALLED_APPS = [
     "changes",
     "corrective_actions",
     "recredentialing",
+    "disclosures",
 ]
 
 MIDDLEWARE = [
@@ -346,6 +363,14 @@ RECREDENTIALING_LATE_DAYS = env.int("RECREDENTIALING_LATE_DAYS", default=30)
 # At most this many are opened per run, the earliest due first (each copies a record and starts a
 # flow: the backlog of the day the job is first turned on is spread over the next runs).
 RECREDENTIALING_OPEN_PER_RUN = env.int("RECREDENTIALING_OPEN_PER_RUN", default=250)
+
+# Ownership and control disclosures (lifecycle.md §1): the share from which a holder must be
+# disclosed (42 CFR 455.101), how far back a health-care conviction is flagged for the reviewer
+# (455.416: the last 10 years), and the days a provider has to report a change of ownership
+# (455.104(c): within 35 days).
+DISCLOSURE_OWNERSHIP_THRESHOLD = env.int("DISCLOSURE_OWNERSHIP_THRESHOLD", default=5)
+DISCLOSURE_CONVICTION_YEARS = env.int("DISCLOSURE_CONVICTION_YEARS", default=10)
+OWNERSHIP_CHANGE_REPORT_DAYS = env.int("OWNERSHIP_CHANGE_REPORT_DAYS", default=35)
 
 # Business days the plan has to decide each review step; the clock pauses while a step is
 # returned to the applicant (onboarding/sla.py).

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("changes.urls")),
     path("", include("corrective_actions.urls")),
     path("", include("recredentialing.urls")),
+    path("", include("disclosures.urls")),
     path("documents/", include("documents.urls")),
     # The admin site signs in and changes passwords through allauth only (second factor, rate
     # limits, audit); these come before admin.site.urls so that its own forms are never reached.

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from disclosures.selectors import disclosure_view
 from onboarding.exceptions import OnboardingError
 from onboarding.selectors import application_for_staff
 from portal.decorators import manager_required
@@ -53,6 +54,10 @@ def provider_record_view(request: HttpRequest, pk: int) -> HttpResponse:
             "is_staff": staff,
             "standing": standing_of(application),
             "cycle": recredentialing_standing(application),
+            # Today's ownership and control disclosure (the record as of a past date has none).
+            "disclosure": disclosure_view(application)
+            if on is None and hasattr(application, "disclosure")
+            else None,
         },
     )
 

@@ -1,13 +1,13 @@
 """The renewal's copy of a provider's approved record, and applying the approved renewal back.
 
-``renewal_prefill`` copies what the steps show (entity profile, counties and types, attestations,
-partners, care team, populations and capacity, data-sharing answers, documents and the latest
-sample-file reports) from the provider to its renewal, with no signature: the official signs
-again. ``renewal_apply`` makes the provider's record what the renewal says, in the final
-approval's transaction. Rows the renewal copied update the provider's own (so care-team members
-keep their licence notices and history); rows added in the renewal move to the provider; rows
-the renewal removed are removed. Copied documents point at the same stored file and are never
-deleted from storage through the copy.
+``renewal_prefill`` copies what the steps show (entity profile, counties and types, the ownership
+and control disclosure, attestations, partners, care team, populations and capacity, data-sharing
+answers, documents and the latest sample-file reports) from the provider to its renewal, with no
+signature: the official signs again. ``renewal_apply`` makes the provider's record what the
+renewal says, in the final approval's transaction. Rows the renewal copied update the provider's
+own (so care-team members keep their licence notices and history); rows added in the renewal
+move to the provider; rows the renewal removed are removed. Copied documents point at the same
+stored file and are never deleted from storage through the copy.
 """
 
 from collections.abc import Collection, Sequence
@@ -17,6 +17,7 @@ from django.db import models
 from simple_history.utils import bulk_create_with_history
 
 from data_exchange.models import SampleFileReport
+from disclosures.copying import disclosure_copy
 from documents.models import Document
 from onboarding.models import (
     Application,
@@ -76,7 +77,8 @@ def renewal_prefill(provider: Application, renewal: Application) -> dict[str, di
     renewed_document = {provider_pk: int(pk) for pk, provider_pk in copied["document"].items()}
 
     profile = provider.entity_profile
-    renewed = EntityProfile.objects.create(application=renewal, **_values(profile))
+    renewed = EntityProfile.objects.create(application=renewal, **_values(profile, skip=SIGNATURE))
+    disclosure_copy(provider, renewal)
     renewed.entity_types.set(profile.entity_types.all())
     bulk_create_with_history(
         [ServiceCounty(profile=renewed, county=c.county) for c in profile.counties.all()],
@@ -186,6 +188,7 @@ def renewal_apply(
     for county in sorted(counties - have):
         ServiceCounty.objects.create(profile=profile, county=county)
 
+    disclosure_copy(renewal, provider)
     for signed in ("capability_attestation", "data_sharing"):
         _update(getattr(provider, signed), _values(getattr(renewal, signed)))
 

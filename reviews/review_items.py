@@ -46,10 +46,13 @@ def deficiency_requirements(stage: str) -> list[tuple[str, str]]:
 
 
 def entity_items() -> list[tuple[str, str]]:
-    """The entity step's items: its answers, its evidence, and anything general."""
+    """The entity step's items: its answers, its evidence, the ownership and control
+    disclosure, the signature, and anything general."""
     form = EntityProfileForm()
     return [(name, str(field.label)) for name, field in form.fields.items()] + [
         ("evidence", _("Evidence documents")),
+        ("disclosure", _("Ownership and control disclosure")),
+        ("signature", _("Signature")),
         ("general", _("General")),
     ]
 

@@ -176,6 +176,15 @@ class ScreeningResult(models.Model):
         blank=True,
         related_name="screening_results",
     )
+    # An owner, officer or managing employee (or an owning organization) of the disclosure: its
+    # results are the organization's (subject kind "organization"), decided with the entity step.
+    disclosed_party = models.ForeignKey(
+        "disclosures.DisclosedParty",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="screening_results",
+    )
     # A person a change request would add, screened before the request can be approved.
     change_request = models.ForeignKey(
         "changes.ChangeRequest",

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import struct
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import factory
@@ -22,6 +22,8 @@ from viewflow.workflow.models import Task
 
 from data_exchange.services import sample_file_check
 from data_exchange.specs import FileKind
+from disclosures.models import Category, DisclosedParty
+from disclosures.services import Holding, disclosure_answers_save, party_save
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.services import document_upload
 from onboarding.models import Application, ApplicationStep, EntityType, Membership, Organization
@@ -158,6 +160,8 @@ def fill_entity_step(
         **overrides,
     }
     entity_profile_save(application=application, user=user, data=data)
+    if not application.disclosure.parties.exists():  # a test may have disclosed people first
+        fill_disclosure(application, user)
     if not upload_evidence:
         return
     for number, requirement in enumerate(
@@ -284,6 +288,36 @@ def fill_data_sharing_step(
     )
     if check_samples:
         check_valid_samples(application, user)
+
+
+OFFICER = {
+    "first_name": "Ana",
+    "last_name": "Official",
+    "date_of_birth": date(1975, 4, 12),
+    "ssn": "523456781",
+    "home_address": "12 Elm St, Los Angeles, CA 90012",
+    "position": DisclosedParty.Position.OFFICER,
+    "title": "Executive Director",
+    "is_managing_employee": True,
+}
+
+
+def fill_disclosure(
+    application: Application, user: User, *, officer: bool = False, **answers: bool
+) -> None:
+    """Answer every category of the disclosure "none"; with ``officer``, list the official as
+    officer and managing employee instead (a community non-profit's usual disclosure).
+    ``answers`` overrides the "none" boxes."""
+    listed = {"officers", "managing_employees"} if officer else set()
+    none = {f"none_{c}": c not in listed for c in Category.values}
+    disclosure_answers_save(application=application, user=user, data=none | answers)
+    if officer and not application.disclosure.parties.exists():
+        party_save(
+            application=application,
+            user=user,
+            data={"kind": DisclosedParty.Kind.PERSON, **OFFICER},
+            holding=Holding(),
+        )
 
 
 def signature_of(user: User, title: str = "Executive Director") -> Signature:

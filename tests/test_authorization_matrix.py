@@ -8,6 +8,7 @@ method.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ from viewflow.workflow.models import Task
 from changes.flows import ChangeRequestFlow
 from changes.models import ChangeRequest
 from corrective_actions.models import CorrectiveActionPlan
+from disclosures.models import FamilyRelationship
+from disclosures.services import Holding, party_save, row_save
 from documents.models import WelcomePacket, WelcomePacketItem
 from documents.services import document_upload, packet_deliver
 from onboarding.models import Application, EntityProfile, Invitation, Membership, Organization
@@ -111,6 +114,14 @@ MATRIX: dict[str, Row] = {
     "providers:status_change_decline": Row(
         "post", "status_change", (LOGIN, 403, 403, 403, 302, 403)
     ),
+    "disclosures:party_add": Row("get", "app,party_kind", (LOGIN, 200, 404, 404, 404, 404)),
+    "disclosures:party_edit": Row("get", "app,party", (LOGIN, 200, 404, 404, 404, 404)),
+    "disclosures:party_remove": Row("post", "app,party", (LOGIN, 302, 404, 404, 404, 404)),
+    "disclosures:row_add": Row("get", "app,row_kind", (LOGIN, 200, 404, 404, 404, 404)),
+    "disclosures:row_remove": Row("post", "app,row_kind,row", (LOGIN, 302, 404, 404, 404, 404)),
+    # Revealing an SSN and date of birth needs the reveal permission (network managers).
+    "disclosures:reveal": Row("get", "app,party", (LOGIN, 403, 403, 403, 200, 403)),
+    "disclosures:export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
     "documents:download": Row("get", "document", (LOGIN, 200, 404, 200, 200, 404)),
     "documents:packet": Row("get", "delivery", (LOGIN, 200, 404, 200, 200, 404)),
     "documents:packet_item_download": Row("get", "delivery,item", (LOGIN, 200, 404, 200, 200, 404)),
@@ -185,6 +196,29 @@ def world(settings: Any) -> dict[str, Any]:
         organization=organization, invited_by=a, email="new@org-a.example"
     )
     provider = _provider_record(organization, a)
+    party = party_save(
+        application=application,
+        user=a,
+        data={"kind": "person", "first_name": "Olga", "last_name": "Owner", "ssn": "234567890"},
+        holding=Holding(direct_percent=Decimal("10")),
+    )
+    relative = party_save(
+        application=application,
+        user=a,
+        data={"kind": "person", "first_name": "Oscar", "last_name": "Owner"},
+        holding=Holding(direct_percent=Decimal("10")),
+    )
+    family = row_save(
+        application=application,
+        user=a,
+        row=FamilyRelationship(
+            disclosure=application.disclosure,
+            person=party,
+            relationship="sibling",
+            relative=relative,
+        ),
+        what="family",
+    )
     nominee = MembershipFactory.create(organization=organization, role=Membership.Role.PREPARER)
     return {
         **_change_requests(provider, a, nominee.user),
@@ -197,6 +231,10 @@ def world(settings: Any) -> dict[str, Any]:
             "plan_admin": UserFactory.create(is_staff=True, groups=[Role.PLAN_ADMIN.value]),
         },
         "app": application.pk,
+        "party": party.pk,
+        "party_kind": "person",
+        "row_kind": "family",
+        "row": family.pk,
         "document": document.pk,
         "member": member.pk,
         "partner": partner.pk,

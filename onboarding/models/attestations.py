@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from encrypted_model_fields.fields import EncryptedDateField  # type: ignore[import-untyped]
 from simple_history.models import HistoricalRecords
 
 from onboarding.models.applications import Application
@@ -185,7 +186,8 @@ class CareTeamMember(models.Model):
         blank=True,
         help_text=_("Separate languages with commas."),
     )
-    date_of_birth = models.DateField(_("date of birth (only if asked)"), null=True, blank=True)
+    # Encrypted at rest, like every date of birth the portal holds (FIELD_ENCRYPTION_KEY).
+    date_of_birth = EncryptedDateField(_("date of birth (only if asked)"), null=True, blank=True)
     # The date of birth stays out of the history tables: it is needed only for screening.
     history = HistoricalRecords(excluded_fields=["date_of_birth"])
 

@@ -1,10 +1,13 @@
 """Entity-type verification: who the organization is, what kind of entity, and its evidence."""
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from onboarding.models.applications import Application
+from onboarding.models.signatures import SignedRecord
 from onboarding.reference import County
 
 
@@ -53,8 +56,27 @@ class EvidenceRequirement(models.Model):
         return f"{self.entity_type}: {self.title}"
 
 
-class EntityProfile(models.Model):
-    """The applicant's answers to the entity-verification step."""
+class EntityProfile(SignedRecord):
+    """The applicant's answers to the entity-verification step, and the authorized official's
+    signature on them and on the ownership and control disclosure (``disclosures``)."""
+
+    # The answers the applicant gives on the step's form (entity types and counties aside).
+    APPLICANT_FIELDS: ClassVar[list[str]] = [
+        "legal_name",
+        "dba_name",
+        "other_justification",
+        "tin",
+        "npi",
+        "medi_cal_provider_number",
+        "sos_entity_number",
+        "service_address",
+        "mailing_address",
+        "official_name",
+        "official_title",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+    ]
 
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="entity_profile"
@@ -87,7 +109,9 @@ class EntityProfile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Who changed the addresses and contacts, and when (after approval, by change requests). The
     # TIN stays out of the history tables.
-    history = HistoricalRecords(excluded_fields=["updated_at", "tin"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "tin", *SignedRecord.SIGNATURE_FIELDS]
+    )
 
     class Meta:
         verbose_name = _("entity profile")

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from disclosures.models import Disclosure
 from onboarding import notifications
 from onboarding.exceptions import OnboardingError
 from onboarding.flows import OnboardingFlow
@@ -52,6 +53,7 @@ def application_start(*, organization: Organization, user: User) -> Application:
         CriterionAttestation,
     )
     DataSharingProfile.objects.create(application=application)
+    Disclosure.objects.create(application=application)
     OnboardingFlow.start.run(application=application)
     event_record(application=application, kind=ApplicationEvent.Kind.CREATED, actor=user)
     return application

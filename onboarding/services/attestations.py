@@ -15,7 +15,7 @@ from onboarding.models import (
 )
 from onboarding.reference import County, PopulationOfFocus
 from onboarding.services.access import editable_step
-from onboarding.services.steps import _assign, _draft_saved
+from onboarding.services.steps import assign_validated, draft_saved
 from portal.models import User
 
 Kind = ApplicationStep.Kind
@@ -37,8 +37,8 @@ def community_partner_save(
     ):
         raise OnboardingError(_("Choose one of the documents uploaded to this section."))
     partner = partner or CommunityPartner(application=application)
-    _assign(partner, data, ["kind", "organization_name", "agreement_kind", "document"])
-    _draft_saved(
+    assign_validated(partner, data, ["kind", "organization_name", "agreement_kind", "document"])
+    draft_saved(
         application,
         Kind.ATTESTATIONS,
         user,
@@ -51,7 +51,7 @@ def community_partner_save(
 def community_partner_remove(*, partner: CommunityPartner, user: User) -> None:
     editable_step(partner.application, Kind.ATTESTATIONS, user)
     partner.delete()
-    _draft_saved(partner.application, Kind.ATTESTATIONS, user, _("Partner removed"))
+    draft_saved(partner.application, Kind.ATTESTATIONS, user, _("Partner removed"))
 
 
 @transaction.atomic
@@ -88,7 +88,7 @@ def capacity_table_save(
     for code, years in populations.items():
         population = served.get(code) or PopulationServed(application=application, population=code)
         if population.pk is None or population.years_experience != years:
-            _assign(population, {"years_experience": years}, ["years_experience"])
+            assign_validated(population, {"years_experience": years}, ["years_experience"])
     wanted = {
         (code, county): n for code, row in capacities.items() for county, n in row.items() if n
     }
@@ -101,5 +101,5 @@ def capacity_table_save(
             application=application, population=code, county=county
         )
         if capacity.pk is None or capacity.member_capacity != members:
-            _assign(capacity, {"member_capacity": members}, ["member_capacity"])
-    _draft_saved(application, Kind.ATTESTATIONS, user, _("Populations of focus and capacity"))
+            assign_validated(capacity, {"member_capacity": members}, ["member_capacity"])
+    draft_saved(application, Kind.ATTESTATIONS, user, _("Populations of focus and capacity"))

@@ -19,6 +19,7 @@ from onboarding.models import (
     ApplicationStep,
     CareTeamMember,
     DataSharingProfile,
+    EntityProfile,
     ServiceCounty,
 )
 from onboarding.reference import CareSetting
@@ -46,7 +47,8 @@ class Signature:
     user_agent: str = ""
 
 
-def _assign(instance: Model, data: dict[str, Any], fields: list[str]) -> None:
+def assign_validated(instance: Model, data: dict[str, Any], fields: list[str]) -> None:
+    """Set ``fields`` of ``instance`` that ``data`` has, validate the whole row and save it."""
     for field in fields:
         if field in data:
             setattr(instance, field, data[field])
@@ -54,7 +56,9 @@ def _assign(instance: Model, data: dict[str, Any], fields: list[str]) -> None:
     instance.save()
 
 
-def _draft_saved(application: Application, kind: str, user: User, what: str) -> None:
+def draft_saved(application: Application, kind: str, user: User, what: str) -> None:
+    """Record that a draft of the step ``kind`` changed (``what``), voiding its signature if the
+    signed content is no longer what was signed."""
     if kind in SIGNED_STEPS:
         _void_signature(application, kind, user)
     event_record(
@@ -80,30 +84,12 @@ def _void_signature(application: Application, kind: str, user: User) -> None:
         )
 
 
-ENTITY_FIELDS = [
-    "legal_name",
-    "dba_name",
-    "other_justification",
-    "tin",
-    "npi",
-    "medi_cal_provider_number",
-    "sos_entity_number",
-    "service_address",
-    "mailing_address",
-    "official_name",
-    "official_title",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-]
-
-
 @transaction.atomic
 def entity_profile_save(*, application: Application, user: User, data: dict[str, Any]) -> None:
     """Save the entity step's draft answers (any subset of them; nothing is required yet)."""
     editable_step(application, Kind.ENTITY, user)
     profile = application.entity_profile
-    _assign(profile, data, ENTITY_FIELDS)
+    assign_validated(profile, data, EntityProfile.APPLICANT_FIELDS)
     if "entity_types" in data:
         profile.entity_types.set(data["entity_types"])
     if "counties" in data:
@@ -113,7 +99,7 @@ def entity_profile_save(*, application: Application, user: User, data: dict[str,
             ServiceCounty(profile=profile, county=code)
             for code in sorted(chosen - set(profile.county_codes))
         )
-    _draft_saved(application, Kind.ENTITY, user, _("Entity details"))
+    draft_saved(application, Kind.ENTITY, user, _("Entity details"))
 
 
 @transaction.atomic
@@ -133,15 +119,15 @@ def attestations_save(
     editable_step(application, Kind.ATTESTATIONS, user)
     for row in application.criterion_attestations.all():
         if row.criterion in criteria:
-            _assign(row, criteria[row.criterion], ["attested", "narrative"])
+            assign_validated(row, criteria[row.criterion], ["attested", "narrative"])
     attestation = application.capability_attestation
     data: dict[str, Any] = {"languages_offered": languages_offered.strip()}
     if care_settings is not None:
         data |= {f"setting_{s.value}": s.value in care_settings for s in CareSetting}
     if setting_other_detail is not None:
         data["setting_other_detail"] = setting_other_detail.strip()
-    _assign(attestation, data, list(data))
-    _draft_saved(application, Kind.ATTESTATIONS, user, _("Qualification criteria"))
+    assign_validated(attestation, data, list(data))
+    draft_saved(application, Kind.ATTESTATIONS, user, _("Qualification criteria"))
 
 
 @transaction.atomic
@@ -154,8 +140,8 @@ def care_team_member_save(
 ) -> CareTeamMember:
     editable_step(application, Kind.ATTESTATIONS, user)
     member = member or CareTeamMember(application=application)
-    _assign(member, data, CareTeamMember.APPLICANT_FIELDS)
-    _draft_saved(
+    assign_validated(member, data, CareTeamMember.APPLICANT_FIELDS)
+    draft_saved(
         application, Kind.ATTESTATIONS, user, _("Care team: %(name)s") % {"name": member.full_name}
     )
     return member
@@ -165,14 +151,14 @@ def care_team_member_save(
 def care_team_member_remove(*, member: CareTeamMember, user: User) -> None:
     editable_step(member.application, Kind.ATTESTATIONS, user)
     member.delete()
-    _draft_saved(member.application, Kind.ATTESTATIONS, user, _("Care team member removed"))
+    draft_saved(member.application, Kind.ATTESTATIONS, user, _("Care team member removed"))
 
 
 @transaction.atomic
 def data_sharing_save(*, application: Application, user: User, data: dict[str, Any]) -> None:
     editable_step(application, Kind.DATA_SHARING, user)
-    _assign(application.data_sharing, data, DataSharingProfile.APPLICANT_FIELDS)
-    _draft_saved(application, Kind.DATA_SHARING, user, _("Data-sharing answers"))
+    assign_validated(application.data_sharing, data, DataSharingProfile.APPLICANT_FIELDS)
+    draft_saved(application, Kind.DATA_SHARING, user, _("Data-sharing answers"))
 
 
 def _current_sha256(application: Application, kind: str) -> str:

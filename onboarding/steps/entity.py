@@ -5,14 +5,19 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms import BaseForm
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disclosures.forms import EntityStepForm
+from disclosures.rules import disclosure_problems
+from disclosures.selectors import disclosure_view
+from disclosures.services import disclosure_answers_save
+from onboarding.attested_content import SignedStep, entity_content, signature_state
 from onboarding.exceptions import Problem
 from onboarding.flows import OnboardingFlow
-from onboarding.forms import EntityProfileForm
-from onboarding.models import Application, ApplicationStep
+from onboarding.models import Application, ApplicationStep, EntityProfile
 from onboarding.requirements import human_date
 from onboarding.selectors import (
     authorized_official_membership,
@@ -64,6 +69,7 @@ def entity_problems(application: Application) -> list[Problem]:
         problems.append(
             Problem("other_justification", _("Explain in writing why your organization qualifies."))
         )
+    problems += disclosure_problems(application)
     problems += expired_licence_problems(list(application.documents.all()))
     uploaded = uploaded_evidence_ids(application)
     for entity_type in entity_types:
@@ -152,14 +158,20 @@ def official_prefill(application: Application) -> dict[str, str]:
     return {field: value for field, value in known.items() if value and not getattr(profile, field)}
 
 
-def entity_form(application: Application, data: Any = None) -> EntityProfileForm:
-    return EntityProfileForm(
-        data, instance=application.entity_profile, initial=official_prefill(application)
+def entity_form(application: Application, data: Any = None) -> EntityStepForm:
+    return EntityStepForm(
+        data,
+        instance=application.entity_profile,
+        initial=official_prefill(application),
+        disclosure=application.disclosure,
     )
 
 
+@transaction.atomic
 def _save(*, application: Application, user: User, form: BaseForm) -> None:
+    assert isinstance(form, EntityStepForm)  # noqa: S101 (entity_form made it)
     entity_profile_save(application=application, user=user, data=form.cleaned_data)
+    disclosure_answers_save(application=application, user=user, data=form.disclosure_answers())
 
 
 def page_context(application: Application) -> dict[str, Any]:
@@ -169,12 +181,19 @@ def page_context(application: Application) -> dict[str, Any]:
         "evidence_checklist": evidence_checklist(application),
         # Said without naming the other organization: its name is its own business.
         "maybe_duplicate": bool(possible_duplicates(application.organization, npi=profile.npi)),
+        "disclosure": disclosure_view(application),
+        "entity_signature": signature_state(application, ApplicationStep.Kind.ENTITY),
     }
 
 
 def review_context(application: Application) -> dict[str, Any]:
     # Reviewers see the whole TIN: they match it against the IRS letter and the NPI registry.
-    return {"entity_profile": application.entity_profile, "show_full_tin": True}
+    return {
+        "entity_profile": application.entity_profile,
+        "show_full_tin": True,
+        "disclosure": disclosure_view(application),
+        "entity_signature": signature_state(application, ApplicationStep.Kind.ENTITY),
+    }
 
 
 ENTITY = StepDefinition(
@@ -191,10 +210,11 @@ ENTITY = StepDefinition(
     review_context=review_context,
     expiring_documents=expiring_evidence,
     # The organization and its people are screened from here on: their results follow the entity.
-    review_extras_template="screening/_review_section.html",
+    review_extras_template="disclosures/_review_extras.html",
     applicant_node=OnboardingFlow.entity_profile,
     review_node=OnboardingFlow.review_entity,
     screening_subject=ScreeningResult.SubjectKind.ORGANIZATION,
     # The flow's ``screen_entity`` node screens the organization once the step is submitted.
     screened_by_flow=True,
+    signed=SignedStep(EntityProfile, "entity_profile", entity_content),
 )

@@ -30,8 +30,9 @@ from screening.matching import SourceFindings, organization_findings, person_fin
 from screening.models import ExclusionRelease, ExclusionSource, ScreeningResult
 from screening.normalise import normalise_business_name, split_full_name
 
-if TYPE_CHECKING:  # changes builds on screening; screening only names its model
+if TYPE_CHECKING:  # changes and disclosures build on screening; screening only names their models
     from changes.models import ChangeRequest
+    from disclosures.models import DisclosedParty
 from screening.npi_registry import RegistryUnavailable, npi_registry
 
 Outcome = ScreeningResult.Outcome
@@ -158,10 +159,11 @@ def _store(
     member: CareTeamMember | None,
     rescreen: bool,
     change_request: "ChangeRequest | None" = None,
+    party: "DisclosedParty | None" = None,
 ) -> list[ScreeningResult]:
     """Store a subject's new results; they replace its earlier ones as the current results."""
     earlier = application.screening_results.filter(
-        is_current=True, subject_kind=subject_kind, care_team_member=member
+        is_current=True, subject_kind=subject_kind, care_team_member=member, disclosed_party=party
     )
     if member is None:
         earlier = earlier.filter(change_request=change_request)
@@ -182,6 +184,7 @@ def _store(
             subject=subject[:200],
             subject_kind=subject_kind,
             care_team_member=member,
+            disclosed_party=party,
             change_request=change_request,
             outcome=check.outcome,
             evidence=check.evidence,
@@ -226,11 +229,15 @@ def _organization_checks(application: Application, on: date) -> tuple[str, list[
 
 
 def _person_checks(
-    *, full_name: str, date_of_birth: date | None, licence_numbers: Sequence[str], on: date
+    *,
+    last: str,
+    first: str,
+    date_of_birth: date | None,
+    licence_numbers: Sequence[str],
+    on: date,
 ) -> list[Check]:
     """Each exclusion list's checks of one person, by name, date of birth where known and
     licence numbers: a care-team member or anyone else the application names."""
-    last, first = split_full_name(full_name)
     releases = {r.source: r for r in ExclusionRelease.objects.filter(is_active=True)}
     checks: list[Check] = []
     for source in ExclusionSource.values:
@@ -250,8 +257,10 @@ def _person_checks(
 
 
 def _member_checks(member: CareTeamMember, on: date) -> list[Check]:
+    last, first = split_full_name(member.full_name)
     return _person_checks(
-        full_name=member.full_name,
+        last=last,
+        first=first,
         date_of_birth=member.date_of_birth,
         licence_numbers=[member.license_number],
         on=on,
@@ -265,10 +274,37 @@ def _summary(results: list[ScreeningResult]) -> str:
     return ", ".join(f"{label}: {n}" for label, n in counts.items())
 
 
+def _party_checks(party: "DisclosedParty", on: date) -> list[Check]:
+    """A disclosed person by name, date of birth and licence number; a disclosed organization
+    (an owner, or a subcontractor it owns) by name in the state of its first address."""
+    if party.is_person:
+        return _person_checks(
+            last=party.last_name,
+            first=party.first_name,
+            date_of_birth=party.date_of_birth,
+            licence_numbers=[party.licence_number],
+            on=on,
+        )
+    releases = {r.source: r for r in ExclusionRelease.objects.filter(is_active=True)}
+    state = state_of(party.business_addresses.strip().split("\n")[0])
+    checks: list[Check] = []
+    for source in ExclusionSource.values:
+        checks += _list_checks(
+            source,
+            releases.get(source),
+            lambda release: organization_findings(
+                release, names=[party.organization_name], state=state, npi="", on=on
+            ),
+        )
+    return checks
+
+
 @transaction.atomic
 def screen_entity(*, application: Application, rescreen: bool = False) -> list[ScreeningResult]:
-    """Screen the organization: NPI format and registry, then each exclusion list."""
-    subject, checks = _organization_checks(application, timezone.localdate())
+    """Screen the organization (NPI format and registry, then each exclusion list), and each
+    person and organization of its ownership and control disclosure (42 CFR 455.436)."""
+    on = timezone.localdate()
+    subject, checks = _organization_checks(application, on)
     results = _store(
         application,
         checks,
@@ -277,11 +313,27 @@ def screen_entity(*, application: Application, rescreen: bool = False) -> list[S
         member=None,
         rescreen=rescreen,
     )
+    parties = list(application.disclosure.parties.all())
+    for party in parties:
+        results += _store(
+            application,
+            _party_checks(party, on),
+            subject=party.name,
+            subject_kind=SubjectKind.ORGANIZATION,
+            member=None,
+            rescreen=rescreen,
+            party=party,
+        )
+    # Parties no longer disclosed are no longer screened.
+    application.screening_results.filter(is_current=True, disclosed_party__isnull=False).exclude(
+        disclosed_party__in=parties
+    ).update(is_current=False)
     event_record(
         application=application,
         kind=ApplicationEvent.Kind.SCREENED,
         actor=None,
-        detail=_("Organization: %(summary)s") % {"summary": _summary(results)},
+        detail=_("Organization and %(n)d disclosed people and organizations: %(summary)s")
+        % {"n": len(parties), "summary": _summary(results)},
     )
     return results
 

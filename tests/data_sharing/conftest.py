@@ -7,7 +7,7 @@ from onboarding.models import Application, ApplicationStep
 from onboarding.services.steps import step_submit
 from portal.models import User
 from reviews.models import ReviewDecision
-from tests.factories import decide, fill_entity_step
+from tests.factories import decide, fill_entity_step, signature_of
 
 
 @pytest.fixture
@@ -22,7 +22,12 @@ def entity_approved(
 ) -> Application:
     """The entity step approved, so the data-sharing step can be submitted."""
     fill_entity_step(application, authorized_official)
-    step_submit(application=application, kind=ApplicationStep.Kind.ENTITY, user=authorized_official)
+    step_submit(
+        application=application,
+        kind=ApplicationStep.Kind.ENTITY,
+        user=authorized_official,
+        signature=signature_of(authorized_official),
+    )
     decide(
         OnboardingFlow.review_entity,
         Application.objects.get(pk=application.pk),

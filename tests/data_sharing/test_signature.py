@@ -119,7 +119,7 @@ def test_the_official_signs_when_submitting_and_the_signature_records_what_was_s
     assert profile.signed_user_agent == "Mozilla/5.0 (data-sharing signature test)"
     content = data_sharing_content(application)
     assert profile.content_sha256 == hashlib.sha256(canonical_json(content)).hexdigest()
-    signed = application.events.get(kind=ApplicationEvent.Kind.SIGNED)
+    signed = application.events.filter(kind=ApplicationEvent.Kind.SIGNED).latest("pk")
     assert signed.detail.startswith("Data-sharing readiness signed by Ana Official")
 
 

@@ -15,7 +15,7 @@ from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.models import Application, ApplicationEvent, ApplicationStep, EntityType
 from onboarding.services.steps import step_submit
 from portal.models import User
-from tests.factories import PDF, UserFactory, fill_entity_step, pdf_upload
+from tests.factories import PDF, UserFactory, fill_entity_step, pdf_upload, signature_of
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +245,12 @@ def test_someone_outside_the_organization_cannot_upload(application, media_root)
 
 def test_nothing_can_be_uploaded_to_a_submitted_step(application, authorized_official, media_root):
     fill_entity_step(application, authorized_official)
-    step_submit(application=application, kind=Kind.ENTITY, user=authorized_official)
+    step_submit(
+        application=application,
+        kind=Kind.ENTITY,
+        user=authorized_official,
+        signature=signature_of(authorized_official),
+    )
     stored_before = stored_files(media_root)
 
     with pytest.raises(OnboardingError, match="submitted"):

@@ -20,7 +20,15 @@ from onboarding.services.steps import step_submit
 from portal.roles import Role
 from reviews.models import ReviewDecision
 from tests.e2e.conftest import tab_to
-from tests.factories import PASSWORD, UserFactory, enroll_totp, fill_entity_step, refetch, totp_now
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    enroll_totp,
+    fill_entity_step,
+    refetch,
+    signature_of,
+    totp_now,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -134,7 +142,9 @@ def application_in_review(db: None) -> Application:
     official = refetch(official)
     application = application_start(organization=official.membership.organization, user=official)
     fill_entity_step(application, official)
-    step_submit(application=application, kind="entity", user=official)
+    step_submit(
+        application=application, kind="entity", user=official, signature=signature_of(official)
+    )
     return application
 
 

@@ -61,7 +61,9 @@ class Effort:
 
 
 EFFORT_REPORT = Path(__file__).resolve().parents[2] / "test-output" / "journey-effort.txt"
-APPLICANT_PAGE_LOADS_GOAL = 40
+# Each disclosed person is a page of their own and the way back to the step: this journey's
+# owner and managing employee are 4 of the loads.
+APPLICANT_PAGE_LOADS_GOAL = 44
 CLICKS_PER_APPROVAL_GOAL = 4
 
 
@@ -177,6 +179,40 @@ def test_the_whole_journey_in_a_browser(
     page.get_by_label("File").set_input_files(str(evidence))
     page.get_by_role("button", name="Upload document").click()
     visit("entity-step-uploaded")
+
+    # Ownership and control: one owner, one managing employee, and "none" for the rest.
+    for person in (
+        {"first": "Olga", "last": "Owner", "ssn": "234-56-7890", "share": "25"},
+        {"first": "Mark", "last": "Manager", "ssn": "345-67-8901", "title": "Operations Director"},
+    ):
+        page.get_by_role("link", name="Add a person").click()
+        page.get_by_label("First name").fill(person["first"])
+        page.get_by_label("Last name").fill(person["last"])
+        page.get_by_label("Date of birth").fill("1970-03-04")
+        page.get_by_label("Social Security number").fill(person["ssn"])
+        page.get_by_label("Home address").fill("1 Hill Rd, Fresno, CA 93701")
+        if "share" in person:
+            page.get_by_label("Share of your organization held directly (%)").fill(person["share"])
+        else:
+            page.get_by_label("Title").fill(person["title"])
+            page.get_by_label("Managing employee").check()
+        page.get_by_role("button", name="Save", exact=True).click()
+    visit("entity-step-disclosure")
+    disclosure = page.locator("#disclosure")
+    expect(disclosure).to_contain_text("Olga Owner")
+    expect(disclosure).to_contain_text("25.00%")
+    expect(disclosure).to_contain_text("•••-••-8901")
+    assert "234-56-7890" not in page.content()
+    for answer in (
+        "We have no officers",
+        "None of the people listed are related",
+        "No owner holds 5% or more of another",
+        "We own less than 5% of every subcontractor",
+        "No owner, officer, director, agent or managing employee",
+    ):
+        page.get_by_label(re.compile(answer)).check()
+    page.get_by_label("Your title").fill("Executive Director")
+    page.get_by_label(re.compile("I am authorized to sign")).check()
     page.get_by_role("button", name="Submit for review").click()
     visit("submitted")
     application = Application.objects.get()
@@ -200,6 +236,9 @@ def test_the_whole_journey_in_a_browser(
     visit("entity-step-returned")
     expect(page.locator(".deficiency").first).to_contain_text("belongs to another organization")
     page.get_by_label(re.compile("Organizational NPI")).fill("1245319599")
+    # The change voids the signature: the official signs again.
+    page.get_by_label("Your title").fill("Executive Director")
+    page.get_by_label(re.compile("I am authorized to sign")).check()
     page.get_by_role("button", name="Submit for review").click()
     approvals["Entity verification"] = decide(
         reviewer_page, base, "Entity verification", "Approve", reviewer

@@ -77,6 +77,9 @@ def test_a_provider_recredentialed_with_one_section_changed(
     page.goto(f"{base}/applications/{renewal.pk}/entity/")
     visit("recredentialing-entity")
     expect(page.get_by_label("Organizational NPI")).to_have_value(application.entity_profile.npi)
+    # The disclosure came with the rest; the official signs it again, as every section.
+    page.get_by_label("Your title").fill("Executive Director")
+    page.get_by_label(re.compile("I am authorized to sign")).check()
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_role("alert").first).to_contain_text("Submitted for review")
 

@@ -18,7 +18,13 @@ from screening.services.results import screening_result_adjudicate
 from tests.attestations.test_item_review import submit as submit_attestations
 from tests.e2e.conftest import tab_to
 from tests.e2e.test_journey import sign_in, staff_member
-from tests.factories import decide, fill_attestations_step, fill_entity_step, review_task
+from tests.factories import (
+    decide,
+    fill_attestations_step,
+    fill_entity_step,
+    review_task,
+    signature_of,
+)
 from tests.screening.files import leie_entity, leie_file, leie_person
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +34,12 @@ PHONE: ViewportSize = {"width": 375, "height": 812}
 
 def submitted(application: Application, official: Any) -> Application:
     fill_entity_step(application, official)
-    step_submit(application=application, kind=ApplicationStep.Kind.ENTITY, user=official)
+    step_submit(
+        application=application,
+        kind=ApplicationStep.Kind.ENTITY,
+        user=official,
+        signature=signature_of(official),
+    )
     return Application.objects.get(pk=application.pk)
 
 

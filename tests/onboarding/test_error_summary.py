@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
+from onboarding.attestation_text import ATTESTATION_VERSION
 from onboarding.models import Application
 from portal.models import User
 from tests.factories import fill_entity_step
@@ -75,7 +76,15 @@ def test_the_entity_summary_names_only_fields_of_the_entity_page(
     client: Client, application: Application, authorized_official: User
 ) -> None:
     client.force_login(authorized_official)
-    response = client.post(f"/applications/{application.pk}/entity/", {"action": "submit"})
+    signed = {
+        "signature-version": ATTESTATION_VERSION,
+        "signature-full_name": "Ana Official",
+        "signature-title": "Executive Director",
+        "signature-confirm": "on",
+    }
+    response = client.post(
+        f"/applications/{application.pk}/entity/", {"action": "submit", **signed}
+    )
     page = Page(response.content.decode())
     texts = [text for _href, text in page.links]
     assert "Choose at least one entity type." in texts

@@ -39,6 +39,7 @@ from tests.factories import (
     fill_data_sharing_step,
     fill_entity_step,
     review_task,
+    signature_of,
     submit_data_sharing_step,
 )
 
@@ -96,7 +97,9 @@ def open_nodes(application: Application) -> set[object]:
 
 def submit_entity(application: Application, official: User) -> None:
     fill_entity_step(application, official)
-    step_submit(application=application, kind=Kind.ENTITY, user=official)
+    step_submit(
+        application=application, kind=Kind.ENTITY, user=official, signature=signature_of(official)
+    )
 
 
 def approve_entity(application: Application, official: User, reviewer: User) -> None:
@@ -144,7 +147,12 @@ def test_application_goes_from_start_to_active_provider(
     # The preparer fills the entity step in; the authorized official submits it.
     with django_capture_on_commit_callbacks(execute=True):
         fill_entity_step(application, preparer)
-        step_submit(application=fresh(application), kind=Kind.ENTITY, user=official)
+        step_submit(
+            application=fresh(application),
+            kind=Kind.ENTITY,
+            user=official,
+            signature=signature_of(official),
+        )
     application = fresh(application)
     assert application.status == Status.SUBMITTED
     assert application.submitted_at is not None
@@ -288,7 +296,12 @@ def test_returned_step_goes_back_to_the_applicant_with_itemised_deficiencies(
 
     # The applicant corrects the NPI and submits again.
     entity_profile_save(application=fresh(application), user=official, data={"npi": "1245319599"})
-    step = step_submit(application=fresh(application), kind=Kind.ENTITY, user=official)
+    step = step_submit(
+        application=fresh(application),
+        kind=Kind.ENTITY,
+        user=official,
+        signature=signature_of(official),
+    )
 
     assert step.status == StepStatus.SUBMITTED
     assert step.revision == 2
@@ -473,7 +486,12 @@ def test_only_the_authorized_official_can_submit_a_step(application, preparer):
     fill_entity_step(application, preparer)
 
     with pytest.raises(NotAllowed, match="authorized official"):
-        step_submit(application=fresh(application), kind=Kind.ENTITY, user=preparer)
+        step_submit(
+            application=fresh(application),
+            kind=Kind.ENTITY,
+            user=preparer,
+            signature=signature_of(preparer),
+        )
 
     assert step_status(application, Kind.ENTITY) == StepStatus.DRAFT
     profile = EntityProfile.objects.get(application=application)
@@ -518,7 +536,12 @@ def test_incomplete_step_is_refused_with_its_problems(application, authorized_of
     fill_entity_step(application, authorized_official, upload_evidence=False, npi="")
 
     with pytest.raises(StepIncomplete) as error:
-        step_submit(application=fresh(application), kind=Kind.ENTITY, user=authorized_official)
+        step_submit(
+            application=fresh(application),
+            kind=Kind.ENTITY,
+            user=authorized_official,
+            signature=signature_of(authorized_official),
+        )
 
     problems = {problem.field: problem.message for problem in error.value.problems}
     assert problems["npi"] == "Enter the organization's NPI."
@@ -531,17 +554,32 @@ def test_step_with_a_wrong_npi_check_digit_is_refused(application, authorized_of
     fill_entity_step(application, authorized_official, npi="1234567890")
 
     with pytest.raises(StepIncomplete) as error:
-        step_submit(application=fresh(application), kind=Kind.ENTITY, user=authorized_official)
+        step_submit(
+            application=fresh(application),
+            kind=Kind.ENTITY,
+            user=authorized_official,
+            signature=signature_of(authorized_official),
+        )
 
     assert [problem.field for problem in error.value.problems] == ["npi"]
 
 
 def test_submitting_twice_creates_one_review(application, authorized_official):
     fill_entity_step(application, authorized_official)
-    step_submit(application=fresh(application), kind=Kind.ENTITY, user=authorized_official)
+    step_submit(
+        application=fresh(application),
+        kind=Kind.ENTITY,
+        user=authorized_official,
+        signature=signature_of(authorized_official),
+    )
 
     with pytest.raises(OnboardingError):
-        step_submit(application=fresh(application), kind=Kind.ENTITY, user=authorized_official)
+        step_submit(
+            application=fresh(application),
+            kind=Kind.ENTITY,
+            user=authorized_official,
+            signature=signature_of(authorized_official),
+        )
 
     step = ApplicationStep.objects.get(application=application, kind=Kind.ENTITY)
     assert step.revision == 1
@@ -560,10 +598,20 @@ def test_submitting_with_a_stale_copy_of_the_application_creates_one_review(
     """Two requests read the application before either submits (a double click)."""
     fill_entity_step(application, authorized_official)
     first, second = fresh(application), fresh(application)
-    step_submit(application=first, kind=Kind.ENTITY, user=authorized_official)
+    step_submit(
+        application=first,
+        kind=Kind.ENTITY,
+        user=authorized_official,
+        signature=signature_of(authorized_official),
+    )
 
     with pytest.raises(OnboardingError):
-        step_submit(application=second, kind=Kind.ENTITY, user=authorized_official)
+        step_submit(
+            application=second,
+            kind=Kind.ENTITY,
+            user=authorized_official,
+            signature=signature_of(authorized_official),
+        )
 
     assert (
         Task.objects.filter(
@@ -848,7 +896,12 @@ def test_member_of_another_organization_cannot_touch_the_application(application
     with pytest.raises(NotAllowed):
         entity_profile_save(application=application, user=outsider, data={"npi": VALID_NPI})
     with pytest.raises(NotAllowed):
-        step_submit(application=application, kind=Kind.ENTITY, user=outsider)
+        step_submit(
+            application=application,
+            kind=Kind.ENTITY,
+            user=outsider,
+            signature=signature_of(outsider),
+        )
     with pytest.raises(NotAllowed):
         application_withdraw(application=application, user=outsider)
 

@@ -1,5 +1,6 @@
 """The whole journey through the pages people use, with Django's test client."""
 
+import logging
 import re
 
 import pytest
@@ -96,12 +97,59 @@ ENTITY_FORM = {
     "contact_name": "Ana",
     "contact_email": "ana@sunrise.example",
     "contact_phone": "",
+    # A non-profit: no owners; its officer (added below) is its managing employee.
+    "none_owners": "on",
+    "none_family": "on",
+    "none_other_interests": "on",
+    "none_subcontractors": "on",
+    "none_convictions": "on",
+}
+OFFICER_FORM = {
+    "first_name": "Ana",
+    "last_name": "Official",
+    "date_of_birth": "1975-04-12",
+    "ssn": "523-45-6781",
+    "home_address": "12 Elm St, Los Angeles, CA 90012",
+    "position": "officer",
+    "title": "Executive Director",
+    "is_managing_employee": "on",
+}
+SIGNED = {
+    "signature-version": ATTESTATION_VERSION,
+    "signature-full_name": "Ana Official",
+    "signature-title": "Executive Director",
+    "signature-confirm": "on",
 }
 
 
+def streamed(response) -> str:
+    return b"".join(response.streaming_content).decode()
+
+
+@pytest.fixture
+def pages_sent(monkeypatch) -> list[str]:
+    """Every page (not streamed download) any of the test's clients was sent."""
+    bodies: list[str] = []
+    original = Client.request
+
+    def request(self, **request):
+        response = original(self, **request)
+        if not response.streaming:
+            bodies.append(response.content.decode(errors="replace"))
+        return response
+
+    monkeypatch.setattr(Client, "request", request)
+    return bodies
+
+
+# The officer's SSN and date of birth, as typed and as stored: none may ever leave the portal.
+IDENTIFIERS = ("523-45-6781", "523456781", "1975-04-12", "04/12/1975", "April 12, 1975")
+
+
 def test_happy_path_from_sign_up_to_acknowledged_packet(
-    client, published_packet, django_capture_on_commit_callbacks, tmp_path
+    client, published_packet, django_capture_on_commit_callbacks, tmp_path, pages_sent, caplog
 ):
+    caplog.set_level(logging.DEBUG)
     with django_capture_on_commit_callbacks(execute=True):
         sign_up_and_verify(client, "ana@sunrise.example", django_capture_on_commit_callbacks)
     assert client.get("/").url == "/dashboard/"
@@ -125,9 +173,12 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
             {"requirement": f"evidence:{requirement.pk}", "file": upload},
         )
     assert application.documents.count() == 1
+    officer = client.post(f"/applications/{application.pk}/disclosure/person/add/", OFFICER_FORM)
+    assert officer.status_code == 302, officer.content.decode()[-3000:]
+    assert "•••-••-6781" in client.get(f"/applications/{application.pk}/entity/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            f"/applications/{application.pk}/entity/", {**form, "action": "submit"}
+            f"/applications/{application.pk}/entity/", {**form, **SIGNED, "action": "submit"}
         )
     assert response.status_code == 302, response.content.decode()[-3000:]
     application.refresh_from_db()
@@ -268,6 +319,32 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
     assert application.status == "active"
     assert application.process.status == "DONE"
 
+    # Nothing the journey showed, logged, emailed or exported carries the SSN or date of birth.
+    manager = staff("max@plan.example", "network manager")
+    exports = [
+        streamed(manager.get(url))
+        for url in ("/review/disclosures.csv", "/review/roster.csv", "/audit/export.csv")
+    ]
+    officer = application.disclosure.parties.get()
+    for url in (
+        f"/applications/{application.pk}/",
+        f"/applications/{application.pk}/entity/",
+        f"/providers/{application.pk}/",
+    ):
+        assert client.get(url).status_code == 200, url
+    for url in (
+        f"/review/applications/{application.pk}/disclosure/{officer.pk}/reveal/",
+        f"/review/applications/{application.pk}/",
+    ):
+        assert manager.get(url).status_code == 200, url
+    assert "•••-••-6781" in pages_sent[-1]
+    emails = [f"{m.subject}\n{m.body}" for m in mail.outbox]
+    captured = [*pages_sent, *exports, *emails, caplog.text]
+    assert len([page for page in pages_sent if page]) >= 7  # the capture caught the pages
+    assert "Ana Official" in exports[0]
+    for identifier in IDENTIFIERS:
+        assert not [text for text in captured if identifier in text], identifier
+
 
 def test_returned_step_shows_each_deficiency_next_to_its_field_and_can_be_resubmitted(
     client, tmp_path, settings
@@ -286,9 +363,10 @@ def test_returned_step_shows_each_deficiency_next_to_its_field_and_can_be_resubm
         f"/applications/{application.pk}/entity/documents/",
         {"requirement": f"evidence:{requirement.pk}", "file": ContentFile(PDF, name="irs.pdf")},
     )
+    client.post(f"/applications/{application.pk}/disclosure/person/add/", OFFICER_FORM)
     assert (
         client.post(
-            f"/applications/{application.pk}/entity/", {**form, "action": "submit"}
+            f"/applications/{application.pk}/entity/", {**form, **SIGNED, "action": "submit"}
         ).status_code
         == 302
     )
@@ -315,7 +393,8 @@ def test_returned_step_shows_each_deficiency_next_to_its_field_and_can_be_resubm
     assert abs(npi_field - note) < 800, "and shown again next to the NPI field"
 
     response = client.post(
-        f"/applications/{application.pk}/entity/", {**form, "npi": "1245319599", "action": "submit"}
+        f"/applications/{application.pk}/entity/",
+        {**form, **SIGNED, "npi": "1245319599", "action": "submit"},
     )
     assert response.status_code == 302
     step = application.step("entity")
@@ -341,7 +420,8 @@ def test_submitted_step_is_read_only(client, tmp_path, settings):
             "file": ContentFile(PDF, name="irs.pdf"),
         },
     )
-    client.post(f"/applications/{application.pk}/entity/", {**form, "action": "submit"})
+    client.post(f"/applications/{application.pk}/disclosure/person/add/", OFFICER_FORM)
+    client.post(f"/applications/{application.pk}/entity/", {**form, **SIGNED, "action": "submit"})
 
     page = client.get(f"/applications/{application.pk}/entity/").content.decode()
     assert "read-only" in page

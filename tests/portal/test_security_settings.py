@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from portal.log_filters import MaskPersonalIdentifiers, mask
-from portal.settings import DEVELOPMENT_SECRET_KEY
+from portal.settings import DEVELOPMENT_FIELD_ENCRYPTION_KEY, DEVELOPMENT_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,6 +21,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "DATABASE_URL": "postgres://portal@db.internal:5432/portal",
     "SECRET_KEY": secrets.token_urlsafe(50),
+    "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
     "ALLOWED_HOSTS": "portal.plan.example",
     "USE_S3": "true",
     "AWS_STORAGE_BUCKET_NAME": "ecm-documents",
@@ -32,7 +34,14 @@ def manage(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
     inherited = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY", "DEBUG", "DATABASE_URL"}
+        if key
+        not in {
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "SECRET_KEY",
+            "FIELD_ENCRYPTION_KEY",
+            "DEBUG",
+            "DATABASE_URL",
+        }
     }
     return subprocess.run(  # noqa: S603  (this repository's manage.py, arguments from the tests)
         [sys.executable, "manage.py", *args],
@@ -76,6 +85,59 @@ def test_the_portal_refuses_to_start_on_the_public_development_key(environment):
     result = manage("check", **environment)
     assert result.returncode != 0
     assert "Set SECRET_KEY to a long random value" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (None, "Set FIELD_ENCRYPTION_KEY to a Fernet key"),
+        (DEVELOPMENT_FIELD_ENCRYPTION_KEY, "Set FIELD_ENCRYPTION_KEY to a Fernet key"),
+        ("not-a-fernet-key", "FIELD_ENCRYPTION_KEY defined incorrectly"),
+    ],
+    ids=["no key", "the published development key", "a malformed key"],
+)
+def test_the_portal_refuses_to_start_without_a_field_encryption_key_of_its_own(key, message):
+    environment = {k: v for k, v in PRODUCTION.items() if k != "FIELD_ENCRYPTION_KEY"}
+    if key is not None:
+        environment["FIELD_ENCRYPTION_KEY"] = key
+    result = manage("check", **environment)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_a_key_that_cannot_read_the_database_stops_the_server_and_the_worker(tmp_path):
+    """The key is right for its format but not the one the database's values were encrypted
+    with: the web process (portal.wsgi), the Celery worker and ``check --database`` refuse."""
+    right, wrong = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    database = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}"}
+    secret = {"SECRET_KEY": secrets.token_urlsafe(50)}
+    migrated = manage("migrate", **database, **secret, FIELD_ENCRYPTION_KEY=right)
+    assert migrated.returncode == 0, migrated.stderr
+    assert manage("check", "--database", "default", **database, **secret,
+                  FIELD_ENCRYPTION_KEY=right).returncode == 0  # fmt: skip
+    # Rotating: the new key first, the old one after it, reads what the old one wrote.
+    rotating = f"{wrong},{right}"
+    assert manage("check", "--database", "default", **database, **secret,
+                  FIELD_ENCRYPTION_KEY=rotating).returncode == 0  # fmt: skip
+    checked = manage("check", "--database", "default", **database, **secret,
+                     FIELD_ENCRYPTION_KEY=wrong)  # fmt: skip
+    assert checked.returncode != 0
+    assert "disclosures.E001" in checked.stderr
+    for program in (
+        "import portal.wsgi",
+        "from portal.celery import app; app.Worker(pool='solo', concurrency=1).start()",
+    ):
+        started = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", program],
+            cwd=ROOT,
+            env={**os.environ, **database, **secret, "FIELD_ENCRYPTION_KEY": wrong},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert started.returncode != 0, program
+        assert "FIELD_ENCRYPTION_KEY cannot decrypt" in started.stderr, started.stderr[-2000:]
 
 
 def test_the_development_key_serves_make_run_only():

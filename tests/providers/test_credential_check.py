@@ -21,7 +21,7 @@ from portal.celery import app as celery_app
 from providers.models import ComplianceIssue, CredentialNotice
 from providers.selectors import notice_point
 from providers.tasks import check_credentials
-from tests.factories import PDF, fill_entity_step, pdf_upload
+from tests.factories import PDF, fill_entity_step, pdf_upload, signature_of
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,12 @@ def provider(
                 upload=pdf_upload(f"clinic-licence-{n}.pdf", PDF + str(n).encode()),
                 expires_on=expires_on,
             )
-    step_submit(application=application, kind=ApplicationStep.Kind.ENTITY, user=official)
+    step_submit(
+        application=application,
+        kind=ApplicationStep.Kind.ENTITY,
+        user=official,
+        signature=signature_of(official),
+    )
     for role, name, licence in (
         ("lead_care_manager", "Lee Lead", {}),
         ("ecm_director", "Dana Director", {}),

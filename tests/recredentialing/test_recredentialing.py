@@ -123,7 +123,12 @@ def test_recredentialing_opens_prefilled_shows_what_changed_and_renews_the_recor
         user=authorized_official,
         data={**answers, "documentation_system": "CareBridge 2"},
     )
-    step_submit(application=fresh(renewal), kind=Kind.ENTITY, user=authorized_official)
+    step_submit(
+        application=fresh(renewal),
+        kind=Kind.ENTITY,
+        user=authorized_official,
+        signature=signature_of(authorized_official),
+    )
     assert renewal.screening_results.filter(subject_kind="organization").exists()  # screened
     decide(OnboardingFlow.review_entity, renewal, reviewer2, Outcome.APPROVE)
     send_both_steps(renewal, authorized_official)
@@ -222,7 +227,12 @@ def test_a_late_recredentialing_may_finish_within_the_late_period_and_says_so(
     renewal = Recredentialing.objects.get(provider=provider).renewal
     late = datetime.combine(due + timedelta(days=10), time(10), tzinfo=PLAN_TIME)
     with time_machine.travel(late, tick=False):
-        step_submit(application=fresh(renewal), kind=Kind.ENTITY, user=authorized_official)
+        step_submit(
+            application=fresh(renewal),
+            kind=Kind.ENTITY,
+            user=authorized_official,
+            signature=signature_of(authorized_official),
+        )
         decide(OnboardingFlow.review_entity, renewal, reviewer2, Outcome.APPROVE)
         send_both_steps(renewal, authorized_official)
         for node in (
@@ -245,7 +255,12 @@ def test_a_recredentialing_cannot_be_withdrawn_and_a_denial_ends_it(
     renewal = Recredentialing.objects.get(provider=provider).renewal
     with pytest.raises(OnboardingError, match="cannot be withdrawn"):
         application_withdraw(application=renewal, user=authorized_official)
-    step_submit(application=fresh(renewal), kind=Kind.ENTITY, user=authorized_official)
+    step_submit(
+        application=fresh(renewal),
+        kind=Kind.ENTITY,
+        user=authorized_official,
+        signature=signature_of(authorized_official),
+    )
     decide(OnboardingFlow.review_entity, renewal, reviewer2, Outcome.DENY, reason="Not eligible.")
     recredentialing = Recredentialing.objects.get(provider=provider)
     assert recredentialing.outcome == "denied"
@@ -291,7 +306,12 @@ def test_a_recredentialing_approved_with_conditions_puts_the_plan_on_the_provide
 ):
     at(TODAY, recredentialing_daily, django_capture_on_commit_callbacks)
     renewal = Recredentialing.objects.get(provider=provider).renewal
-    step_submit(application=fresh(renewal), kind=Kind.ENTITY, user=authorized_official)
+    step_submit(
+        application=fresh(renewal),
+        kind=Kind.ENTITY,
+        user=authorized_official,
+        signature=signature_of(authorized_official),
+    )
     decide(OnboardingFlow.review_entity, renewal, reviewer2, Outcome.APPROVE)
     send_both_steps(renewal, authorized_official)
     decide(OnboardingFlow.review_attestations, renewal, reviewer2, Outcome.APPROVE)

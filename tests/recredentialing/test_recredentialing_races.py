@@ -61,7 +61,12 @@ def renewal_at_final_approval(number: int, reviewer, manager) -> Application:
         recredentialing_due_on=timezone.localdate() + timedelta(days=60)
     )
     renewal = recredentialing_start(fresh(provider)).renewal
-    step_submit(application=fresh(renewal), kind=Kind.ENTITY, user=official)
+    step_submit(
+        application=fresh(renewal),
+        kind=Kind.ENTITY,
+        user=official,
+        signature=signature_of(official),
+    )
     decide(OnboardingFlow.review_entity, renewal, reviewer, Outcome.APPROVE)
     for kind in (Kind.ATTESTATIONS, Kind.DATA_SHARING):
         step_submit(

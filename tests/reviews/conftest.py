@@ -10,7 +10,7 @@ from onboarding.services.applications import application_start
 from onboarding.services.attestations import capacity_table_save
 from onboarding.services.organizations import organization_create
 from onboarding.services.steps import step_submit
-from tests.factories import PDF, UserFactory, fill_entity_step, pdf_upload, refetch
+from tests.factories import PDF, UserFactory, fill_entity_step, pdf_upload, refetch, signature_of
 
 MakeApplication = Callable[..., Application]
 
@@ -56,7 +56,12 @@ def submitted_application(db: None) -> MakeApplication:
             populations={population: 3},
             capacities={population: {county: 10}},
         )
-        step_submit(application=application, kind=ApplicationStep.Kind.ENTITY, user=official)
+        step_submit(
+            application=application,
+            kind=ApplicationStep.Kind.ENTITY,
+            user=official,
+            signature=signature_of(official),
+        )
         return Application.objects.get(pk=application.pk)
 
     return make

@@ -28,6 +28,7 @@ from tests.factories import (
     fill_entity_step,
     pdf_upload,
     review_task,
+    signature_of,
     submit_data_sharing_step,
 )
 
@@ -88,8 +89,10 @@ def test_application_page_query_count_does_not_grow_with_history(
     # The signed-in user and their permissions (and the session, where it is not cached), the
     # application with its one-to-one records, then each list of the record and each history one
     # query each (prefetch_related: reading the short lists inside the application's own query
-    # saved 10 of them but not enough time to keep; see docs/architecture.md).
-    assert queries <= 22
+    # saved 10 of them but not enough time to keep; see docs/architecture.md). The ownership
+    # and control disclosure is four of them: its people, their shares, family relationships,
+    # other interests and convictions (the disclosure itself comes with the application).
+    assert queries <= 26
     for n in range(3):
         client.post(reverse("reviews:note_add", args=[application.pk]), {"body": f"n{n}"})
     with django_assert_num_queries(queries):
@@ -101,12 +104,16 @@ def complete_record(application: Application, official, reviewer) -> Application
     (a partner's agreement among its documents) accepted item by item, data sharing waiting."""
     Kind = ApplicationStep.Kind
     fill_entity_step(application, official)
-    step_submit(application=application, kind=Kind.ENTITY, user=official)
+    step_submit(
+        application=application, kind=Kind.ENTITY, user=official, signature=signature_of(official)
+    )
     decide(
         OnboardingFlow.review_entity, application, reviewer, Decision.Outcome.RETURN,
         deficiencies=[DeficiencyItem("npi", "The number belongs to another organization")],
     )  # fmt: skip
-    step_submit(application=application, kind=Kind.ENTITY, user=official)
+    step_submit(
+        application=application, kind=Kind.ENTITY, user=official, signature=signature_of(official)
+    )
     decide(OnboardingFlow.review_entity, application, reviewer, Decision.Outcome.APPROVE)
     fill_attestations_step(application, official)
     agreement = document_upload(
@@ -144,7 +151,7 @@ def complete_record(application: Application, official, reviewer) -> Application
     return Application.objects.get(pk=application.pk)
 
 
-def test_a_complete_record_is_one_screen_in_at_most_twenty_five_queries(
+def test_a_complete_record_is_one_screen_in_at_most_twenty_nine_queries(
     application, authorized_official, reviewer, reviewer2, django_assert_num_queries
 ):
     application = complete_record(application, authorized_official, reviewer)
@@ -159,7 +166,7 @@ def test_a_complete_record_is_one_screen_in_at_most_twenty_five_queries(
     for shown in ("Harbor Housing", "mou.pdf", "Casey Clinician", "Pat Privacy"):
         assert shown in html, shown
     assert response.context["decisions"][0].accepted_items.all()
-    assert queries <= 25, "\n".join(query["sql"][:120] for query in read.captured_queries)
+    assert queries <= 29, "\n".join(query["sql"][:120] for query in read.captured_queries)
     for n in range(3):
         client.post(reverse("reviews:note_add", args=[application.pk]), {"body": f"n{n}"})
     with django_assert_num_queries(queries):

@@ -13,7 +13,7 @@ from reviews.models import ReviewDecision, ReviewWork
 from reviews.services.decisions import DeficiencyItem
 from reviews.services.review_work import review_work_refresh
 from reviews.sla import ReviewRound, add_business_days, business_days_between, due_date
-from tests.factories import decide
+from tests.factories import decide, signature_of
 
 LA = ZoneInfo("America/Los_Angeles")
 NO_HOLIDAYS: frozenset[date] = frozenset()
@@ -80,7 +80,12 @@ def test_resubmitted_step_is_due_after_the_days_left_from_its_first_round(
         deficiencies=[DeficiencyItem("npi", "Wrong number")],
     )
     official = application.organization.authorized_official
-    step_submit(application=application, kind=ApplicationStep.Kind.ENTITY, user=official)
+    step_submit(
+        application=application,
+        kind=ApplicationStep.Kind.ENTITY,
+        user=official,
+        signature=signature_of(official),
+    )
     first, second = Task.objects.filter(
         process_id=application.process.pk, flow_task=OnboardingFlow.review_entity
     ).order_by("pk")

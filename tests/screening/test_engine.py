@@ -18,7 +18,7 @@ from screening.selectors import screening_blockers
 from screening.services.exclusion_lists import exclusion_release_import
 from screening.services.results import screen_care_team, screening_result_adjudicate
 from screening.tasks import screen_application_job
-from tests.factories import VALID_NPI, decide, fill_entity_step, review_task
+from tests.factories import VALID_NPI, decide, fill_entity_step, review_task, signature_of
 from tests.screening.files import leie_entity, leie_file, leie_person, sam_file
 
 Outcome = ScreeningResult.Outcome
@@ -36,13 +36,18 @@ def submit_entity(application: Application, official, **overrides) -> Applicatio
         application=Application.objects.get(pk=application.pk),
         kind=ApplicationStep.Kind.ENTITY,
         user=official,
+        signature=signature_of(official),
     )
     return Application.objects.get(pk=application.pk)
 
 
 def current(application: Application, check_name: str) -> list[ScreeningResult]:
+    """The current results of ``check_name`` about the organization itself (its disclosed
+    people are screened too: ``tests/disclosures/test_screening.py``)."""
     return list(
-        application.screening_results.filter(is_current=True, check_name=check_name).order_by("pk")
+        application.screening_results.filter(
+            is_current=True, check_name=check_name, disclosed_party=None
+        ).order_by("pk")
     )
 
 

@@ -14,7 +14,7 @@ from screening.identifiers import (
     validate_medi_cal_provider_number,
     validate_sos_entity_number,
 )
-from tests.factories import fill_entity_step, pdf_upload
+from tests.factories import fill_entity_step, pdf_upload, signature_of
 
 FORM = {
     "legal_name": "Sunrise Community Services",
@@ -151,7 +151,12 @@ def test_other_qualified_entity_cannot_be_submitted_without_a_justification(
     fill_entity_step(application, authorized_official, entity_types=[other])
 
     with pytest.raises(StepIncomplete) as error:
-        step_submit(application=application, kind="entity", user=authorized_official)
+        step_submit(
+            application=application,
+            kind="entity",
+            user=authorized_official,
+            signature=signature_of(authorized_official),
+        )
 
     problems = {p.field: p.message for p in error.value.problems}
     assert problems["other_justification"] == "Explain in writing why your organization qualifies."

@@ -10,14 +10,19 @@ from onboarding.services.steps import care_team_member_save, step_submit
 from portal.celery import app as celery_app
 from screening.models import ScreeningResult
 from screening.services.exclusion_lists import exclusion_release_import
-from tests.factories import fill_entity_step
+from tests.factories import fill_entity_step, signature_of
 from tests.screening.files import leie_entity, leie_file, leie_person
 
 
 def active_provider(application: Application, official) -> Application:
     """A provider screened clean at submission, then (for this test) made active directly."""
     fill_entity_step(application, official)
-    step_submit(application=application, kind=ApplicationStep.Kind.ENTITY, user=official)
+    step_submit(
+        application=application,
+        kind=ApplicationStep.Kind.ENTITY,
+        user=official,
+        signature=signature_of(official),
+    )
     care_team_member_save(
         application=application,
         user=official,

@@ -1,0 +1,67 @@
+"""A disclosure copied from one application to another: a recredentialing's draft from the
+provider's record, and the provider's record from the approved recredentialing."""
+
+from django.db import models
+from simple_history.utils import bulk_create_with_history
+
+from disclosures.models import (
+    Conviction,
+    DisclosedParty,
+    Disclosure,
+    FamilyRelationship,
+    OtherInterest,
+    OwnershipInterest,
+)
+from onboarding.models import Application
+
+# The rows that name parties, and the names of their foreign keys to a party.
+RELATED_ROWS: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
+    (OwnershipInterest, ("holder", "held_in")),
+    (FamilyRelationship, ("person", "relative")),
+    (OtherInterest, ("holder",)),
+    (Conviction, ("party",)),
+)
+OWN = {"id", "disclosure"}
+
+
+def _values(row: models.Model, skip: set[str]) -> dict[str, object]:
+    return {
+        f.attname: getattr(row, f.attname)
+        for f in row._meta.concrete_fields
+        if f.name not in skip and f.attname not in skip
+    }
+
+
+def disclosure_copy(source: Application, target: Application) -> Disclosure:
+    """Make ``target``'s disclosure what ``source``'s says (its own rows replaced)."""
+    original = source.disclosure
+    disclosure, _created = Disclosure.objects.update_or_create(
+        application=target,
+        defaults={name: getattr(original, name) for name in Disclosure.NONE_FIELDS.values()},
+    )
+    disclosure.parties.all().delete()  # and every row that names them
+    party_of: dict[int, int] = {}
+    for party in original.parties.order_by("pk"):
+        copy = DisclosedParty.objects.create(disclosure=disclosure, **_values(party, OWN))
+        party_of[party.pk] = copy.pk
+    for model, links in RELATED_ROWS:
+        skip = OWN | set(links) | {f"{link}_id" for link in links}
+        rows = model._default_manager.filter(disclosure=original).order_by("pk")
+        bulk_create_with_history(
+            [
+                model(
+                    disclosure=disclosure,
+                    **_values(row, skip),
+                    **{
+                        f"{link}_id": party_of[getattr(row, f"{link}_id")]
+                        if getattr(row, f"{link}_id") is not None
+                        else None
+                        for link in links
+                    },
+                )
+                for row in rows
+            ],
+            model,
+        )
+    target.disclosure = disclosure
+    return disclosure

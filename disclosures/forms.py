@@ -105,8 +105,9 @@ class PartyForm(PortalModelForm):
         for name in [*DisclosedParty.PERSON_FIELDS, *DisclosedParty.ORGANIZATION_FIELDS]:
             if name not in keep:
                 del self.fields[name]
-        if kind == "organization":
-            del self.fields["is_managing_employee"]
+        if kind == "organization":  # an organization holds shares; people hold positions
+            for name in DisclosedParty.ROLE_FIELDS:
+                del self.fields[name]
         organizations = disclosure.parties.filter(kind=DisclosedParty.Kind.ORGANIZATION)
         if self.instance.pk:
             organizations = organizations.exclude(pk=self.instance.pk)

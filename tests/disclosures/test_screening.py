@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from disclosures.services import Holding, party_save
 from onboarding.exceptions import OnboardingError
@@ -30,6 +31,12 @@ def results_for(application: Application, name: str, check: str) -> list[Screeni
             application=application, is_current=True, subject=name, check_name=check
         )
     )
+
+
+def reviewer_page(reviewer, application: Application) -> str:
+    client = Client()
+    client.force_login(reviewer)
+    return client.get(f"/review/applications/{application.pk}/").content.decode()
 
 
 def with_owner(application: Application, official, **person) -> None:
@@ -66,6 +73,8 @@ def test_a_disclosed_owner_on_the_leie_with_the_same_birth_date_blocks_approval(
     )
     with pytest.raises(OnboardingError):
         decide(OnboardingFlow.review_entity, application, reviewer, ReviewDecision.Outcome.APPROVE)
+    page = reviewer_page(reviewer, application)
+    assert "Disclosed owner, officer or manager: Olga Owner" in page
     # The officer, Ana Official, is on no list.
     assert [r.outcome for r in results_for(application, "Ana Official", "exclusion_leie")] == [
         Outcome.CLEAR

@@ -365,12 +365,10 @@ RECREDENTIALING_LATE_DAYS = env.int("RECREDENTIALING_LATE_DAYS", default=30)
 RECREDENTIALING_OPEN_PER_RUN = env.int("RECREDENTIALING_OPEN_PER_RUN", default=250)
 
 # Ownership and control disclosures (lifecycle.md §1): the share from which a holder must be
-# disclosed (42 CFR 455.101), how far back a health-care conviction is flagged for the reviewer
-# (455.416: the last 10 years), and the days a provider has to report a change of ownership
-# (455.104(c): within 35 days).
+# disclosed (42 CFR 455.101), and how far back a health-care conviction is flagged for the
+# reviewer (455.416: the last 10 years).
 DISCLOSURE_OWNERSHIP_THRESHOLD = env.int("DISCLOSURE_OWNERSHIP_THRESHOLD", default=5)
 DISCLOSURE_CONVICTION_YEARS = env.int("DISCLOSURE_CONVICTION_YEARS", default=10)
-OWNERSHIP_CHANGE_REPORT_DAYS = env.int("OWNERSHIP_CHANGE_REPORT_DAYS", default=35)
 
 # Business days the plan has to decide each review step; the clock pauses while a step is
 # returned to the applicant (onboarding/sla.py).

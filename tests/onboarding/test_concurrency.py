@@ -13,6 +13,8 @@ from django.db import connection, connections
 from django.test import Client
 from viewflow.workflow.models import Task
 
+from disclosures.models import Disclosure
+from onboarding.attestation_text import ATTESTATION_VERSION
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application
 from onboarding.services.applications import application_start
@@ -21,7 +23,7 @@ from onboarding.services.steps import step_submit
 from portal.models import User
 from portal.roles import Role
 from reviews.models import ReviewDecision
-from tests.factories import UserFactory, fill_entity_step, refetch
+from tests.factories import UserFactory, fill_entity_step, refetch, signature_of
 
 ROUNDS = int(os.environ.get("CONCURRENCY_ROUNDS", "50"))
 
@@ -62,7 +64,9 @@ def submitted_application(number: int) -> Application:
     official = refetch(official)
     application = application_start(organization=official.membership.organization, user=official)
     fill_entity_step(application, official)
-    step_submit(application=application, kind="entity", user=official)
+    step_submit(
+        application=application, kind="entity", user=official, signature=signature_of(official)
+    )
     return application
 
 
@@ -154,7 +158,11 @@ def test_a_double_clicked_submission_creates_one_submission():
             client = client_for(user)
             page = client.get(f"/applications/{pk}/entity/")
             assert page.status_code == 200
-            data = {"action": "submit", **_entity_form_data(Application.objects.get(pk=pk))}
+            data = {
+                "action": "submit",
+                **_entity_form_data(Application.objects.get(pk=pk)),
+                **_signed_by(user),
+            }
             return client.post(f"/applications/{pk}/entity/", data).status_code
 
         results = at_the_same_instant(submit, submit)
@@ -182,4 +190,16 @@ def _entity_form_data(application: Application) -> dict[str, object]:
         "contact_email": profile.contact_email,
         "entity_types": [t.pk for t in profile.entity_types.all()],
         "counties": profile.county_codes,
+        # fill_entity_step answered every category of the disclosure "none".
+        **dict.fromkeys(Disclosure.NONE_FIELDS.values(), "on"),
+    }
+
+
+def _signed_by(user: User) -> dict[str, str]:
+    signature = signature_of(user)
+    return {
+        "signature-version": ATTESTATION_VERSION,
+        "signature-full_name": signature.full_name,
+        "signature-title": signature.title,
+        "signature-confirm": "on",
     }

@@ -65,6 +65,7 @@ from providers.models import StatusChange
 from recredentialing.models import Recredentialing
 from reviews.models import ReviewDecision, ReviewWork
 from reviews.sla import ReviewRound, due_date, holidays
+from screening.identifiers import npi_check_digit
 from screening.models import ScreeningResult
 
 F = OnboardingFlow
@@ -1144,3 +1145,154 @@ class ScaleSeeder:
                 for stage, outcome, at in plan.decisions
             ),
         )
+
+
+# Given names and surnames of the people the disclosure benchmark lists: many namesakes across
+# applications, as in a real network, but none on the generated LEIE (whose names are made of
+# syllables, bench/screening.py).
+GIVEN_NAMES = ["Maria", "Jose", "Linh", "David", "Aisha", "Carlos", "Mei", "Robert", "Fatima"]
+GIVEN_NAMES += ["James", "Ana", "Tuan", "Sarah", "Miguel", "Grace", "Omar", "Elena", "Kevin"]
+SURNAMES = ["Garcia", "Nguyen", "Smith", "Hernandez", "Kim", "Johnson", "Lopez", "Patel"]
+SURNAMES += ["Williams", "Martinez", "Chen", "Brown", "Rodriguez", "Tran", "Davis", "Singh"]
+
+
+def valid_npi(first_nine: str) -> str:
+    """An NPI with a correct check digit, so that screening looks it up in the registry."""
+    return f"{first_nine}{npi_check_digit(first_nine)}"
+
+
+def seed_disclosed_applications(
+    applications: int,
+    people: int,
+    listed: list[tuple[str, str, date]],
+    *,
+    every: int = 100,
+    seed: int = 7,
+    batch: int = 2000,
+) -> list[int]:
+    """Adds ``applications`` active providers, each disclosing ``people`` people (owners,
+    officers and managing employees, their SSN and date of birth encrypted as the portal stores
+    them). In one application of ``every`` one of them is a person of ``listed`` (last name,
+    first name, date of birth: rows of an exclusion list) under that name and birth date, and in
+    another a namesake of one, born on another day. The new applications' ids, in order."""
+    rnd = random.Random(seed)
+    rows = TableRows(connection)
+    now = timezone.now()
+    password = make_password(None)
+    roles = [
+        (DisclosedParty.Position.OFFICER, "Chief Executive Officer", True),
+        (DisclosedParty.Position.DIRECTOR, "Director", False),
+        (DisclosedParty.Position.BOARD_MEMBER, "Board member", False),
+        ("", "Program manager", True),
+    ]
+    made: list[int] = []
+    while len(made) < applications:
+        size = min(batch, applications - len(made))
+        with transaction.atomic():
+            officials = rows.new_ids(User, size)
+            organizations = rows.new_ids(Organization, size)
+            ids = rows.new_ids(Application, size)
+            rows.write(
+                User,
+                ("id", "email", "full_name", "password", "date_joined"),
+                (
+                    (pk, f"official{pk}@disclosing{pk}.example", f"Official {pk}", password, now)
+                    for pk in officials
+                ),
+            )
+            rows.write(
+                Organization,
+                ("id", "legal_name", "created_at"),
+                ((pk, f"Disclosing Care Org {pk}", now) for pk in organizations),
+            )
+            rows.write(
+                Application,
+                ("id", "organization_id", "created_by_id", "status", "created_at", "submitted_at"),
+                (
+                    (pk, organization, official, Status.ACTIVE, now, now)
+                    for pk, organization, official in zip(
+                        ids, organizations, officials, strict=True
+                    )
+                ),
+            )
+            rows.write(
+                ApplicationStep,
+                ("application_id", "kind", "status", "revision", "submitted_at", "submitted_by_id"),
+                (
+                    (pk, kind, StepStatus.APPROVED, 1, now, official)
+                    for pk, official in zip(ids, officials, strict=True)
+                    for kind in (Kind.ENTITY, Kind.ATTESTATIONS, Kind.DATA_SHARING)
+                ),
+            )
+            rows.write(
+                EntityProfile,
+                ("application_id", "legal_name", "tin", "npi", "service_address", "official_name"),
+                (
+                    (
+                        pk,
+                        f"Disclosing Care Org {pk}",
+                        f"{rnd.randrange(10**8, 10**9)}",
+                        valid_npi(f"1{rnd.randrange(10**7, 10**8)}"),
+                        f"{rnd.randrange(1, 9999)} Main St, Los Angeles, CA 90012",
+                        f"Official {pk}",
+                    )
+                    for pk in ids
+                ),
+            )
+            disclosures = rows.new_ids(Disclosure, size)
+            rows.write(
+                Disclosure,
+                ("id", "application_id", "none_family", "none_subcontractors", "none_convictions"),
+                ((d, pk, True, True, True) for d, pk in zip(disclosures, ids, strict=True)),
+            )
+            parties = []
+            for n, disclosure in enumerate(disclosures, start=len(made)):
+                for i in range(people):
+                    last, first = rnd.choice(SURNAMES), rnd.choice(GIVEN_NAMES)
+                    born = date(
+                        1940 + rnd.randrange(60), rnd.randrange(1, 13), rnd.randrange(1, 29)
+                    )
+                    if i == 0 and listed and n % every == 0:
+                        last, first, born = listed[n // every % len(listed)]
+                    elif i == 0 and listed and n % every == every // 2:
+                        last, first, born = listed[n // every % len(listed)]
+                        born -= timedelta(days=365)  # a namesake, born on another day
+                    position, title, manages = roles[i % len(roles)]
+                    parties.append(
+                        (
+                            disclosure,
+                            DisclosedParty.Kind.PERSON,
+                            first.title(),
+                            last.title(),
+                            born,
+                            f"{rnd.randrange(100, 665)}{rnd.randrange(10, 100)}"
+                            f"{rnd.randrange(10**4):04}",
+                            f"{rnd.randrange(1, 9999)} Oak St, Los Angeles, CA 90012",
+                            f"RN{rnd.randrange(10**5, 10**6)}" if i % 3 == 0 else "",
+                            position,
+                            title,
+                            manages,
+                        )
+                    )
+            rows.write(
+                DisclosedParty,
+                (
+                    "disclosure_id",
+                    "kind",
+                    "first_name",
+                    "last_name",
+                    "date_of_birth",
+                    "ssn",
+                    "home_address",
+                    "licence_number",
+                    "position",
+                    "title",
+                    "is_managing_employee",
+                ),
+                parties,
+            )
+        made += ids
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, as ScaleSeeder.seed leaves them
+    return made

@@ -58,9 +58,32 @@ def audit_record(
     details: RequestDetails | None = None,
 ) -> AuditEvent:
     """Add one row to the audit trail. ``actor`` may be None for the system or an unknown user."""
+    event = audit_entry(
+        action=action,
+        actor=actor,
+        target=target,
+        summary=summary,
+        actor_email=actor_email,
+        details=details,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_entry(
+    *,
+    action: AuditEvent.Action,
+    actor: Any = None,
+    target: models.Model | None = None,
+    summary: str = "",
+    actor_email: str = "",
+    details: RequestDetails | None = None,
+) -> AuditEvent:
+    """A row of the audit trail, not yet saved: ``AuditEvent.objects.bulk_create`` many of them
+    where a job records thousands at once."""
     details = details or _current.get() or RequestDetails(None, "")
     user = actor if isinstance(actor, User) and actor.pk else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_email=(user.email if user else actor_email)[:254],
         action=action,

@@ -161,8 +161,10 @@ class ScreeningResult(models.Model):
     PASSING: ClassVar[set[str]] = {Outcome.CLEAR}
     MATCHES: ClassVar[set[str]] = {Outcome.POTENTIAL_MATCH, Outcome.CONFIRMED_MATCH}
 
+    # Indexed by ``screening_current`` (application first); the other links, mostly empty, by
+    # partial indexes of the rows that have one: a monthly run inserts a few hundred thousand.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="screening_results"
+        Application, on_delete=models.CASCADE, related_name="screening_results", db_index=False
     )
     check_name = models.CharField(_("check"), max_length=64)
     subject = models.CharField(_("what was checked"), max_length=200)
@@ -175,6 +177,7 @@ class ScreeningResult(models.Model):
         null=True,
         blank=True,
         related_name="screening_results",
+        db_index=False,
     )
     # An owner, officer or managing employee (or an owning organization) of the disclosure: its
     # results are the organization's (subject kind "organization"), decided with the entity step.
@@ -184,6 +187,7 @@ class ScreeningResult(models.Model):
         null=True,
         blank=True,
         related_name="screening_results",
+        db_index=False,
     )
     # A person a change request would add, screened before the request can be approved.
     change_request = models.ForeignKey(
@@ -192,6 +196,7 @@ class ScreeningResult(models.Model):
         null=True,
         blank=True,
         related_name="screening_results",
+        db_index=False,
     )
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     evidence = models.TextField(blank=True)
@@ -216,13 +221,29 @@ class ScreeningResult(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     adjudicated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "onboarding_screeningresult"  # the table it had in onboarding
         ordering = ["-checked_at", "check_name", "pk"]
-        indexes = [models.Index(fields=["application", "is_current"], name="screening_current")]
+        indexes = [
+            models.Index(fields=["application", "is_current"], name="screening_current"),
+            *(
+                models.Index(
+                    fields=[link],
+                    condition=models.Q(**{f"{link}__isnull": False}),
+                    name=f"screening_{name}",
+                )
+                for link, name in (
+                    ("care_team_member", "member"),
+                    ("disclosed_party", "party"),
+                    ("change_request", "change"),
+                    ("adjudicated_by", "adjudicator"),
+                )
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.check_name}: {self.get_outcome_display()}"

@@ -5,28 +5,36 @@ Every check records a ``ScreeningResult`` with its evidence. A check that could 
 """
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from itertools import islice
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding import notifications
 from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.models import Application, ApplicationEvent, CareTeamMember
-from onboarding.services.events import event_record
+from onboarding.services.events import event_record, events_record
 from onboarding.steps import by_kind, definition_screening
 from portal.models import User
 from portal.roles import is_plan_staff
 from screening import tasks
 from screening.identifiers import validate_npi
 from screening.labels import NPI_REGISTRY, adjudication_label, check_label, outcome_label
-from screening.matching import SourceFindings, organization_findings, person_findings
+from screening.matching import (
+    Organization,
+    Person,
+    SourceFindings,
+    organizations_findings,
+    people_findings,
+)
 from screening.models import ExclusionRelease, ExclusionSource, ScreeningResult
 from screening.normalise import normalise_business_name, split_full_name
 
@@ -37,7 +45,7 @@ from screening.npi_registry import RegistryUnavailable, npi_registry
 
 Outcome = ScreeningResult.Outcome
 SubjectKind = ScreeningResult.SubjectKind
-Finder = Callable[[ExclusionRelease], SourceFindings]
+Finder = Callable[[ExclusionRelease], list[SourceFindings]]
 DEFAULT_STATE = "CA"  # Medi-Cal providers; a service address naming another state overrides it
 _STATE_IN_ADDRESS = re.compile(r",\s*([A-Za-z]{2})\s+\d{5}(?:-\d{4})?\s*$")
 
@@ -54,6 +62,15 @@ class Check:
     matched_row: str = ""
 
 
+@dataclass(frozen=True)
+class Subject:
+    """Who or what was checked and its checks, before the results are stored."""
+
+    name: str
+    checks: list[Check]
+    party: "DisclosedParty | None" = None
+
+
 def state_of(address: str) -> str:
     """The state of an address ending '…, CA 90012'; California when it does not say."""
     found = _STATE_IN_ADDRESS.search(address.strip())
@@ -67,33 +84,50 @@ def _release_label(release: ExclusionRelease) -> str:
     )
 
 
-def _list_checks(source: str, release: ExclusionRelease | None, find: Finder) -> list[Check]:
+def _active_releases() -> dict[str, ExclusionRelease]:
+    return {r.source: r for r in ExclusionRelease.objects.filter(is_active=True)}
+
+
+def _not_imported(source: str) -> Check:
+    return Check(
+        f"exclusion_{source.replace('-', '_')}",
+        Outcome.ERROR,
+        f"No {ExclusionSource(source).label} release has been imported, so this list was "
+        "not checked. Import one (import_exclusions or the admin site), then run "
+        "screening again.",
+    )
+
+
+def _lists_checks(
+    count: int, releases: Mapping[str, ExclusionRelease], find: Finder
+) -> list[list[Check]]:
+    """Each exclusion list's checks of each of ``count`` subjects, ``find`` giving what a release
+    says about each of them."""
+    checks: list[list[Check]] = [[] for _ in range(count)]
+    for source in ExclusionSource.values:
+        release = releases.get(source)
+        if release is None:
+            missing = _not_imported(source)
+            for subject_checks in checks:
+                subject_checks.append(missing)
+            continue
+        label = _release_label(release)
+        for subject_checks, findings in zip(checks, find(release) if count else [], strict=True):
+            subject_checks += _findings_checks(source, findings, label)
+    return checks
+
+
+def _findings_checks(source: str, findings: SourceFindings, label: str) -> list[Check]:
+    """The checks of one subject against one list: ``label`` names its release."""
     check_name = f"exclusion_{source.replace('-', '_')}"
-    if release is None:
-        return [
-            Check(
-                check_name,
-                Outcome.ERROR,
-                f"No {ExclusionSource(source).label} release has been imported, so this list was "
-                "not checked. Import one (import_exclusions or the admin site), then run "
-                "screening again.",
-            )
-        ]
-    findings = find(release)
+    release = findings.release
     ended = "".join(
         f" Line {r.line_number} ({r.display_name}) is not counted: the exclusion ended on "
         f"{r.reinstated_on:%Y-%m-%d}."
         for r in findings.ended
     )
     if not findings.matches:
-        return [
-            Check(
-                check_name,
-                Outcome.CLEAR,
-                f"No current entry in {_release_label(release)}.{ended}",
-                release,
-            )
-        ]
+        return [Check(check_name, Outcome.CLEAR, f"No current entry in {label}.{ended}", release)]
     checks = []
     for match in findings.matches:
         record = match.record
@@ -103,7 +137,7 @@ def _list_checks(source: str, release: ExclusionRelease | None, find: Finder) ->
             Check(
                 check_name,
                 Outcome.CONFIRMED_MATCH if match.confirmed else Outcome.POTENTIAL_MATCH,
-                f"{_release_label(release)}, line {record.line_number}: "
+                f"{label}, line {record.line_number}: "
                 f"{record.display_name}, matched on {match.reason}{since}{kind}.",
                 release,
                 record.line_number,
@@ -159,181 +193,243 @@ def _store(
     member: CareTeamMember | None,
     rescreen: bool,
     change_request: "ChangeRequest | None" = None,
-    party: "DisclosedParty | None" = None,
 ) -> list[ScreeningResult]:
     """Store a subject's new results; they replace its earlier ones as the current results."""
     earlier = application.screening_results.filter(
-        is_current=True, subject_kind=subject_kind, care_team_member=member, disclosed_party=party
+        is_current=True, subject_kind=subject_kind, care_team_member=member, disclosed_party=None
     )
     if member is None:
         earlier = earlier.filter(change_request=change_request)
-    earlier_matches = {
-        (r.check_name, r.matched_row or r.evidence): r for r in earlier if r.is_match
-    }
+    earlier_matches = _matches_of(earlier)
     earlier.update(is_current=False)
     revision = (
         change_request.revision
         if change_request
         else application.step(definition_screening(subject_kind).kind).revision
     )
-    results = []
-    for check in checks:
-        result = ScreeningResult(
-            application=application,
-            check_name=check.check_name,
-            subject=subject[:200],
+    return ScreeningResult.objects.bulk_create(
+        _results(
+            application,
+            [Subject(subject, checks)],
+            earlier_matches,
             subject_kind=subject_kind,
-            care_team_member=member,
-            disclosed_party=party,
+            member=member,
             change_request=change_request,
-            outcome=check.outcome,
-            evidence=check.evidence,
-            release=check.release,
-            matched_line=check.matched_line,
-            matched_row=check.matched_row,
             revision=revision,
+            rescreen=rescreen,
         )
-        seen = earlier_matches.get((check.check_name, check.matched_row or check.evidence))
-        if result.is_match and seen is not None and seen.adjudication:
-            # The same row matched before and a reviewer decided it: the decision stands.
-            result.adjudication = seen.adjudication
-            result.adjudication_note = seen.adjudication_note
-            result.adjudicated_by = seen.adjudicated_by
-            result.adjudicated_at = seen.adjudicated_at
-        result.is_new_match = rescreen and result.is_match and seen is None
-        results.append(result)
-    return ScreeningResult.objects.bulk_create(results)
+    )
 
 
-def _organization_checks(application: Application, on: date) -> tuple[str, list[Check]]:
-    profile = application.entity_profile
-    names = [n for n in (profile.legal_name, profile.dba_name) if n]
-    state = state_of(profile.service_address)
-    releases = {r.source: r for r in ExclusionRelease.objects.filter(is_active=True)}
-    checks = _npi_checks(profile.npi, names)
-    for source in ExclusionSource.values:
-        checks += _list_checks(
-            source,
-            releases.get(source),
-            lambda release: organization_findings(
-                release,
-                names=names,
-                state=state,
-                npi=profile.npi,
-                provider_numbers=[profile.medi_cal_provider_number],
-                on=on,
-            ),
-        )
-    subject = f"{profile.legal_name} ({state}, NPI {profile.npi or 'none'})"
-    return subject, checks
+# An earlier match, by application, disclosed party, check and the list's row (or evidence).
+EarlierMatches = dict[tuple[int, int | None, str, str], ScreeningResult]
 
 
-def _person_checks(
+def _matches_of(earlier: QuerySet[ScreeningResult]) -> EarlierMatches:
+    return {
+        (r.application_id, r.disclosed_party_id, r.check_name, r.matched_row or r.evidence): r
+        for r in earlier.filter(outcome__in=ScreeningResult.MATCHES)
+    }
+
+
+def _results(
+    application: Application,
+    subjects: list[Subject],
+    earlier_matches: EarlierMatches,
     *,
-    last: str,
-    first: str,
-    date_of_birth: date | None,
-    licence_numbers: Sequence[str],
+    subject_kind: str,
+    member: CareTeamMember | None,
+    change_request: "ChangeRequest | None",
+    revision: int,
+    rescreen: bool,
+) -> list[ScreeningResult]:
+    """The subjects' new results, not yet saved. A match of the same row as an earlier match
+    keeps the reviewer's decision on it; on re-screening, a match found for the first time is
+    new."""
+    results = []
+    for subject in subjects:
+        party_id = subject.party.pk if subject.party else None
+        for check in subject.checks:
+            # By id rather than instance: a few hundred thousand rows on a monthly run.
+            result = ScreeningResult(
+                application_id=application.pk,
+                check_name=check.check_name,
+                subject=subject.name[:200],
+                subject_kind=subject_kind,
+                care_team_member=member,
+                disclosed_party_id=party_id,
+                change_request=change_request,
+                outcome=check.outcome,
+                evidence=check.evidence,
+                release_id=check.release.pk if check.release else None,
+                matched_line=check.matched_line,
+                matched_row=check.matched_row,
+                revision=revision,
+            )
+            key = (application.pk, party_id, check.check_name, check.matched_row or check.evidence)
+            seen = earlier_matches.get(key)
+            if result.is_match and seen is not None and seen.adjudication:
+                # The same row matched before and a reviewer decided it: the decision stands.
+                result.adjudication = seen.adjudication
+                result.adjudication_note = seen.adjudication_note
+                result.adjudicated_by_id = seen.adjudicated_by_id
+                result.adjudicated_at = seen.adjudicated_at
+            result.is_new_match = rescreen and result.is_match and seen is None
+            results.append(result)
+    return results
+
+
+def _organizations_checks(
+    organizations: Sequence[Organization], releases: Mapping[str, ExclusionRelease], on: date
+) -> list[list[Check]]:
+    """Each exclusion list's checks of each organization: one query per list for them all."""
+    return _lists_checks(
+        len(organizations),
+        releases,
+        lambda release: organizations_findings(release, organizations, on=on),
+    )
+
+
+def _people_checks(
+    people: Sequence[Person], releases: Mapping[str, ExclusionRelease], on: date
+) -> list[list[Check]]:
+    """Each exclusion list's checks of each person, by name, date of birth where known and
+    licence numbers: care-team members or anyone else the application names. One query per list
+    for them all."""
+    return _lists_checks(
+        len(people), releases, lambda release: people_findings(release, people, on=on)
+    )
+
+
+Key = TypeVar("Key", bound=Hashable)
+
+
+def _checks_of(
+    subjects: Mapping[Key, Person | Organization],
+    releases: Mapping[str, ExclusionRelease],
     on: date,
-) -> list[Check]:
-    """Each exclusion list's checks of one person, by name, date of birth where known and
-    licence numbers: a care-team member or anyone else the application names."""
-    releases = {r.source: r for r in ExclusionRelease.objects.filter(is_active=True)}
-    checks: list[Check] = []
-    for source in ExclusionSource.values:
-        checks += _list_checks(
-            source,
-            releases.get(source),
-            lambda release: person_findings(
-                release,
-                last_name=last,
-                first_name=first,
-                date_of_birth=date_of_birth,
-                licence_numbers=licence_numbers,
-                on=on,
-            ),
-        )
-    return checks
+) -> dict[Key, list[Check]]:
+    """Each subject's checks against each list: one query per list for the organizations, one
+    for the people."""
+    organizations = {k: s for k, s in subjects.items() if isinstance(s, Organization)}
+    people = {k: s for k, s in subjects.items() if isinstance(s, Person)}
+    checks = _organizations_checks(list(organizations.values()), releases, on)
+    checks_of = dict(zip(organizations, checks, strict=True))
+    checks = _people_checks(list(people.values()), releases, on)
+    return checks_of | dict(zip(people, checks, strict=True))
 
 
 def _member_checks(member: CareTeamMember, on: date) -> list[Check]:
     last, first = split_full_name(member.full_name)
-    return _person_checks(
-        last=last,
-        first=first,
-        date_of_birth=member.date_of_birth,
-        licence_numbers=[member.license_number],
-        on=on,
-    )
+    person = Person(last, first, member.date_of_birth, [member.license_number])
+    [checks] = _people_checks([person], _active_releases(), on)
+    return checks
 
 
 def _summary(results: list[ScreeningResult]) -> str:
     counts: dict[str, int] = {}
     for result in results:
-        counts[result.get_outcome_display()] = counts.get(result.get_outcome_display(), 0) + 1
-    return ", ".join(f"{label}: {n}" for label, n in counts.items())
+        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+    return ", ".join(f"{Outcome(outcome).label}: {n}" for outcome, n in counts.items())
 
 
-def _party_checks(party: "DisclosedParty", on: date) -> list[Check]:
+def _applicant(application: Application) -> tuple[str, Organization]:
+    """How the applying organization is named in its results, and what it is screened by."""
+    profile = application.entity_profile
+    names = [n for n in (profile.legal_name, profile.dba_name) if n]
+    state = state_of(profile.service_address)
+    subject = f"{profile.legal_name} ({state}, NPI {profile.npi or 'none'})"
+    return subject, Organization(names, state, profile.npi, [profile.medi_cal_provider_number])
+
+
+def _disclosed(party: "DisclosedParty") -> Person | Organization:
     """A disclosed person by name, date of birth and licence number; a disclosed organization
     (an owner, or a subcontractor it owns) by name in the state of its first address."""
     if party.is_person:
-        return _person_checks(
-            last=party.last_name,
-            first=party.first_name,
-            date_of_birth=party.date_of_birth,
-            licence_numbers=[party.licence_number],
-            on=on,
+        return Person(
+            party.last_name, party.first_name, party.date_of_birth, [party.licence_number]
         )
-    releases = {r.source: r for r in ExclusionRelease.objects.filter(is_active=True)}
     state = state_of(party.business_addresses.strip().split("\n")[0])
-    checks: list[Check] = []
-    for source in ExclusionSource.values:
-        checks += _list_checks(
-            source,
-            releases.get(source),
-            lambda release: organization_findings(
-                release, names=[party.organization_name], state=state, npi="", on=on
-            ),
-        )
-    return checks
+    return Organization([party.organization_name], state)
+
+
+def screen_entity(*, application: Application, rescreen: bool = False) -> list[ScreeningResult]:
+    """Screen the organization (NPI format and registry, then each exclusion list), and each
+    person and organization of its ownership and control disclosure (42 CFR 455.436), in one
+    transaction."""
+    return screen_entities(applications=[application], rescreen=rescreen)[application.pk]
 
 
 @transaction.atomic
-def screen_entity(*, application: Application, rescreen: bool = False) -> list[ScreeningResult]:
-    """Screen the organization (NPI format and registry, then each exclusion list), and each
-    person and organization of its ownership and control disclosure (42 CFR 455.436)."""
+def screen_entities(
+    *, applications: Sequence[Application], rescreen: bool = False
+) -> dict[int, list[ScreeningResult]]:
+    """Screen each of ``applications`` (each once) as ``screen_entity`` does, all together: one
+    query per list for all the organizations and one for all the people they disclose, one
+    select, update and insert for all the results. Each application's results, by its id."""
     on = timezone.localdate()
-    subject, checks = _organization_checks(application, on)
-    results = _store(
-        application,
-        checks,
-        subject=subject,
-        subject_kind=SubjectKind.ORGANIZATION,
-        member=None,
-        rescreen=rescreen,
+    releases = _active_releases()
+    # Read here rather than from the instances given, whose disclosure may be cached.
+    ids = [application.pk for application in applications]
+    loaded = (
+        Application.objects.select_related("disclosure")
+        .prefetch_related("disclosure__parties", "steps")
+        .in_bulk(ids)
     )
-    parties = list(application.disclosure.parties.all())
-    for party in parties:
-        results += _store(
+    parties = {pk: list(application.disclosure.parties.all()) for pk, application in loaded.items()}
+    applicants = {application.pk: _applicant(application) for application in applications}
+    # Every organization and every person, keyed by whose it is, each list asked about them all.
+    checks_of = _checks_of(
+        {("applicant", pk): o for pk, (_subject, o) in applicants.items()}
+        | {("party", p.pk): _disclosed(p) for pk in ids for p in parties[pk]},
+        releases,
+        on,
+    )
+    # The organizations' and their parties' earlier results give way to the new ones; so do any
+    # others naming a party the application no longer discloses (no longer screened).
+    earlier = ScreeningResult.objects.filter(application__in=ids, is_current=True)
+    entity = Q(subject_kind=SubjectKind.ORGANIZATION, care_team_member=None, change_request=None)
+    earlier_matches = _matches_of(earlier.filter(entity))
+    earlier.filter(entity).update(is_current=False)
+    disclosed_by = {pk: {party.pk for party in parties[pk]} for pk in ids}
+    named = earlier.filter(disclosed_party__isnull=False).exclude(entity)
+    no_longer_disclosed = [
+        pk
+        for pk, application_id, party_id in named.values_list(
+            "pk", "application_id", "disclosed_party_id"
+        )
+        if party_id not in disclosed_by[application_id]
+    ]
+    if no_longer_disclosed:
+        ScreeningResult.objects.filter(pk__in=no_longer_disclosed).update(is_current=False)
+    step = definition_screening(SubjectKind.ORGANIZATION).kind
+    results: dict[int, list[ScreeningResult]] = {}
+    for application in applications:
+        subject, organization = applicants[application.pk]
+        checks = _npi_checks(organization.npi, list(organization.names))
+        subjects = [Subject(subject, checks + checks_of["applicant", application.pk])]
+        subjects += [
+            Subject(party.name, checks_of["party", party.pk], party)
+            for party in parties[application.pk]
+        ]
+        results[application.pk] = _results(
             application,
-            _party_checks(party, on),
-            subject=party.name,
+            subjects,
+            earlier_matches,
             subject_kind=SubjectKind.ORGANIZATION,
             member=None,
+            change_request=None,
+            revision=loaded[application.pk].step(step).revision,
             rescreen=rescreen,
-            party=party,
         )
-    # Parties no longer disclosed are no longer screened.
-    application.screening_results.filter(is_current=True, disclosed_party__isnull=False).exclude(
-        disclosed_party__in=parties
-    ).update(is_current=False)
-    event_record(
-        application=application,
+    ScreeningResult.objects.bulk_create([r for a in applications for r in results[a.pk]])
+    events_record(
         kind=ApplicationEvent.Kind.SCREENED,
-        actor=None,
-        detail=_("Organization and %(n)d disclosed people and organizations: %(summary)s")
-        % {"n": len(parties), "summary": _summary(results)},
+        details={
+            application: _("Organization and %(n)d disclosed people and organizations: %(summary)s")
+            % {"n": len(parties[application.pk]), "summary": _summary(results[application.pk])}
+            for application in applications
+        },
     )
     return results
 
@@ -440,6 +536,7 @@ class RescreenSummary:
 
 
 RESCREENED_STATUSES = sorted(Application.IN_NETWORK_STATUSES)
+RESCREENED_TOGETHER = 200  # providers whose organizations and disclosures are screened at once
 
 
 def rescreen_active_providers() -> RescreenSummary:
@@ -453,23 +550,29 @@ def rescreen_active_providers() -> RescreenSummary:
         "organization", "entity_profile"
     )
     count = 0
-    for application in applications.iterator(chunk_size=200):
-        count += 1
+    providers = applications.iterator(chunk_size=RESCREENED_TOGETHER)
+    while chunk := list(islice(providers, RESCREENED_TOGETHER)):
         with transaction.atomic():
-            results = screen_application(application=application, rescreen=True)
-            flagged = [r for r in results if r.is_new_match or r.outcome == Outcome.ERROR]
-            if flagged:
-                alerts[application.reference] = flagged
-                event_record(
-                    application=application,
-                    kind=ApplicationEvent.Kind.NEW_EXCLUSION_MATCH,
-                    actor=None,
-                    detail="; ".join(
-                        f"{check_label(r.check_name)} ({r.subject}): {outcome_label(r)}"
-                        for r in flagged
-                    ),
-                )
-                notifications.exclusion_alert(application, flagged)
+            screened = screen_entities(applications=chunk, rescreen=True)
+            for application in chunk:
+                count += 1
+                results = [
+                    *screened[application.pk],
+                    *screen_care_team(application=application, rescreen=True),
+                ]
+                flagged = [r for r in results if r.is_new_match or r.outcome == Outcome.ERROR]
+                if flagged:
+                    alerts[application.reference] = flagged
+                    event_record(
+                        application=application,
+                        kind=ApplicationEvent.Kind.NEW_EXCLUSION_MATCH,
+                        actor=None,
+                        detail="; ".join(
+                            f"{check_label(r.check_name)} ({r.subject}): {outcome_label(r)}"
+                            for r in flagged
+                        ),
+                    )
+                    notifications.exclusion_alert(application, flagged)
     return RescreenSummary(count, alerts)
 
 

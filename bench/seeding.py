@@ -913,6 +913,7 @@ class ScaleSeeder:
                 "created_by_id",
                 "submitted_by_id",
                 "submitted_at",
+                "first_submitted_at",
             ),
             (
                 (
@@ -925,6 +926,7 @@ class ScaleSeeder:
                     1,
                     plan.official,
                     plan.official,
+                    at,
                     at,
                 )
                 for request, plan, at in zip(requests, providers, sent, strict=True)

@@ -1,14 +1,16 @@
 """The forms of a change request, one per kind; each cleans into the request's ``proposal``."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from changes.models import ChangeRequest
 from changes.proposals import ADD, ADDRESS_FIELDS, CONTACT_FIELDS, REMOVE, RENEW, REPLACE
+from disclosures.models import Disclosure
 from onboarding.forms import PortalForm
 from onboarding.models import (
     Application,
@@ -259,6 +261,54 @@ class ContactChangeForm(ChangeForm):
     contact_phone = forms.CharField(label=_("Primary contact's phone"), max_length=32)
 
 
+class OwnershipChangeForm(ChangeForm):
+    """A change of ownership or control: when it happened and what changed. The disclosure as it
+    is after the change is edited below the form, row by row, starting from the current one."""
+
+    changed_on = forms.DateField(
+        label=_("Date of the change"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "The day it took effect: a sale or transfer of shares, a new officer, director or "
+            "managing employee, or one leaving. Report it within 35 days of that day."
+        ),
+        error_messages={
+            "required": _("Enter the date the change took effect."),
+            "invalid": _("Enter the date as a date, for example 2026-11-30."),
+        },
+    )
+    description = forms.CharField(
+        label=_("What changed"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("In a sentence or two, for example: Jane Doe replaced John Roe as treasurer."),
+        error_messages={"required": _("Say in a sentence what changed.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in Disclosure.NONE_FIELDS.values():
+            field = cast(models.BooleanField, Disclosure._meta.get_field(name))
+            self.fields[name] = forms.BooleanField(label=field.verbose_name, required=False)
+
+    def clean_changed_on(self) -> date:
+        value: date = self.cleaned_data["changed_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(
+                _("This date is still to come (%(date)s). Report a change once it has happened.")
+                % {"date": human_date(value)}
+            )
+        return value
+
+    def proposal(self) -> dict[str, Any]:
+        """The date and description, with the "none" answers (``True`` or ``False``, which the
+        request's disclosure keeps)."""
+        proposal = super().proposal()
+        return proposal | {
+            name: self.cleaned_data[name] for name in Disclosure.NONE_FIELDS.values()
+        }
+
+
 FORMS: dict[str, type[ChangeForm]] = {
     Kind.CARE_TEAM: CareTeamChangeForm,
     Kind.CAPACITY: CapacityChangeForm,
@@ -266,6 +316,7 @@ FORMS: dict[str, type[ChangeForm]] = {
     Kind.LICENCE: LicenceChangeForm,
     Kind.OFFICIAL: OfficialChangeForm,
     Kind.CONTACT: ContactChangeForm,
+    Kind.OWNERSHIP: OwnershipChangeForm,
 }
 
 
@@ -279,12 +330,21 @@ def initial_for(kind: str, application: Application) -> dict[str, Any]:
         }
     if kind == Kind.CONTACT:
         return {field: getattr(profile, field) for field in CONTACT_FIELDS}
+    if kind == Kind.OWNERSHIP:
+        return none_answers(application.disclosure)
     return {}
+
+
+def none_answers(disclosure: Disclosure) -> dict[str, bool]:
+    """A disclosure's "none" answers, by field name."""
+    return {name: getattr(disclosure, name) for name in Disclosure.NONE_FIELDS.values()}
 
 
 def initial_from(change_request: ChangeRequest) -> dict[str, Any]:
     """A saved draft's answers, to fill its form again."""
     initial = dict(change_request.proposal)
+    if change_request.kind == Kind.OWNERSHIP:
+        initial |= none_answers(change_request.disclosure)
     if change_request.nominee_id:
         initial["nominee"] = Membership.objects.filter(user=change_request.nominee_id).first()
     return initial

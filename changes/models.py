@@ -1,11 +1,13 @@
 """A provider's requests to change its approved record, and the flow process of each."""
 
 import secrets
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
@@ -32,6 +34,7 @@ class ChangeRequest(ChoiceLabels):
         LICENCE = "licence", _("The organization's licence or certification")
         OFFICIAL = "official", _("Authorized official (hand-over)")
         CONTACT = "contact", _("Contact details")
+        OWNERSHIP = "ownership", _("Ownership or control")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -75,6 +78,9 @@ class ChangeRequest(ChoiceLabels):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    first_submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When it was first sent: when the change was reported.")
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -121,6 +127,32 @@ class ChangeRequest(ChoiceLabels):
 
     def proposed(self, key: str, default: Any = "") -> Any:
         return self.proposal.get(key, default)
+
+    @property
+    def changed_on(self) -> date | None:
+        """The day a change of ownership or control took effect, as the provider gives it."""
+        value = self.proposed("changed_on") if self.kind == self.Kind.OWNERSHIP else ""
+        return date.fromisoformat(value) if value else None
+
+    @property
+    def report_by(self) -> date | None:
+        """The last day to report a change of ownership or control to the plan (42 CFR
+        455.104(c): within 35 days of the change; ``OWNERSHIP_CHANGE_REPORT_DAYS``)."""
+        changed_on = self.changed_on
+        if changed_on is None:
+            return None
+        return changed_on + timedelta(days=settings.OWNERSHIP_CHANGE_REPORT_DAYS)
+
+    @property
+    def days_late(self) -> int:
+        """How many days after ``report_by`` it was sent (or, not sent yet, today is); 0 if on
+        time or not a change of ownership."""
+        report_by = self.report_by
+        if report_by is None:
+            return 0
+        sent = self.first_submitted_at
+        reported = timezone.localdate(sent) if sent else None
+        return max(0, ((reported or timezone.localdate()) - report_by).days)
 
 
 class ChangeRequestProcess(Process):

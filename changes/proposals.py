@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from changes.models import ChangeRequest
+from disclosures.rules import disclosure_problems
+from disclosures.selectors import disclosure_changes
 from onboarding.models import (
     Application,
     CareTeamMember,
@@ -171,6 +173,17 @@ def problems_of(change_request: ChangeRequest, today: date | None = None) -> lis
             % {"county": County(county).label}
             for county in still_used
         ]
+    if kind == Kind.OWNERSHIP:
+        disclosure = change_request.disclosure
+        problems = [str(p.message) for p in disclosure_problems(disclosure)]
+        if not problems and not disclosure_changes(application.disclosure, disclosure):
+            problems.append(
+                _(
+                    "The disclosure below is still the same as the one on your record. Change "
+                    "who owns, controls or manages your organization, then send it."
+                )
+            )
+        return problems
     if kind == Kind.LICENCE and change_request.document_id is None:
         return [_("Attach a copy of the renewed licence or certification.")]
     if kind == Kind.OFFICIAL:
@@ -219,4 +232,6 @@ def describe(change_request: ChangeRequest) -> str:
             "title": p.get("requirement_title", ""),
             "date": p.get("expires_on", ""),
         }
+    if kind == Kind.OWNERSHIP:
+        return _("Change of ownership or control on %(date)s") % {"date": p.get("changed_on", "")}
     return _("Contact: %(name)s") % {"name": p.get("contact_name", "")}

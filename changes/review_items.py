@@ -26,6 +26,10 @@ ITEMS: dict[str, list[tuple[str, Any]]] = {
     Kind.LICENCE: [("licence", _("The licence or certification and its copy"))],
     Kind.OFFICIAL: [("nominee", _("The new authorized official"))],
     Kind.CONTACT: [("contact", _("Contact details"))],
+    Kind.OWNERSHIP: [
+        ("disclosure", _("Who owns, controls and manages the provider after the change")),
+        ("timing", _("The date of the change, and whether it was reported in time")),
+    ],
 }
 
 

@@ -38,6 +38,8 @@ from corrective_actions.forms import (
     condition_rows,
     decision_with_conditions,
 )
+from disclosures.selectors import disclosure_changes, disclosure_view
+from disclosures.services import REVEAL_PERMISSION
 from documents.services import licence_copy_upload
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application
@@ -64,7 +66,21 @@ def _rows(change_request: ChangeRequest) -> dict[str, Any]:
         "change_rows": proposal_rows(change_request),
         "before_rows": fact_rows(change_request.before),
         "after_rows": fact_rows(change_request.after),
+        **_ownership(change_request),
     }
+
+
+def _ownership(change_request: ChangeRequest) -> dict[str, Any]:
+    """A change of ownership's disclosure, and while it is open what it changes."""
+    if change_request.kind != Kind.OWNERSHIP:
+        return {}
+    after = change_request.disclosure
+    changes = (
+        disclosure_changes(change_request.application.disclosure, after)
+        if change_request.is_open
+        else []
+    )
+    return {"disclosure": disclosure_view(after), "disclosure_changes": changes}
 
 
 @login_required
@@ -298,5 +314,6 @@ def change_review(request: HttpRequest, task_pk: int) -> HttpResponse:
             ],
             "decisions": decisions_on(change_request),
             "outcomes": ReviewDecision.Outcome,
+            "can_reveal": user.has_perm(REVEAL_PERMISSION),
         },
     )

@@ -11,7 +11,6 @@ from typing import Any
 from django.db.models import prefetch_related_objects
 
 from disclosures.models import Category, DisclosedParty, Disclosure
-from onboarding.models import Application
 
 
 def prefetch_disclosure(disclosure: Disclosure) -> None:
@@ -37,10 +36,9 @@ def _sorted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: json.dumps(row, sort_keys=True))
 
 
-def disclosure_content(application: Application) -> dict[str, Any]:
+def disclosure_content(disclosure: Disclosure) -> dict[str, Any]:
     """Every answer and row of the disclosure, people and organizations named by their content
     rather than their database keys (so a copy of it signs the same)."""
-    disclosure = application.disclosure
     prefetch_disclosure(disclosure)
     parties = {party.pk: _party(party) for party in disclosure.parties.all()}
 

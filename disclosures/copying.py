@@ -1,9 +1,11 @@
-"""A disclosure copied from one application to another: a recredentialing's draft from the
-provider's record, and the provider's record from the approved recredentialing."""
+"""A disclosure copied over another: a recredentialing's draft, or a change of ownership
+request's, from the provider's record; and the provider's record from the approved
+recredentialing or change."""
 
 from django.db import models
 from simple_history.utils import bulk_create_with_history
 
+from changes.models import ChangeRequest
 from disclosures.models import (
     Conviction,
     DisclosedParty,
@@ -32,11 +34,17 @@ def _values(row: models.Model, skip: set[str]) -> dict[str, object]:
     }
 
 
-def disclosure_copy(source: Application, target: Application) -> Disclosure:
-    """Make ``target``'s disclosure what ``source``'s says (its own rows replaced)."""
-    original = source.disclosure
+def disclosure_copy(
+    original: Disclosure,
+    *,
+    application: Application | None = None,
+    change_request: ChangeRequest | None = None,
+) -> dict[int, int]:
+    """Make the disclosure of ``application`` (or of ``change_request``) what ``original`` says,
+    its own rows replaced. Which party of the copy each of the original's became, by id."""
     disclosure, _created = Disclosure.objects.update_or_create(
-        application=target,
+        application=application,
+        change_request=change_request,
         defaults={name: getattr(original, name) for name in Disclosure.NONE_FIELDS.values()},
     )
     disclosure.parties.all().delete()  # and every row that names them
@@ -63,5 +71,5 @@ def disclosure_copy(source: Application, target: Application) -> Disclosure:
             ],
             model,
         )
-    target.disclosure = disclosure
-    return disclosure
+    (application or change_request).disclosure = disclosure  # type: ignore[union-attr]
+    return party_of

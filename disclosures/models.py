@@ -34,8 +34,16 @@ class Disclosure(models.Model):
     signature); changing a row voids that signature like any other signed answer.
     """
 
+    # The application's, or a change of ownership request's (its disclosure after the change).
     application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="disclosure"
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="disclosure"
+    )
+    change_request = models.OneToOneField(
+        "changes.ChangeRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="disclosure",
     )
     none_owners = models.BooleanField(
         _("No person or organization holds 5% or more of us, directly or indirectly"),
@@ -69,6 +77,13 @@ class Disclosure(models.Model):
 
     class Meta:
         verbose_name = _("ownership and control disclosure")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=False, change_request__isnull=True)
+                | models.Q(application__isnull=True, change_request__isnull=False),
+                name="disclosure_of_application_or_change",
+            )
+        ]
         permissions = [
             ("reveal_identifiers", "Can reveal a disclosed person's SSN and date of birth"),
             ("export_disclosures", "Can export ownership and control disclosures"),
@@ -76,6 +91,12 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"Disclosure of {self.application}"
+
+    @property
+    def reference(self) -> str:
+        """The reference of the application or change request it belongs to."""
+        owner = self.application or self.change_request
+        return owner.reference if owner is not None else ""
 
     def says_none(self, category: str) -> bool:
         return bool(getattr(self, self.NONE_FIELDS[category]))

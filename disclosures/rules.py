@@ -4,16 +4,15 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from disclosures.models import Category, DisclosedParty
+from disclosures.models import Category, DisclosedParty, Disclosure
 from disclosures.selectors import DisclosureView, disclosure_view
 from onboarding.exceptions import Problem
-from onboarding.models import Application
 
 FIELD = "disclosure"  # where the page's error summary leads: the disclosure section
 
 
-def disclosure_problems(application: Application) -> list[Problem]:
-    view = disclosure_view(application)
+def disclosure_problems(disclosure: Disclosure) -> list[Problem]:
+    view = disclosure_view(disclosure)
     problems = [*_category_problems(view), *_party_problems(view)]
     if view.circular:
         problems.append(

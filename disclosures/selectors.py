@@ -8,13 +8,15 @@ from typing import Any, TypeVar
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 from django.conf import settings
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from disclosures import ownership
-from disclosures.content import prefetch_disclosure
+from disclosures.content import disclosure_content, prefetch_disclosure
+from disclosures.editing import Editing
 from disclosures.models import (
     Category,
     Conviction,
@@ -25,6 +27,8 @@ from disclosures.models import (
     OwnershipInterest,
 )
 from onboarding.models import Application
+from onboarding.selectors import application_for_applicant
+from portal.models import User
 
 Row = TypeVar("Row", bound=Model)
 
@@ -107,9 +111,8 @@ class DisclosureView:
         return bool(rows[category])
 
 
-def disclosure_view(application: Application, today: date | None = None) -> DisclosureView:
-    """The application's disclosure sorted for its pages (one query per kind of row)."""
-    disclosure = application.disclosure
+def disclosure_view(disclosure: Disclosure, today: date | None = None) -> DisclosureView:
+    """A disclosure sorted for its pages (one query per kind of row)."""
     prefetch_disclosure(disclosure)
     interests = list(disclosure.interests.all())
     by_holder: dict[int, list[OwnershipInterest]] = {}
@@ -151,6 +154,60 @@ def disclosure_view(application: Application, today: date | None = None) -> Disc
     return view
 
 
+def party_roles(view: DisclosureView) -> dict[str, str]:
+    """Each person or organization of the disclosure by name, with their roles and share in
+    words (never an identifier): what a change of ownership is compared by."""
+    holdings = {h.party.pk: h for h in view.holdings}
+    roles: dict[str, str] = {}
+    for party in view.parties:
+        said = []
+        holding = holdings.get(party.pk)
+        if holding is not None:
+            how = _("indirectly") if holding.is_indirect else _("directly")
+            said.append(_("holds %(share)s%% %(how)s") % {"share": holding.share, "how": how})
+        if party.position:
+            said.append(str(party.get_position_display()).lower())
+        if party.title:
+            said.append(party.title)
+        if party.is_managing_employee:
+            said.append(_("managing employee"))
+        if party.is_subcontractor:
+            said.append(_("subcontractor, %(share)s%% yours") % {"share": party.provider_share})
+        roles[party.name] = ", ".join(said)
+    return roles
+
+
+CHANGE_SECTIONS = (
+    ("family", gettext_lazy("Family relationships changed.")),
+    ("other_interests", gettext_lazy("Interests in other providers changed.")),
+    ("convictions", gettext_lazy("Convictions listed changed.")),
+    ("none", gettext_lazy('Categories answered "none" changed.')),
+)
+
+
+def disclosure_changes(before: Disclosure, after: Disclosure) -> list[str]:
+    """What differs between two disclosures, a line each, in words: who was added, removed or
+    given other roles, and which other sections changed. Empty when they say the same."""
+    was, now = party_roles(disclosure_view(before)), party_roles(disclosure_view(after))
+    lines = [
+        _("Added: %(name)s (%(roles)s).") % {"name": name, "roles": roles or _("no role yet")}
+        for name, roles in now.items()
+        if name not in was
+    ]
+    lines += [_("Removed: %(name)s.") % {"name": name} for name in was if name not in now]
+    lines += [
+        _("Changed: %(name)s, from %(was)s to %(now)s.")
+        % {"name": name, "was": was[name] or "—", "now": roles or "—"}
+        for name, roles in now.items()
+        if name in was and was[name] != roles
+    ]
+    old, new = disclosure_content(before), disclosure_content(after)
+    if not lines and old["parties"] != new["parties"]:
+        lines.append(_("Details of the people or organizations listed changed."))
+    lines += [str(said) for section, said in CHANGE_SECTIONS if old[section] != new[section]]
+    return lines
+
+
 def flagged_convictions(view: DisclosureView, today: date) -> list[FlaggedConviction]:
     """Convictions the reviewer must weigh, each with the rule that makes it matter."""
     years = settings.DISCLOSURE_CONVICTION_YEARS
@@ -177,14 +234,34 @@ def flagged_convictions(view: DisclosureView, today: date) -> list[FlaggedConvic
     return flagged
 
 
-def party_of(application: Application, pk: int) -> DisclosedParty:
-    """A party of this application's disclosure; anyone else's is a 404."""
-    return get_object_or_404(DisclosedParty, pk=pk, disclosure__application=application)
+def disclosure_for_applicant(user: User, pk: int) -> Editing:
+    """A disclosure of the user's organization, of an application or a change request, with what
+    holds it; anyone else's is a 404."""
+    disclosure = get_object_or_404(Disclosure.objects.select_related("change_request"), pk=pk)
+    change_request = disclosure.change_request
+    owner_id = change_request.application_id if change_request else disclosure.application_id
+    application = application_for_applicant(user, owner_id or 0)
+    return Editing(disclosure, application, change_request)
 
 
-def disclosure_row_of(application: Application, model: type[Row], pk: int) -> Row:
-    """A family relationship, other interest or conviction of this application; else a 404."""
-    return get_object_or_404(model, pk=pk, disclosure__application=application)
+def party_of(disclosure: Disclosure, pk: int) -> DisclosedParty:
+    """A party of this disclosure; anyone else's is a 404."""
+    return get_object_or_404(DisclosedParty, pk=pk, disclosure=disclosure)
+
+
+def party_for_staff(application: Application, pk: int) -> DisclosedParty:
+    """A party the application discloses, or one of its change requests does; else a 404."""
+    return get_object_or_404(
+        DisclosedParty.objects.select_related("disclosure__application"),
+        Q(disclosure__application=application)
+        | Q(disclosure__change_request__application=application),
+        pk=pk,
+    )
+
+
+def disclosure_row_of(disclosure: Disclosure, model: type[Row], pk: int) -> Row:
+    """A family relationship, other interest or conviction of this disclosure; else a 404."""
+    return get_object_or_404(model, pk=pk, disclosure=disclosure)
 
 
 @dataclass(frozen=True)
@@ -204,7 +281,7 @@ def disclosures_for_export() -> Iterator[ExportLine]:
         .order_by("pk")
     )
     for application in applications.iterator(chunk_size=200):
-        view = disclosure_view(application)
+        view = disclosure_view(application.disclosure)
         holdings = {h.party.pk: h for h in view.holdings}
         convicted: dict[int, int] = {}
         for conviction in view.convictions:

@@ -11,28 +11,24 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from disclosures import ownership
+from disclosures.editing import Editing
 from disclosures.models import Category, DisclosedParty, Disclosure, OwnershipInterest
 from onboarding.exceptions import NotAllowed, OnboardingError
-from onboarding.models import Application, ApplicationStep
-from onboarding.services.access import editable_step
-from onboarding.services.steps import assign_validated, draft_saved
+from onboarding.services.steps import assign_validated
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 
-ENTITY = ApplicationStep.Kind.ENTITY
 REVEAL_PERMISSION = "disclosures.reveal_identifiers"
 
 
 @transaction.atomic
-def disclosure_answers_save(*, application: Application, user: User, data: dict[str, Any]) -> None:
+def disclosure_answers_save(*, editing: Editing, user: User, data: dict[str, Any]) -> None:
     """Save the "none" answers of the disclosure (those ``data`` has)."""
-    editable_step(application, ENTITY, user)
+    disclosure = editing.locked(user)
     fields = [Disclosure.NONE_FIELDS[c] for c in Category.values]
-    disclosure = Disclosure.objects.select_for_update().get(application=application)
     if any(data.get(f, getattr(disclosure, f)) != getattr(disclosure, f) for f in fields):
         assign_validated(disclosure, data, fields)
-        application.disclosure = disclosure
-        draft_saved(application, ENTITY, user, _("Ownership and control: answers"))
+        editing.changed(user, disclosure, _("Ownership and control: answers"))
 
 
 @dataclass(frozen=True)
@@ -48,21 +44,19 @@ class Holding:
 @transaction.atomic
 def party_save(
     *,
-    application: Application,
+    editing: Editing,
     user: User,
     data: dict[str, Any],
     holding: Holding,
     party: DisclosedParty | None = None,
 ) -> DisclosedParty:
     """Add or change a disclosed person or organization, with its roles and its shares."""
-    editable_step(application, ENTITY, user)
-    disclosure = Disclosure.objects.select_for_update().get(application=application)
+    disclosure = editing.locked(user)
     party = party or DisclosedParty(disclosure=disclosure, kind=data["kind"])
     fields = DisclosedParty.PERSON_FIELDS if party.is_person else DisclosedParty.ORGANIZATION_FIELDS
     assign_validated(party, data, [*fields, *DisclosedParty.ROLE_FIELDS])
     _holding_save(disclosure, party, holding)
-    application.disclosure = disclosure
-    draft_saved(application, ENTITY, user, _("Ownership and control: %(name)s") % {"name": party})
+    editing.changed(user, disclosure, _("Ownership and control: %(name)s") % {"name": party})
     return party
 
 
@@ -95,34 +89,30 @@ def _holding_save(disclosure: Disclosure, party: DisclosedParty, holding: Holdin
 
 
 @transaction.atomic
-def party_remove(*, application: Application, user: User, party: DisclosedParty) -> None:
+def party_remove(*, editing: Editing, user: User, party: DisclosedParty) -> None:
     """Take a person or organization off the disclosure, with every row that names them."""
-    editable_step(application, ENTITY, user)
+    disclosure = editing.locked(user)
     name = str(party)
     party.delete()
-    draft_saved(
-        application, ENTITY, user, _("Ownership and control: %(name)s removed") % {"name": name}
-    )
+    editing.changed(user, disclosure, _("Ownership and control: %(name)s removed") % {"name": name})
 
 
 @transaction.atomic
-def row_save(*, application: Application, user: User, row: Model, what: str) -> Model:
+def row_save(*, editing: Editing, user: User, row: Model, what: str) -> Model:
     """Add a family relationship, another interest or a conviction (``row``, unsaved, its
     disclosure and parties set by the form) to the disclosure."""
-    editable_step(application, ENTITY, user)
+    disclosure = editing.locked(user)
     row.full_clean()
     row.save()
-    draft_saved(application, ENTITY, user, _("Ownership and control: %(what)s") % {"what": what})
+    editing.changed(user, disclosure, _("Ownership and control: %(what)s") % {"what": what})
     return row
 
 
 @transaction.atomic
-def row_remove(*, application: Application, user: User, row: Model, what: str) -> None:
-    editable_step(application, ENTITY, user)
+def row_remove(*, editing: Editing, user: User, row: Model, what: str) -> None:
+    disclosure = editing.locked(user)
     row.delete()
-    draft_saved(
-        application, ENTITY, user, _("Ownership and control: %(what)s removed") % {"what": what}
-    )
+    editing.changed(user, disclosure, _("Ownership and control: %(what)s removed") % {"what": what})
 
 
 @dataclass(frozen=True)
@@ -147,6 +137,6 @@ def identifiers_reveal(*, user: User, party: DisclosedParty, reason: str) -> Ide
         actor=user,
         target=party,
         summary=_("SSN and date of birth of a disclosed person of %(ref)s revealed: %(reason)s")
-        % {"ref": party.disclosure.application.reference, "reason": " ".join(reason.split())},
+        % {"ref": party.disclosure.reference, "reason": " ".join(reason.split())},
     )
     return Identifiers(ssn=party.ssn, date_of_birth=party.date_of_birth)

@@ -6,27 +6,27 @@ app_name = "disclosures"
 
 urlpatterns = [
     path(
-        "applications/<int:pk>/disclosure/<slug:kind>/add/",
+        "disclosures/<int:pk>/<slug:kind>/add/",
         views.party_view,
         name="party_add",
     ),
     path(
-        "applications/<int:pk>/disclosure/parties/<int:party_pk>/",
+        "disclosures/<int:pk>/parties/<int:party_pk>/",
         views.party_view,
         name="party_edit",
     ),
     path(
-        "applications/<int:pk>/disclosure/parties/<int:party_pk>/remove/",
+        "disclosures/<int:pk>/parties/<int:party_pk>/remove/",
         views.party_remove_view,
         name="party_remove",
     ),
     path(
-        "applications/<int:pk>/disclosure/rows/<slug:row_kind>/add/",
+        "disclosures/<int:pk>/rows/<slug:row_kind>/add/",
         views.row_add_view,
         name="row_add",
     ),
     path(
-        "applications/<int:pk>/disclosure/rows/<slug:row_kind>/<int:row_pk>/remove/",
+        "disclosures/<int:pk>/rows/<slug:row_kind>/<int:row_pk>/remove/",
         views.row_remove_view,
         name="row_remove",
     ),

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,7 +22,13 @@ from disclosures.forms import (
     RevealForm,
 )
 from disclosures.models import Conviction, DisclosedParty, FamilyRelationship, OtherInterest
-from disclosures.selectors import disclosure_row_of, disclosures_for_export, party_of
+from disclosures.selectors import (
+    disclosure_for_applicant,
+    disclosure_row_of,
+    disclosures_for_export,
+    party_for_staff,
+    party_of,
+)
 from disclosures.services import (
     REVEAL_PERMISSION,
     identifiers_reveal,
@@ -33,16 +38,12 @@ from disclosures.services import (
     row_save,
 )
 from onboarding.exceptions import OnboardingError
-from onboarding.models import Application
-from onboarding.selectors import application_for_applicant, application_for_staff
+from onboarding.selectors import application_for_staff
+from onboarding.views.attestations import removal_confirm
 from portal.decorators import manager_required, staff_required
 from portal.models import User
 from reviews.exports import csv_response
 from reviews.services.workbench import export_record
-
-
-def _back(application: Application) -> str:
-    return reverse("onboarding:step", args=[application.pk, "entity"]) + "#disclosure-heading"
 
 
 @login_required
@@ -51,18 +52,16 @@ def party_view(
 ) -> HttpResponse:
     """Add or change a person or an organization of the disclosure."""
     user: User = request.user  # type: ignore[assignment]
-    application = application_for_applicant(user, pk)
-    party = party_of(application, party_pk) if party_pk else None
+    editing = disclosure_for_applicant(user, pk)
+    party = party_of(editing.disclosure, party_pk) if party_pk else None
     kind = party.kind if party else kind
     if kind not in DisclosedParty.Kind.values:
         raise Http404
-    form = PartyForm(
-        request.POST or None, instance=party, kind=kind, disclosure=application.disclosure
-    )
+    form = PartyForm(request.POST or None, instance=party, kind=kind, disclosure=editing.disclosure)
     if request.method == "POST" and form.is_valid():
         try:
             saved = party_save(
-                application=application,
+                editing=editing,
                 user=user,
                 data=form.party_data(),
                 holding=form.holding(),
@@ -72,42 +71,45 @@ def party_view(
             form.add_error(None, error.message)
         else:
             messages.success(request, _("%(name)s saved.") % {"name": saved.name})
-            return redirect(_back(application))
+            return redirect(editing.back_url)
     return render(
         request,
         "disclosures/party_form.html",
-        {"application": application, "form": form, "party": party, "kind": kind},
+        {
+            "editing": editing,
+            "application": editing.application,
+            "form": form,
+            "party": party,
+            "kind": kind,
+        },
     )
 
 
 @login_required
 def party_remove_view(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    application = application_for_applicant(user, pk)
-    party = party_of(application, party_pk)
+    editing = disclosure_for_applicant(user, pk)
+    party = party_of(editing.disclosure, party_pk)
     if request.method != "POST":
-        return render(
+        return removal_confirm(
             request,
-            "onboarding/remove_confirm.html",
-            {
-                "application": application,
-                "heading": _("Remove %(name)s from the disclosure?") % {"name": party.name},
-                "explanation": _(
-                    "Their shares, family relationships, other interests and convictions listed "
-                    "here are removed with them."
-                ),
-                "confirm": _("Remove"),
-                "cancel": _("Keep them"),
-                "back": _back(application),
-            },
+            editing.application,
+            heading=_("Remove %(name)s from the disclosure?") % {"name": party.name},
+            explanation=_(
+                "Their shares, family relationships, other interests and convictions listed "
+                "here are removed with them."
+            ),
+            confirm=_("Remove"),
+            cancel=_("Keep them"),
+            back=editing.back_url,
         )
     try:
-        party_remove(application=application, user=user, party=party)
+        party_remove(editing=editing, user=user, party=party)
     except OnboardingError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(name)s removed.") % {"name": party.name})
-    return redirect(_back(application))
+    return redirect(editing.back_url)
 
 
 @dataclass(frozen=True)
@@ -151,13 +153,13 @@ def _row_kind(name: str) -> RowKind:
 @login_required
 def row_add_view(request: HttpRequest, pk: int, row_kind: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    application = application_for_applicant(user, pk)
+    editing = disclosure_for_applicant(user, pk)
     kind = _row_kind(row_kind)
-    form = kind.form(request.POST or None, disclosure=application.disclosure)
+    form = kind.form(request.POST or None, disclosure=editing.disclosure)
     if request.method == "POST" and form.is_valid():
         try:
             row = row_save(
-                application=application,
+                editing=editing,
                 user=user,
                 row=form.instance,
                 what=kind.describe(form.instance),
@@ -166,28 +168,28 @@ def row_add_view(request: HttpRequest, pk: int, row_kind: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Saved: %(what)s.") % {"what": kind.describe(row)})
-            return redirect(_back(application))
+            return redirect(editing.back_url)
     return render(
         request,
         "disclosures/row_form.html",
-        {"application": application, "form": form, "title": kind.title},
+        {"editing": editing, "application": editing.application, "form": form, "title": kind.title},
     )
 
 
 @login_required
 def row_remove_view(request: HttpRequest, pk: int, row_kind: str, row_pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    application = application_for_applicant(user, pk)
+    editing = disclosure_for_applicant(user, pk)
     kind = _row_kind(row_kind)
-    row = disclosure_row_of(application, kind.model, row_pk)
+    row = disclosure_row_of(editing.disclosure, kind.model, row_pk)
     if request.method == "POST":
         try:
-            row_remove(application=application, user=user, row=row, what=kind.describe(row))
+            row_remove(editing=editing, user=user, row=row, what=kind.describe(row))
         except OnboardingError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Removed: %(what)s.") % {"what": kind.describe(row)})
-    return redirect(_back(application))
+    return redirect(editing.back_url)
 
 
 @never_cache
@@ -199,7 +201,7 @@ def reveal_view(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
     if not user.has_perm(REVEAL_PERMISSION):
         raise PermissionDenied
     application = application_for_staff(pk)
-    party = party_of(application, party_pk)
+    party = party_for_staff(application, party_pk)
     if not party.is_person:
         raise Http404
     form = RevealForm(request.POST or None)

@@ -44,7 +44,7 @@ def entity_content(application: Application) -> dict[str, Any]:
         "entity_types": sorted(t.code for t in profile.entity_types.all()),
         "counties": sorted(profile.county_codes),
         "documents": _documents_of(application, ApplicationStep.Kind.ENTITY),
-        "disclosure": disclosure_content(application),
+        "disclosure": disclosure_content(application.disclosure),
     }
 
 

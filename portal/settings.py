@@ -369,6 +369,9 @@ RECREDENTIALING_OPEN_PER_RUN = env.int("RECREDENTIALING_OPEN_PER_RUN", default=2
 # reviewer (455.416: the last 10 years).
 DISCLOSURE_OWNERSHIP_THRESHOLD = env.int("DISCLOSURE_OWNERSHIP_THRESHOLD", default=5)
 DISCLOSURE_CONVICTION_YEARS = env.int("DISCLOSURE_CONVICTION_YEARS", default=10)
+# A change of ownership or control is reported to the plan within this many days of the change
+# (lifecycle.md §1 and §3: 42 CFR 455.104(c) and 22 CCR 51000.40 both say 35 days).
+OWNERSHIP_CHANGE_REPORT_DAYS = env.int("OWNERSHIP_CHANGE_REPORT_DAYS", default=35)
 
 # Business days the plan has to decide each review step; the clock pauses while a step is
 # returned to the applicant (onboarding/sla.py).

@@ -55,7 +55,7 @@ def provider_record_view(request: HttpRequest, pk: int) -> HttpResponse:
             "standing": standing_of(application),
             "cycle": recredentialing_standing(application),
             # Today's ownership and control disclosure (the record as of a past date has none).
-            "disclosure": disclosure_view(application)
+            "disclosure": disclosure_view(application.disclosure)
             if on is None and hasattr(application, "disclosure")
             else None,
         },

@@ -78,7 +78,7 @@ def renewal_prefill(provider: Application, renewal: Application) -> dict[str, di
 
     profile = provider.entity_profile
     renewed = EntityProfile.objects.create(application=renewal, **_values(profile, skip=SIGNATURE))
-    disclosure_copy(provider, renewal)
+    disclosure_copy(provider.disclosure, application=renewal)
     renewed.entity_types.set(profile.entity_types.all())
     bulk_create_with_history(
         [ServiceCounty(profile=renewed, county=c.county) for c in profile.counties.all()],
@@ -188,7 +188,7 @@ def renewal_apply(
     for county in sorted(counties - have):
         ServiceCounty.objects.create(profile=profile, county=county)
 
-    disclosure_copy(renewal, provider)
+    disclosure_copy(renewal.disclosure, application=provider)
     for signed in ("capability_attestation", "data_sharing"):
         _update(getattr(provider, signed), _values(getattr(renewal, signed)))
 

@@ -22,6 +22,7 @@ from viewflow.workflow.models import Task
 
 from data_exchange.services import sample_file_check
 from data_exchange.specs import FileKind
+from disclosures.editing import Editing
 from disclosures.models import Category, DisclosedParty
 from disclosures.services import Holding, disclosure_answers_save, party_save
 from documents.models import WelcomePacket, WelcomePacketItem
@@ -310,10 +311,12 @@ def fill_disclosure(
     ``answers`` overrides the "none" boxes."""
     listed = {"officers", "managing_employees"} if officer else set()
     none = {f"none_{c}": c not in listed for c in Category.values}
-    disclosure_answers_save(application=application, user=user, data=none | answers)
+    disclosure_answers_save(
+        editing=Editing.of_application(application), user=user, data=none | answers
+    )
     if officer and not application.disclosure.parties.exists():
         party_save(
-            application=application,
+            editing=Editing.of_application(application),
             user=user,
             data={"kind": DisclosedParty.Kind.PERSON, **OFFICER},
             holding=Holding(),

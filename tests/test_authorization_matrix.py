@@ -23,6 +23,7 @@ from viewflow.workflow.models import Task
 from changes.flows import ChangeRequestFlow
 from changes.models import ChangeRequest
 from corrective_actions.models import CorrectiveActionPlan
+from disclosures.editing import Editing
 from disclosures.models import FamilyRelationship
 from disclosures.services import Holding, party_save, row_save
 from documents.models import WelcomePacket, WelcomePacketItem
@@ -114,11 +115,13 @@ MATRIX: dict[str, Row] = {
     "providers:status_change_decline": Row(
         "post", "status_change", (LOGIN, 403, 403, 403, 302, 403)
     ),
-    "disclosures:party_add": Row("get", "app,party_kind", (LOGIN, 200, 404, 404, 404, 404)),
-    "disclosures:party_edit": Row("get", "app,party", (LOGIN, 200, 404, 404, 404, 404)),
-    "disclosures:party_remove": Row("post", "app,party", (LOGIN, 302, 404, 404, 404, 404)),
-    "disclosures:row_add": Row("get", "app,row_kind", (LOGIN, 200, 404, 404, 404, 404)),
-    "disclosures:row_remove": Row("post", "app,row_kind,row", (LOGIN, 302, 404, 404, 404, 404)),
+    "disclosures:party_add": Row("get", "disclosure,party_kind", (LOGIN, 200, 404, 404, 404, 404)),
+    "disclosures:party_edit": Row("get", "disclosure,party", (LOGIN, 200, 404, 404, 404, 404)),
+    "disclosures:party_remove": Row("post", "disclosure,party", (LOGIN, 302, 404, 404, 404, 404)),
+    "disclosures:row_add": Row("get", "disclosure,row_kind", (LOGIN, 200, 404, 404, 404, 404)),
+    "disclosures:row_remove": Row(
+        "post", "disclosure,row_kind,row", (LOGIN, 302, 404, 404, 404, 404)
+    ),
     # Revealing an SSN and date of birth needs the reveal permission (network managers).
     "disclosures:reveal": Row("get", "app,party", (LOGIN, 403, 403, 403, 200, 403)),
     "disclosures:export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
@@ -197,19 +200,19 @@ def world(settings: Any) -> dict[str, Any]:
     )
     provider = _provider_record(organization, a)
     party = party_save(
-        application=application,
+        editing=Editing.of_application(application),
         user=a,
         data={"kind": "person", "first_name": "Olga", "last_name": "Owner", "ssn": "234567890"},
         holding=Holding(direct_percent=Decimal("10")),
     )
     relative = party_save(
-        application=application,
+        editing=Editing.of_application(application),
         user=a,
         data={"kind": "person", "first_name": "Oscar", "last_name": "Owner"},
         holding=Holding(direct_percent=Decimal("10")),
     )
     family = row_save(
-        application=application,
+        editing=Editing.of_application(application),
         user=a,
         row=FamilyRelationship(
             disclosure=application.disclosure,
@@ -231,6 +234,7 @@ def world(settings: Any) -> dict[str, Any]:
             "plan_admin": UserFactory.create(is_staff=True, groups=[Role.PLAN_ADMIN.value]),
         },
         "app": application.pk,
+        "disclosure": application.disclosure.pk,
         "party": party.pk,
         "party_kind": "person",
         "row_kind": "family",

@@ -24,6 +24,9 @@ from changes.proposals import (
     capacity_after,
     person_from,
 )
+from disclosures.copying import disclosure_copy
+from disclosures.models import Disclosure
+from disclosures.selectors import disclosure_view, party_roles
 from onboarding.models import (
     Application,
     ApplicationEvent,
@@ -37,6 +40,7 @@ from onboarding.services.events import event_record
 from onboarding.steps.entity import current_licences
 from portal.models import User
 from providers.services.credentials import compliance_recheck
+from screening.services.results import screen_changed_disclosure
 
 Kind = ChangeRequest.Kind
 Facts = dict[str, Any]
@@ -197,6 +201,25 @@ def _hand_over_tasks(application: Application, outgoing: User, incoming: User) -
     )
 
 
+def _ownership(change_request: ChangeRequest, user: User) -> tuple[Facts, Facts]:
+    """The provider's disclosure becomes the request's, and is screened again at once: a
+    reviewer's decision on a match of the request stands for its copy. Before and after name
+    people and their roles, never an identifier."""
+    application = change_request.application
+    before = _disclosed(application.disclosure)
+    copied = disclosure_copy(change_request.disclosure, application=application)
+    screen_changed_disclosure(change_request=change_request, copied=copied)
+    return before, {
+        "changed_on": change_request.proposed("changed_on"),
+        **_disclosed(application.disclosure),
+    }
+
+
+def _disclosed(disclosure: Disclosure) -> Facts:
+    roles = party_roles(disclosure_view(disclosure))
+    return {"disclosed": [f"{name} ({said})" if said else name for name, said in roles.items()]}
+
+
 APPLY: dict[str, Callable[[ChangeRequest, User], tuple[Facts, Facts]]] = {
     Kind.CARE_TEAM: _care_team,
     Kind.CAPACITY: _capacity,
@@ -204,6 +227,7 @@ APPLY: dict[str, Callable[[ChangeRequest, User], tuple[Facts, Facts]]] = {
     Kind.LICENCE: _licence,
     Kind.OFFICIAL: _official,
     Kind.CONTACT: _contact,
+    Kind.OWNERSHIP: _ownership,
 }
 
 

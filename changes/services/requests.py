@@ -17,18 +17,21 @@ from changes.flows import ChangeRequestFlow
 from changes.models import ChangeRequest
 from changes.proposals import adds_person, describe, person_from, problems_of
 from changes.services.apply import change_apply
+from disclosures.copying import disclosure_copy
+from disclosures.models import Disclosure
 from documents.models import Document
 from onboarding.exceptions import NotAllowed, OnboardingError, TaskUnavailable
 from onboarding.models import Application, ApplicationEvent
 from onboarding.nodes import OPEN_STATUSES
 from onboarding.services.access import require_authorized_official, require_member
 from onboarding.services.events import event_record
+from onboarding.services.steps import assign_validated
 from onboarding.transitions import Change, complete, transition
 from portal.models import User
 from recredentialing.models import Recredentialing
 from reviews.models import Deficiency
 from reviews.services.review_work import review_work_refresh
-from screening.services.results import screen_proposed_person
+from screening.services.results import screen_disclosed_change, screen_proposed_person
 
 Status = ChangeRequest.Status
 
@@ -70,6 +73,8 @@ def change_request_start(
         change_request = ChangeRequest.objects.create(
             application=application, kind=kind, created_by=user
         )
+        if kind == ChangeRequest.Kind.OWNERSHIP:  # edited from the disclosure as it is today
+            disclosure_copy(application.disclosure, change_request=change_request)
         _store(change_request, proposal)
         if not change_request.applies_at_once:
             ChangeRequestFlow.start.run(change_request=change_request)
@@ -94,6 +99,10 @@ def change_request_save(
 
 def _store(change_request: ChangeRequest, proposal: dict[str, Any]) -> None:
     proposal = dict(proposal)
+    if change_request.kind == ChangeRequest.Kind.OWNERSHIP:
+        answers = {name: proposal.pop(name) for name in Disclosure.NONE_FIELDS.values()}
+        disclosure = Disclosure.objects.select_for_update().get(change_request=change_request)
+        assign_validated(disclosure, answers, list(answers))
     nominee = proposal.pop("nominee", None)
     document = proposal.pop("document", None)
     if isinstance(nominee, User):
@@ -163,6 +172,7 @@ def change_request_submit(*, change_request: ChangeRequest, user: User) -> Chang
         current.revision += 1
         current.submitted_by = user
         current.submitted_at = timezone.now()
+        current.first_submitted_at = current.first_submitted_at or current.submitted_at
         current.save()
         Deficiency.objects.filter(change_request=current, resolved_at__isnull=True).update(
             resolved_at=current.submitted_at
@@ -171,6 +181,8 @@ def change_request_submit(*, change_request: ChangeRequest, user: User) -> Chang
             screen_proposed_person(
                 change_request=current, person=person_from(current.proposal, current.application)
             )
+        if current.kind == ChangeRequest.Kind.OWNERSHIP:
+            screen_disclosed_change(change_request=current)
         event_record(
             application=change.application,
             kind=ApplicationEvent.Kind.CHANGE_SUBMITTED,
@@ -195,7 +207,7 @@ def _apply_at_once(change_request: ChangeRequest, user: User) -> ChangeRequest:
         current.status = Status.APPLIED
         current.revision += 1
         current.submitted_by = current.decided_by = user
-        current.submitted_at = current.decided_at = now
+        current.submitted_at = current.first_submitted_at = current.decided_at = now
         change_apply(current, user)
         notifications.change_request_applied(current)
     return current

@@ -10,6 +10,7 @@ from django.forms import BaseForm
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from disclosures.editing import Editing
 from disclosures.forms import EntityStepForm
 from disclosures.rules import disclosure_problems
 from disclosures.selectors import disclosure_view
@@ -69,7 +70,7 @@ def entity_problems(application: Application) -> list[Problem]:
         problems.append(
             Problem("other_justification", _("Explain in writing why your organization qualifies."))
         )
-    problems += disclosure_problems(application)
+    problems += disclosure_problems(application.disclosure)
     problems += expired_licence_problems(list(application.documents.all()))
     uploaded = uploaded_evidence_ids(application)
     for entity_type in entity_types:
@@ -171,7 +172,9 @@ def entity_form(application: Application, data: Any = None) -> EntityStepForm:
 def _save(*, application: Application, user: User, form: BaseForm) -> None:
     assert isinstance(form, EntityStepForm)  # noqa: S101 (entity_form made it)
     entity_profile_save(application=application, user=user, data=form.cleaned_data)
-    disclosure_answers_save(application=application, user=user, data=form.disclosure_answers())
+    disclosure_answers_save(
+        editing=Editing.of_application(application), user=user, data=form.disclosure_answers()
+    )
 
 
 def page_context(application: Application) -> dict[str, Any]:
@@ -181,7 +184,7 @@ def page_context(application: Application) -> dict[str, Any]:
         "evidence_checklist": evidence_checklist(application),
         # Said without naming the other organization: its name is its own business.
         "maybe_duplicate": bool(possible_duplicates(application.organization, npi=profile.npi)),
-        "disclosure": disclosure_view(application),
+        "disclosure": disclosure_view(application.disclosure),
         "entity_signature": signature_state(application, ApplicationStep.Kind.ENTITY),
     }
 
@@ -191,7 +194,7 @@ def review_context(application: Application) -> dict[str, Any]:
     return {
         "entity_profile": application.entity_profile,
         "show_full_tin": True,
-        "disclosure": disclosure_view(application),
+        "disclosure": disclosure_view(application.disclosure),
         "entity_signature": signature_state(application, ApplicationStep.Kind.ENTITY),
     }
 

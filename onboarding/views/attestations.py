@@ -130,7 +130,7 @@ def care_team_member_remove_view(request: HttpRequest, pk: int, member_pk: int) 
     application = application_for_applicant(user, pk)
     member = care_team_member_of(application, member_pk)
     if request.method != "POST":
-        return _confirm_removal(
+        return removal_confirm(
             request,
             application,
             heading=_("Remove %(name)s from the care team?") % {"name": member.full_name},
@@ -141,7 +141,7 @@ def care_team_member_remove_view(request: HttpRequest, pk: int, member_pk: int) 
             % {"name": member.full_name, "role": member.get_role_display()},
             confirm=_("Remove from the care team"),
             cancel=_("Keep them on the care team"),
-            back="#team-heading",
+            back=_attestations(application) + "#team-heading",
         )
     try:
         step_services.care_team_member_remove(member=member, user=user)
@@ -186,7 +186,7 @@ def partner_remove_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpR
     application = application_for_applicant(user, pk)
     partner = community_partner_of(application, partner_pk)
     if request.method != "POST":
-        return _confirm_removal(
+        return removal_confirm(
             request,
             application,
             heading=_("Remove the partner %(name)s?") % {"name": partner.organization_name},
@@ -197,7 +197,7 @@ def partner_remove_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpR
             % {"name": partner.organization_name, "kind": partner.get_kind_display()},
             confirm=_("Remove the partner"),
             cancel=_("Keep the partner"),
-            back="#partners-heading",
+            back=_attestations(application) + "#partners-heading",
         )
     try:
         community_partner_remove(partner=partner, user=user)
@@ -208,7 +208,11 @@ def partner_remove_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpR
     return redirect("onboarding:step", pk=pk, step="attestations")
 
 
-def _confirm_removal(
+def _attestations(application: Application) -> str:
+    return reverse("onboarding:step", args=[application.pk, "attestations"])
+
+
+def removal_confirm(
     request: HttpRequest,
     application: Application,
     *,
@@ -218,7 +222,8 @@ def _confirm_removal(
     cancel: str,
     back: str,
 ) -> HttpResponse:
-    """The page asking whether to remove a row of the step; its button posts to the same URL."""
+    """The page asking whether to remove a row of a step (``back`` leads to it); its button
+    posts to the same URL."""
     return render(
         request,
         "onboarding/remove_confirm.html",
@@ -228,6 +233,6 @@ def _confirm_removal(
             "explanation": explanation,
             "confirm": confirm,
             "cancel": cancel,
-            "back": reverse("onboarding:step", args=[application.pk, "attestations"]) + back,
+            "back": back,
         },
     )

@@ -362,11 +362,17 @@ def screen_entity(*, application: Application, rescreen: bool = False) -> list[S
 
 @transaction.atomic
 def screen_entities(
-    *, applications: Sequence[Application], rescreen: bool = False
+    *,
+    applications: Sequence[Application],
+    rescreen: bool = False,
+    carried: "EarlierMatches | None" = None,
 ) -> dict[int, list[ScreeningResult]]:
     """Screen each of ``applications`` (each once) as ``screen_entity`` does, all together: one
     query per list for all the organizations and one for all the people they disclose, one
-    select, update and insert for all the results. Each application's results, by its id."""
+    select, update and insert for all the results. Each application's results, by its id.
+
+    ``carried`` are matches found and decided elsewhere (a change of ownership's) whose decision
+    stands for the same row found again, as an earlier result's does."""
     on = timezone.localdate()
     releases = _active_releases()
     # Read here rather than from the instances given, whose disclosure may be cached.
@@ -386,13 +392,14 @@ def screen_entities(
         on,
     )
     # The organizations' and their parties' earlier results give way to the new ones; so do any
-    # others naming a party the application no longer discloses (no longer screened).
+    # others naming a party the application no longer discloses (no longer screened). A pending
+    # change of ownership's are that request's.
     earlier = ScreeningResult.objects.filter(application__in=ids, is_current=True)
     entity = Q(subject_kind=SubjectKind.ORGANIZATION, care_team_member=None, change_request=None)
-    earlier_matches = _matches_of(earlier.filter(entity))
+    earlier_matches = _matches_of(earlier.filter(entity)) | dict(carried or {})
     earlier.filter(entity).update(is_current=False)
     disclosed_by = {pk: {party.pk for party in parties[pk]} for pk in ids}
-    named = earlier.filter(disclosed_party__isnull=False).exclude(entity)
+    named = earlier.filter(disclosed_party__isnull=False, change_request=None).exclude(entity)
     no_longer_disclosed = [
         pk
         for pk, application_id, party_id in named.values_list(
@@ -489,6 +496,60 @@ def screen_proposed_person(
         detail=_("%(ref)s, a person to add: %(summary)s")
         % {"ref": change_request.reference, "summary": _summary(results)},
     )
+    return results
+
+
+@transaction.atomic
+def screen_disclosed_change(*, change_request: "ChangeRequest") -> list[ScreeningResult]:
+    """Screen every person and organization a change of ownership or control would disclose,
+    before it can be approved (42 CFR 455.436), as the entity step's are. The results belong to
+    the request until it is applied; a decision on a match stands when it is sent again."""
+    application = change_request.application
+    parties = list(change_request.disclosure.parties.all())
+    checks_of = _checks_of(
+        {party.pk: _disclosed(party) for party in parties}, _active_releases(), timezone.localdate()
+    )
+    earlier = change_request.screening_results.filter(is_current=True, care_team_member=None)
+    earlier_matches = _matches_of(earlier)
+    earlier.update(is_current=False)
+    results = ScreeningResult.objects.bulk_create(
+        _results(
+            application,
+            [Subject(party.name, checks_of[party.pk], party) for party in parties],
+            earlier_matches,
+            subject_kind=SubjectKind.ORGANIZATION,
+            member=None,
+            change_request=change_request,
+            revision=change_request.revision,
+            rescreen=False,
+        )
+    )
+    event_record(
+        application=application,
+        kind=ApplicationEvent.Kind.SCREENED,
+        actor=None,
+        detail=_("%(ref)s, %(n)d people and organizations disclosed: %(summary)s")
+        % {"ref": change_request.reference, "n": len(parties), "summary": _summary(results)},
+    )
+    return results
+
+
+def screen_changed_disclosure(
+    *, change_request: "ChangeRequest", copied: Mapping[int, int]
+) -> list[ScreeningResult]:
+    """Screen the provider again once an approved change of ownership has made its disclosure
+    the request's (``copied``: which party of the provider's each of the request's became). A
+    reviewer's decision on a match of the request stands for the same row found again; the
+    request's own results are then no longer current."""
+    application = change_request.application
+    theirs = change_request.screening_results.filter(is_current=True, care_team_member=None)
+    carried: EarlierMatches = {
+        (application.pk, copied[pk], check, row): result
+        for (_app, pk, check, row), result in _matches_of(theirs).items()
+        if pk is not None and pk in copied
+    }
+    results = screen_entities(applications=[application], carried=carried)[application.pk]
+    theirs.update(is_current=False)
     return results
 
 

@@ -14,7 +14,7 @@ from changes.flows import ChangeRequestFlow
 from changes.models import ChangeRequest
 from changes.services.requests import change_request_start, change_request_submit
 from onboarding.exceptions import NotAllowed, OnboardingError
-from onboarding.models import Application, ApplicationEvent, CareTeamMember, Membership
+from onboarding.models import ApplicationEvent, CareTeamMember, Membership
 from onboarding.steps.entity import current_licences
 from providers.models import ComplianceIssue
 from providers.services.status_changes import status_change_confirm, status_change_propose
@@ -29,11 +29,6 @@ pytestmark = pytest.mark.django_db
 
 Status = ChangeRequest.Status
 IN_A_YEAR = timezone.localdate() + timedelta(days=365)
-
-
-@pytest.fixture
-def active(application, authorized_official) -> Application:
-    return provider(application, authorized_official, expires=IN_A_YEAR)
 
 
 def client_for(user) -> Client:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from disclosures.editing import Editing
 from disclosures.models import DisclosedParty
 from disclosures.rules import disclosure_problems
 from disclosures.services import Holding, party_save, row_save
@@ -41,7 +42,7 @@ def streamed(response) -> str:
 
 
 def messages(application: Application) -> list[str]:
-    return [p.message for p in disclosure_problems(fresh(application))]
+    return [p.message for p in disclosure_problems(fresh(application).disclosure)]
 
 
 def test_each_category_must_be_listed_or_answered_none(application, authorized_official):
@@ -65,14 +66,14 @@ def test_an_indirect_owner_over_five_percent_must_be_disclosed_with_identifiers(
 ):
     fill_disclosure(application, authorized_official, officer=True, none_owners=False)
     holding = party_save(
-        application=application,
+        editing=Editing.of_application(application),
         user=authorized_official,
         data=HOLDING_CO,
         holding=Holding(direct_percent=Decimal("80")),
     )
     # 10% of a company owning 80% is 8%: disclosed, and the portal computed it.
     owner = party_save(
-        application=application,
+        editing=Editing.of_application(application),
         user=authorized_official,
         data={**OWNER, "ssn": ""},
         holding=Holding(through=holding, through_percent=Decimal("10")),
@@ -80,10 +81,10 @@ def test_an_indirect_owner_over_five_percent_must_be_disclosed_with_identifiers(
     assert messages(application) == ["Olga Owner: give Social Security number."]
     from disclosures.selectors import disclosure_view
 
-    shares = {h.party.name: h.share for h in disclosure_view(fresh(application)).owners}
+    shares = {h.party.name: h.share for h in disclosure_view(fresh(application).disclosure).owners}
     assert shares == {"Owner Holdings LLC": Decimal("80.00"), "Olga Owner": Decimal("8.00")}
     party_save(
-        application=application,
+        editing=Editing.of_application(application),
         user=authorized_official,
         data=OWNER,
         holding=Holding(through=holding, through_percent=Decimal("10")),
@@ -96,7 +97,7 @@ def test_shares_of_one_entity_cannot_exceed_everything(application, authorized_o
     fill_disclosure(application, authorized_official, officer=True, none_owners=False)
     for name in ("Olga", "Oscar"):
         party_save(
-            application=application,
+            editing=Editing.of_application(application),
             user=authorized_official,
             data={**OWNER, "first_name": name},
             holding=Holding(direct_percent=Decimal("60")),
@@ -116,7 +117,7 @@ def test_a_recent_medicaid_conviction_of_an_owner_is_flagged_with_the_rule(
         application, authorized_official, officer=True, none_owners=False, none_convictions=False
     )
     owner = party_save(
-        application=application,
+        editing=Editing.of_application(application),
         user=authorized_official,
         data=OWNER,
         holding=Holding(direct_percent=Decimal("40")),
@@ -124,7 +125,7 @@ def test_a_recent_medicaid_conviction_of_an_owner_is_flagged_with_the_rule(
     disclosure = fresh(application).disclosure
     for convicted_on in (date(2021, 5, 1), date(2001, 5, 1)):
         row_save(
-            application=application,
+            editing=Editing.of_application(application),
             user=authorized_official,
             row=Conviction(
                 disclosure=disclosure,
@@ -135,7 +136,7 @@ def test_a_recent_medicaid_conviction_of_an_owner_is_flagged_with_the_rule(
             ),
             what="conviction",
         )
-    flagged = disclosure_view(fresh(application), today=date(2026, 12, 6)).flagged
+    flagged = disclosure_view(fresh(application).disclosure, today=date(2026, 12, 6)).flagged
     assert len(flagged) == 1  # the 2001 conviction is older than 10 years
     assert flagged[0].conviction.convicted_on == date(2021, 5, 1)
     assert flagged[0].rule.startswith("42 CFR 455.416(b)")
@@ -184,12 +185,12 @@ def test_the_ssn_is_encrypted_in_the_database_and_masked_on_the_page(
     assert "••/••/1975" in page
     assert "523456781" not in page
     assert "523-45-6781" not in page
-    edit = client.get(f"/applications/{application.pk}/disclosure/parties/{party.pk}/")
+    edit = client.get(f"/disclosures/{application.disclosure.pk}/parties/{party.pk}/")
     assert "523456781" not in edit.content.decode()
     assert "1975-04-12" not in edit.content.decode()
     # Saving the form unchanged (the masked SSN sent back) keeps the stored SSN.
     response = client.post(
-        f"/applications/{application.pk}/disclosure/parties/{party.pk}/",
+        f"/disclosures/{application.disclosure.pk}/parties/{party.pk}/",
         {
             **{
                 k: v
@@ -211,7 +212,7 @@ def test_a_bad_ssn_gets_a_plain_message_and_nothing_is_saved(
 ):
     client.force_login(authorized_official)
     response = client.post(
-        f"/applications/{application.pk}/disclosure/person/add/",
+        f"/disclosures/{application.disclosure.pk}/person/add/",
         {**{k: v for k, v in OFFICER.items() if k != "is_managing_employee"}, "ssn": "12-345"},
     )
     assert response.status_code == 200
@@ -228,13 +229,13 @@ def test_another_organizations_party_is_not_found(client: Client, application, a
     theirs = application_start(organization=outsider.membership.organization, user=outsider)
     client.force_login(outsider)
     for url in (
-        f"/applications/{application.pk}/disclosure/parties/{party.pk}/",
-        f"/applications/{theirs.pk}/disclosure/parties/{party.pk}/",
-        f"/applications/{theirs.pk}/disclosure/parties/{party.pk}/remove/",
+        f"/disclosures/{application.disclosure.pk}/parties/{party.pk}/",
+        f"/disclosures/{theirs.disclosure.pk}/parties/{party.pk}/",
+        f"/disclosures/{theirs.disclosure.pk}/parties/{party.pk}/remove/",
     ):
         assert client.get(url).status_code == 404, url
     assert (
-        client.post(f"/applications/{theirs.pk}/disclosure/parties/{party.pk}/remove/").status_code
+        client.post(f"/disclosures/{theirs.disclosure.pk}/parties/{party.pk}/remove/").status_code
         == 404
     )
     assert fresh(application).disclosure.parties.exists()

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from disclosures.editing import Editing
 from disclosures.services import Holding, party_save
 from onboarding.exceptions import OnboardingError
 from onboarding.flows import OnboardingFlow
@@ -42,7 +43,7 @@ def reviewer_page(reviewer, application: Application) -> str:
 def with_owner(application: Application, official, **person) -> None:
     fill_disclosure(application, official, officer=True, none_owners=False)
     party_save(
-        application=application,
+        editing=Editing.of_application(application),
         user=official,
         data={
             "kind": "person",
@@ -107,7 +108,7 @@ def test_an_owning_organization_is_screened_by_name(application, authorized_offi
     import_list("leie", leie_file(leie_entity("OWNER HOLDINGS LLC", state="CA")))
     fill_disclosure(application, authorized_official, officer=True, none_owners=False)
     party_save(
-        application=application,
+        editing=Editing.of_application(application),
         user=authorized_official,
         data={
             "kind": "organization",

@@ -173,7 +173,7 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
             {"requirement": f"evidence:{requirement.pk}", "file": upload},
         )
     assert application.documents.count() == 1
-    officer = client.post(f"/applications/{application.pk}/disclosure/person/add/", OFFICER_FORM)
+    officer = client.post(f"/disclosures/{application.disclosure.pk}/person/add/", OFFICER_FORM)
     assert officer.status_code == 302, officer.content.decode()[-3000:]
     assert "•••-••-6781" in client.get(f"/applications/{application.pk}/entity/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -363,7 +363,7 @@ def test_returned_step_shows_each_deficiency_next_to_its_field_and_can_be_resubm
         f"/applications/{application.pk}/entity/documents/",
         {"requirement": f"evidence:{requirement.pk}", "file": ContentFile(PDF, name="irs.pdf")},
     )
-    client.post(f"/applications/{application.pk}/disclosure/person/add/", OFFICER_FORM)
+    client.post(f"/disclosures/{application.disclosure.pk}/person/add/", OFFICER_FORM)
     assert (
         client.post(
             f"/applications/{application.pk}/entity/", {**form, **SIGNED, "action": "submit"}
@@ -420,7 +420,7 @@ def test_submitted_step_is_read_only(client, tmp_path, settings):
             "file": ContentFile(PDF, name="irs.pdf"),
         },
     )
-    client.post(f"/applications/{application.pk}/disclosure/person/add/", OFFICER_FORM)
+    client.post(f"/disclosures/{application.disclosure.pk}/person/add/", OFFICER_FORM)
     client.post(f"/applications/{application.pk}/entity/", {**form, **SIGNED, "action": "submit"})
 
     page = client.get(f"/applications/{application.pk}/entity/").content.decode()

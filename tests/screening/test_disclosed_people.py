@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from disclosures.editing import Editing
 from disclosures.services import Holding, party_save
 from onboarding.models import Application
 from onboarding.services.applications import application_start
@@ -34,7 +35,7 @@ def disclose(
     fill_disclosure(application, official, none_owners=False)
     for person in people:
         party_save(
-            application=application,
+            editing=Editing.of_application(application),
             user=official,
             data={"kind": "person", "ssn": "234567890", "home_address": "1 Hill Rd", **person},
             holding=Holding(direct_percent=Decimal("5")),

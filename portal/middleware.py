@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from portal.roles import is_staff_member
 
-# Pages a staff member must reach to sign in, sign out and set up two-factor authentication.
-OPEN_PREFIXES = ("/accounts/", "/static/")
+# Pages a staff member must reach to sign in, sign out and set up two-factor authentication; the
+# public provider directory (FHIR), which anyone may read signed in or not; and the plan systems'
+# API, which reads a bearer token and never the session (a browser session gets its JSON 401).
+OPEN_PREFIXES = ("/accounts/", "/static/", "/fhir/", "/api/v1/")
 LAST_SEEN = "portal_last_seen"
 # The id of the person who proved a second factor in this session (portal.signals sets it when
 # an authenticator code is accepted at sign-in or when one is set up).

@@ -89,6 +89,9 @@ class AuditEvent(models.Model):
         INVITATION_REVOKED = "invitation_revoked", _("Invitation withdrawn")
         MEMBERSHIP_REMOVED = "membership_removed", _("Member removed")
         IDENTIFIERS_REVEALED = "identifiers_revealed", _("SSN and date of birth revealed")
+        API_TOKEN_ISSUED = "api_token_issued", _("API token issued")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        API_REQUEST = "api_request", _("API request")
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

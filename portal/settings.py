@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "corrective_actions",
     "recredentialing",
     "disclosures",
+    "directory",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -421,6 +423,12 @@ CREDENTIAL_NOTICE_DAYS = [
 PLAN_NAME = env.str("PLAN_NAME", default="L.A. Care Health Plan")
 PLAN_CONTACT_EMAIL = env.str("PLAN_CONTACT_EMAIL", default="ecm-network@plan.example")
 PLAN_CONTACT_PHONE = env.str("PLAN_CONTACT_PHONE", default="")
+
+# The JSON API for the plan's systems (api/): requests allowed per token, as "count/period"
+# (s, min, hour, day), counted in the default cache; and how old a change must be before the
+# changes feed shows it, so that one still being saved when a page is read is not skipped.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/min")
+API_CHANGES_SETTLE_SECONDS = env.int("API_CHANGES_SETTLE_SECONDS", default=60)
 
 # Transport and browser security. Behind a TLS-terminating load balancer set SECURE_PROXY_SSL_HEADER
 # (see README); `manage.py check --deploy` passes with the production variables set.

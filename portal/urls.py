@@ -19,6 +19,10 @@ urlpatterns = [
     path("", include("recredentialing.urls")),
     path("", include("disclosures.urls")),
     path("documents/", include("documents.urls")),
+    # The public provider directory (FHIR, Plan-Net): open to anyone, read-only.
+    path("fhir/", include("directory.urls")),
+    # The JSON API for the plan's systems: bearer tokens only, never the session.
+    path("api/v1/", include("api.urls")),
     # The admin site signs in and changes passwords through allauth only (second factor, rate
     # limits, audit); these come before admin.site.urls so that its own forms are never reached.
     path("admin/login/", views.admin_sign_in, name="admin_sign_in"),

@@ -2,8 +2,8 @@
 
 Adding a URL pattern without a row here fails ``test_every_url_pattern_has_a_row``.
 Statuses: 200 page shown, 302 redirect (sign-in for anonymous visitors, or the role's home),
-403 the role may not, 404 not found (another organization's object is never a 403), 405 wrong
-method.
+401 no bearer token (the API), 403 the role may not, 404 not found (another organization's
+object is never a 403), 405 wrong method.
 """
 
 from dataclasses import dataclass
@@ -132,6 +132,20 @@ MATRIX: dict[str, Row] = {
     "documents:packet_letter": Row("get", "delivery", (LOGIN, 200, 404, 200, 200, 404)),
     "documents:packet_zip": Row("get", "delivery", (LOGIN, 200, 404, 200, 200, 404)),
     "documents:packet_receipts": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
+    # The API answers bearer tokens only: a session, anyone's, is no credential there (401).
+    "api:application_status": Row("get", "app", (401, 401, 401, 401, 401, 401)),
+    "api:application_status_by_npi": Row("get", "app", (401, 401, 401, 401, 401, 401)),
+    "api:roster": Row("get", "", (401, 401, 401, 401, 401, 401)),
+    "api:changes": Row("get", "", (401, 401, 401, 401, 401, 401)),
+    # The OpenAPI document describes the shape of the answers and holds no data.
+    "api:openapi-json": Row("get", "", (200, 200, 200, 200, 200, 200)),
+    # Ninja's root of the API, used to find its own address; it shows nothing.
+    "api:api-root": Row("get", "", (404, 404, 404, 404, 404, 404)),
+    # The public provider directory (FHIR): anyone, signed in or not, reads it.
+    "directory:metadata": Row("get", "", (200, 200, 200, 200, 200, 200)),
+    "directory:openapi": Row("get", "", (200, 200, 200, 200, 200, 200)),
+    "directory:search": Row("get", "fhir_type", (200, 200, 200, 200, 200, 200)),
+    "directory:read": Row("get", "fhir_type,fhir_id", (200, 200, 200, 200, 200, 200)),
 }
 
 
@@ -258,6 +272,8 @@ def world(settings: Any) -> dict[str, Any]:
             "pk", flat=True
         )[0],
         "action": "suspend",
+        "fhir_type": "Organization",
+        "fhir_id": "plan",
         # Organization A's earlier application, approved: a provider with a record.
         "provider": provider,
         # Proposed by a manager other than the one asking (who may then confirm or decline it).

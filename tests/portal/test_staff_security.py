@@ -52,6 +52,19 @@ def test_staff_must_set_up_an_authenticator_before_any_staff_page(client):
     assert client.get("/review/").status_code == 200
 
 
+def test_the_public_directory_and_the_token_api_do_not_ask_staff_for_a_second_factor(client):
+    """Neither reads the session: the directory is public, and the API answers a browser
+    session, staff's too, with its own JSON 401 rather than a page to set up an authenticator."""
+    reviewer = verified(User.objects.create_user("rita@plan.example", PASSWORD))
+    reviewer.groups.add(Group.objects.get(name="reviewer"))
+    client.post("/accounts/login/", {"login": reviewer.email, "password": PASSWORD})
+    assert client.get("/review/").status_code == 302  # still asked for the second factor here
+    assert client.get("/fhir/metadata").status_code == 200
+    response = client.get("/api/v1/roster")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "A valid bearer token is needed."}
+
+
 def test_applicants_are_not_asked_for_a_second_factor(client, authorized_official):
     client.force_login(authorized_official)
     assert client.get("/dashboard/").status_code == 200

@@ -93,6 +93,11 @@ def measure(requests: int) -> dict[str, Any]:
     ).task_id
     provider_person = Client()
     provider_person.force_login(change.application.created_by)
+    anonymous = Client()
+    published = Application.objects.filter(
+        status__in=[Application.Status.ACTIVE, Application.Status.CONDITIONAL]
+    ).order_by("pk")
+    listed = published[published.count() // 2]
     pages = [
         ("floor: account e-mail page", staff, reverse("account_email")),
         ("reviewer queue", staff, reverse("reviews:queue")),
@@ -114,6 +119,15 @@ def measure(requests: int) -> dict[str, Any]:
         # conditions.
         ("recredentialing, overdue", staff, reverse("recredentialing:workbench") + "?due=overdue"),
         ("corrective actions, open", staff, reverse("corrective_actions:workbench")),
+        # The public provider directory (no sign-in): a page of 100 Organizations with their
+        # affiliations to the network, and one provider read by id.
+        (
+            "FHIR: 100 orgs + affiliations",
+            anonymous,
+            "/fhir/Organization?_count=100"
+            "&_revinclude=OrganizationAffiliation:participating-organization",
+        ),
+        ("FHIR: one organization", anonymous, f"/fhir/Organization/prov-{listed.pk}"),
     ]
     query_counts = []
     for _name, client, url in pages:

@@ -9,7 +9,7 @@ due dates, timeline events, decisions and screening results.
 """
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -149,16 +149,29 @@ class Plan:
         return self.first("final_approved")
 
 
-def seed_providers(providers: int) -> int:
-    """Seed until the database holds about ``providers`` providers in the network (from the
-    scenarios' share of them, with 2% to spare); how many it holds then."""
-    in_network = Application.objects.filter(status__in=Application.IN_NETWORK_STATUSES)
-    have = in_network.count()
+# The scenarios that end in the network, by the status they end in.
+NETWORK_SCENARIOS = {
+    "approved": Application.Status.APPROVED,
+    "active": Application.Status.ACTIVE,
+    "conditional": Application.Status.CONDITIONAL,
+}
+
+
+def seed_providers(
+    providers: int,
+    statuses: Collection[str] = tuple(NETWORK_SCENARIOS.values()),
+    report: Callable[[str], None] = lambda _: None,
+) -> int:
+    """Seed until the database holds about ``providers`` providers in one of ``statuses`` (in
+    the network, unless told; from the scenarios' share of them, with 2% to spare); how many it
+    holds then."""
+    counted = Application.objects.filter(status__in=statuses)
+    have = counted.count()
     if have < providers:
-        network = {"approved", "active", "conditional"}  # the scenarios that end in the network
-        share = sum(w for n, w in SCENARIOS if n in network) / sum(w for _, w in SCENARIOS)
-        seed_scale(round((providers - have) / share * 1.02), report=lambda _: None)
-    return in_network.count()
+        scenarios = {n for n, status in NETWORK_SCENARIOS.items() if status in statuses}
+        share = sum(w for n, w in SCENARIOS if n in scenarios) / sum(w for _, w in SCENARIOS)
+        seed_scale(round((providers - have) / share * 1.02), report=report)
+    return counted.count()
 
 
 def seed_scale(

@@ -140,6 +140,8 @@ class ServiceCounty(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["profile", "county"], name="county_once_per_profile"),
         ]
+        # Who serves a county (the directory's network coverage, the county filters).
+        indexes = [models.Index(fields=["county", "profile"], name="service_county")]
 
     def __str__(self) -> str:
         return self.get_county_display()

@@ -32,10 +32,6 @@ class Editing:
     def of_application(cls, application: Application) -> "Editing":
         return cls(application.disclosure, application)
 
-    @classmethod
-    def of_change(cls, change_request: ChangeRequest) -> "Editing":
-        return cls(change_request.disclosure, change_request.application, change_request)
-
     @property
     def back_url(self) -> str:
         """The page the disclosure is edited on, at its section."""

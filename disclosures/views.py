@@ -39,7 +39,7 @@ from disclosures.services import (
 )
 from onboarding.exceptions import OnboardingError
 from onboarding.selectors import application_for_staff
-from onboarding.views.attestations import removal_confirm
+from onboarding.views.removal import removal_confirm
 from portal.decorators import manager_required, staff_required
 from portal.models import User
 from reviews.exports import csv_response

@@ -31,6 +31,7 @@ from onboarding.services.attestations import (
     community_partner_save,
 )
 from onboarding.summaries import capacity_table_totals
+from onboarding.views.removal import removal_confirm
 from portal.models import User
 
 
@@ -210,29 +211,3 @@ def partner_remove_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpR
 
 def _attestations(application: Application) -> str:
     return reverse("onboarding:step", args=[application.pk, "attestations"])
-
-
-def removal_confirm(
-    request: HttpRequest,
-    application: Application,
-    *,
-    heading: str,
-    explanation: str,
-    confirm: str,
-    cancel: str,
-    back: str,
-) -> HttpResponse:
-    """The page asking whether to remove a row of a step (``back`` leads to it); its button
-    posts to the same URL."""
-    return render(
-        request,
-        "onboarding/remove_confirm.html",
-        {
-            "application": application,
-            "heading": heading,
-            "explanation": explanation,
-            "confirm": confirm,
-            "cancel": cancel,
-            "back": back,
-        },
-    )

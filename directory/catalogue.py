@@ -299,7 +299,24 @@ def with_site(pks: list[int]) -> Q:
 
 
 class Catalogue:
-    """The sources of every served type, for one request."""
+    """The sources of every served type, for one request.
+
+    The providers loaded for a page of Organizations are kept (``providers``, by resource id),
+    because their affiliations to the network are built from the same rows: an Organization
+    page with ``_revinclude=OrganizationAffiliation:participating-organization`` reads them
+    once, not twice.
+    """
+
+    def __init__(self) -> None:
+        self.providers: dict[str, Application] = {}
+
+    def from_the_same_rows(self, matches: list[JSON], value: str) -> list[JSON] | None:
+        """What ``_revinclude=value`` adds to a page of ``matches``, built from the rows the
+        page was built from; None when it is not built from them."""
+        if value != "OrganizationAffiliation:participating-organization":
+            return None
+        rows = [self.providers[r["id"]] for r in matches if r["id"] in self.providers]
+        return [resources.provider_affiliation(row) for row in rows]
 
     @cached_property
     def counties(self) -> list[str]:
@@ -338,10 +355,11 @@ class Catalogue:
         return [
             FixedSource(lambda: self.fixed_organizations),
             RowSource[Application](
-                rows=selectors.published_providers,
+                rows=selectors.published_organizations,
                 build=resources.provider_organization,
                 prefix="prov",
                 resource_type="Organization",
+                loaded=self.providers,
                 filters={
                     "name": provider_name_q,
                     "identifier": provider_identifier_q,
@@ -407,7 +425,7 @@ class Catalogue:
         ecm_code = codes.ECM_SERVICE_CODE[0]
         return [
             RowSource[Application](
-                rows=selectors.published_providers,
+                rows=selectors.published_services,
                 build=resources.provider_service,
                 prefix="ecm",
                 resource_type="HealthcareService",

@@ -53,6 +53,10 @@ def reverse(
         )
     if not matches:
         return []
+    if served.name == "Organization":
+        same_rows = catalogue.from_the_same_rows(matches, value)
+        if same_rows is not None:
+            return same_rows
     source_type, _, code = value.partition(":")
     source = SERVED_TYPES[source_type]
     criterion = Criterion(

@@ -7,7 +7,6 @@ results, notes or disclosures (reference §4 "Never publish").
 """
 
 import hashlib
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -58,20 +57,27 @@ def validated(model: type[Resource], data: JSON) -> JSON:
     digest = VALIDATED.digest(model, content)
     if digest in VALIDATED:
         return content
-    dumped: JSON = model.model_validate(content).model_dump(mode="json", exclude_none=True)
+    dumped = model_json(model, content)
     if dumped == content:
         VALIDATED.add(digest)
     return dumped
 
 
-def without_none(value: Any) -> Any:
-    """``value`` without the empty elements (None) a builder leaves out, as the model's JSON
-    leaves them out."""
-    if isinstance(value, dict):
-        return {k: without_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [without_none(v) for v in value if v is not None]
-    return value
+def model_json(model: type[Resource], content: JSON) -> JSON:
+    """``content`` validated by ``model``, and written back as the model writes it."""
+    dumped: JSON = model.model_validate(content).model_dump(mode="json", exclude_none=True)
+    return dumped
+
+
+def without_none(content: JSON) -> JSON:
+    """``content`` without the elements a builder leaves out (set to None), as the model's JSON
+    leaves them out.
+
+    Builders leave out only top-level elements, so only those are looked at. A None deeper
+    down would still be served right, since the model's JSON (``exclude_none``) would then
+    differ from the content: it is served, but not remembered.
+    """
+    return {key: value for key, value in content.items() if value is not None}
 
 
 class ValidatedDigests:
@@ -84,8 +90,10 @@ class ValidatedDigests:
 
     @staticmethod
     def digest(model: type[Resource], content: JSON) -> bytes:
-        text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.blake2b(f"{model.__name__}:{text}".encode(), digest_size=16).digest()
+        """Of the content as Python writes it (``repr``), three times faster than its JSON: the
+        same builder writes the same content in the same order, and content written in another
+        order is only validated once more."""
+        return hashlib.blake2b(f"{model.__name__}:{content!r}".encode(), digest_size=16).digest()
 
     def __contains__(self, digest: bytes) -> bool:
         with self.lock:
@@ -515,9 +523,9 @@ def practitioner(member: CareTeamMember) -> JSON:
                 {
                     "use": "official",
                     "text": " ".join(words),
-                    "family": words[-1] if words else None,
-                    "given": words[:-1] or None,
                 }
+                | ({"family": words[-1]} if words else {})
+                | ({"given": words[:-1]} if words[:-1] else {})
             ],
             "qualification": [qualification],
             "communication": communication(member.languages) or None,

@@ -451,6 +451,8 @@ class RowSource(Source, Generic[M]):
     prefix: str
     resource_type: str
     filters: dict[str, RowFilter]
+    # Where the rows of a page are kept, by resource id, for what else is built from them.
+    loaded: dict[str, M] | None = None
 
     def queryset(self, criteria: list[Criterion]) -> QuerySet[M]:
         rows = self.rows()
@@ -473,7 +475,11 @@ class RowSource(Source, Generic[M]):
     def page(self, criteria: list[Criterion], offset: int, limit: int) -> list[JSON]:
         if limit <= 0:
             return []
-        return [self.build(row) for row in self.queryset(criteria)[offset : offset + limit]]
+        rows = list(self.queryset(criteria)[offset : offset + limit])
+        built = [self.build(row) for row in rows]
+        if self.loaded is not None:
+            self.loaded.update(zip((resource["id"] for resource in built), rows, strict=True))
+        return built
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -50,13 +50,17 @@ def possible_duplicates(organization: Organization, npi: str = "") -> list[Organ
     """Other organizations with the same legal name (as screening compares names) or, once the
     entity step gives one, an application with the same NPI: likely the same organization
     applying twice."""
-    same = Q(name_key=organization.name_key) if organization.name_key else Q(pk__in=[])
+    # Each is asked on its own index and the two joined by UNION: one condition over both
+    # tables (name OR NPI) made PostgreSQL read every organization, 36 ms at 100,000.
+    same = Organization.objects.order_by().values("pk")
+    same = same.filter(name_key=organization.name_key) if organization.name_key else same.none()
     if npi:
-        same |= Q(applications__entity_profile__npi=npi)
+        same = same.union(
+            Application.objects.filter(entity_profile__npi=npi).order_by().values("organization_id")
+        )
     return list(
-        Organization.objects.filter(same)
+        Organization.objects.filter(pk__in=same)
         .exclude(pk=organization.pk)
-        .distinct()
         .order_by("pk")
         .prefetch_related("applications")
     )

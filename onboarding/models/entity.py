@@ -115,6 +115,8 @@ class EntityProfile(SignedRecord):
 
     class Meta:
         verbose_name = _("entity profile")
+        # Another application with the same NPI is a likely duplicate (``possible_duplicates``).
+        indexes = [models.Index(fields=["npi"], name="entity_profile_npi")]
 
     def __str__(self) -> str:
         return self.legal_name or str(self.application)

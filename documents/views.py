@@ -24,7 +24,7 @@ from documents.services import download_record
 from documents.storage import attachment_response, zip_response
 from documents.validators import served_name
 from onboarding.exceptions import OnboardingError
-from portal.decorators import client_ip
+from portal.audit import client_address
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION
 
@@ -33,7 +33,7 @@ from portal.roles import FINAL_APPROVAL_PERMISSION
 def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     document = document_for(user, pk)
-    download_record(user=user, ip_address=client_ip(request), document=document)
+    download_record(user=user, ip_address=client_address(request), document=document)
     name = served_name(document.original_name, document.content_type)
     return attachment_response(document.file, name, document.content_type)
 
@@ -62,7 +62,9 @@ def packet(request: HttpRequest, pk: int) -> HttpResponse:
 def packet_item_download(request: HttpRequest, pk: int, item_pk: int) -> HttpResponseBase:
     user: User = request.user  # type: ignore[assignment]
     delivery, item = packet_item_for(user, pk, item_pk)
-    download_record(user=user, ip_address=client_ip(request), delivery=delivery, packet_item=item)
+    download_record(
+        user=user, ip_address=client_address(request), delivery=delivery, packet_item=item
+    )
     name = served_name(item.original_name, item.content_type)
     return attachment_response(item.file, name, item.content_type)
 
@@ -75,7 +77,7 @@ def packet_letter_download(request: HttpRequest, pk: int) -> HttpResponseBase:
         raise Http404(_("This delivery has no welcome letter."))
     download_record(
         user=user,
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         delivery=delivery,
         kind=DownloadRecord.Kind.LETTER,
     )
@@ -100,7 +102,7 @@ def packet_zip_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     delivery = delivery_for(user, pk)
     download_record(
         user=user,
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         delivery=delivery,
         kind=DownloadRecord.Kind.PACKET_ZIP,
     )

@@ -9,7 +9,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib.admin.models import LogEntry
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
@@ -26,9 +28,21 @@ class RequestDetails:
 _current: ContextVar[RequestDetails | None] = ContextVar("audit_request", default=None)
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The address of the person's browser, as allauth's sign-in limits count it: the
+    connection's address, or behind load balancers (``TRUSTED_PROXY_COUNT``) the one they put in
+    ``X-Forwarded-For``. Without that setting behind a balancer, every person would have the
+    balancer's address: in the audit trail, and in the limits, which would then lock everyone out
+    at once."""
+    try:
+        return get_account_adapter().get_client_ip(request)
+    except PermissionDenied:  # no address at all
+        return None
+
+
 def request_details(request: HttpRequest) -> RequestDetails:
     return RequestDetails(
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_address(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         user=getattr(request, "user", None),
     )

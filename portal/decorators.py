@@ -27,10 +27,6 @@ def staff_required(view: View) -> View:
     return wrapped
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 def manager_required(view: View) -> View:
     """Network managers only (dashboard, exports); anyone else signed in gets 403."""
 

@@ -185,6 +185,9 @@ ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 # Five failed sign-ins for one address lock it for 15 minutes (and 10 a minute per address).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/900s/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A code typed as its 30 seconds run out, or waiting in the load balancer's queue, is still taken
+# (one step either side, as most authenticator checks allow).
+MFA_TOTP_TOLERANCE = 1
 MFA_TOTP_ISSUER = env.str("PLAN_NAME", default="L.A. Care Health Plan")
 # `make run` only: a fixed code accepted in place of the authenticator app (allauth refuses it
 # unless DEBUG is on).
@@ -450,6 +453,11 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many load balancers in front of the web nodes append the client's address to
+# X-Forwarded-For (1 behind one balancer). Sign-in limits and the audit trail then count each
+# person's address; left at 0 behind a balancer, everyone has the balancer's address, and ten
+# wrong passwords a minute from anyone lock everyone out (bench/load.py showed it).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

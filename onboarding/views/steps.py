@@ -37,7 +37,7 @@ from onboarding.signatures import signature_prefill
 from onboarding.steps import STEP_FORM_ID, StepDefinition, UnknownStep, definition_for_slug
 from onboarding.steps import definition_of as step_definition
 from onboarding.views.error_summary import error_summary, field_anchor, problem_items
-from portal.decorators import client_ip
+from portal.audit import client_address
 from portal.models import User
 
 
@@ -186,7 +186,7 @@ def _signature(request: HttpRequest, form: SignatureForm) -> step_services.Signa
         full_name=form.cleaned_data["full_name"],
         title=form.cleaned_data["title"],
         attestation_version=form.cleaned_data["version"],
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         user_agent=request.headers.get("user-agent", ""),
     )
 

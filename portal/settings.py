@@ -218,9 +218,10 @@ DOCUMENT_DOWNLOAD_URL_SECONDS = min(env.int("DOCUMENT_DOWNLOAD_URL_SECONDS", def
 DOCUMENT_STORAGE_BACKEND = (
     "storages.backends.s3.S3Storage" if USE_S3 else "django.core.files.storage.FileSystemStorage"
 )
-# At most 4 parts of 8 MB in flight and 4 waiting in memory (s3transfer's default keeps 10 parts
-# in memory, which lets peak memory grow with the file up to 80 MB); downloads queue at most
-# 16 x 256 KB for writing.
+# An upload reads each 8 MB part of a file object into memory: at most 2 are held (being sent)
+# while the next is read, so an upload peaks near +30 MB whatever the file's size (4 held: +48 MB).
+# Downloads fetch 4 ranges at once and queue at most 16 x 256 KB for writing. This stays flat in a
+# long-lived process only with deploy/gunicorn.conf.py's malloc settings (bench/documents.py).
 DOCUMENT_TRANSFER_CONFIG = TransferConfig(
     multipart_threshold=8 * 1024 * 1024,
     multipart_chunksize=8 * 1024 * 1024,
@@ -228,7 +229,7 @@ DOCUMENT_TRANSFER_CONFIG = TransferConfig(
     max_io_queue=16,
     use_threads=True,
 )
-DOCUMENT_TRANSFER_CONFIG.max_in_memory_upload_chunks = 4
+DOCUMENT_TRANSFER_CONFIG.max_in_memory_upload_chunks = 2
 DOCUMENT_TRANSFER_CONFIG.max_in_memory_download_chunks = 4
 # The S3 options are always built (the tests run them against real S3 protocol servers); they are
 # only used when USE_S3 is set.

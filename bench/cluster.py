@@ -44,6 +44,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -170,6 +171,8 @@ class Cluster:
     # -- Starting and stopping ----------------------------------------------------------------
 
     def __enter__(self) -> "Cluster":
+        if shutil.which("haproxy") is None:
+            raise SystemExit("HAProxy is not installed here: apt-get install -y haproxy")
         # A SIGTERM (or Ctrl-C) still stops everything and drops the database.
         signal.signal(signal.SIGTERM, _exit_on_signal)
         self._stack = contextlib.ExitStack()

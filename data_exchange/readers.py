@@ -1,13 +1,14 @@
 """Reading a sample file line by line, whether CSV or Excel, without holding it in memory."""
 
-import codecs
 import csv
 import datetime
+import io
+import re
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -76,8 +77,7 @@ class UnreadableFile(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One line of the file: its number as the applicant sees it, and its values as text."""
 
     number: int
@@ -181,19 +181,30 @@ def _delimiter(upload: IO[bytes]) -> str:
     return max(counts, key=lambda delimiter: counts[delimiter]) if any(counts.values()) else ","
 
 
+# What the "surrogateescape" error handler makes of bytes that are not UTF-8.
+UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+class _NotUtf8(Exception):
+    """A line of the file holds bytes that are not UTF-8."""
+
+
 def _csv_lines(upload: IO[bytes], limits: ReadLimits) -> Iterator[Line]:
     delimiter = _delimiter(upload)
-    text = codecs.getreader("utf-8-sig")(upload)
-    reader = csv.reader(text, delimiter=delimiter)
+    # Decoded in C, a chunk at a time; bytes that are not UTF-8 are let through and looked for
+    # line by line, so that the message names the line holding them (a strict decoder fails on
+    # the whole chunk, lines ahead of the one being read).
+    text = io.TextIOWrapper(upload, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    reader = csv.reader(_utf8_only(text), delimiter=delimiter)
     previous_end = 0
     try:
         for values in reader:
             limits.check_time()
             number = previous_end + 1
             previous_end = reader.line_num
-            if any(value.strip() for value in values):
+            if any(map(str.strip, values)):
                 yield Line(number, values)
-    except UnicodeDecodeError as error:
+    except _NotUtf8 as error:
         raise UnreadableFile(str(NOT_UTF8) % {"line": previous_end + 1}) from error
     except csv.Error as error:
         raise UnreadableFile(
@@ -203,12 +214,23 @@ def _csv_lines(upload: IO[bytes], limits: ReadLimits) -> Iterator[Line]:
             )
             % {"line": previous_end + 1}
         ) from error
+    finally:
+        text.detach()  # the upload stays open: closing it is its owner's business
+
+
+def _utf8_only(text: Iterable[str]) -> Iterator[str]:
+    """The lines of ``text``, stopping with ``_NotUtf8`` at the first that was not UTF-8."""
+    for line in text:
+        if not line.isascii() and UNDECODABLE.search(line):
+            raise _NotUtf8
+        yield line
 
 
 def _xlsx_lines(upload: IO[bytes], limits: ReadLimits) -> Iterator[Line]:
     try:
         for number, row in xlsx.rows(upload, limits.workbook):
-            values = [_cell_text(value) for value in row]
+            # Most cells hold text: it is stripped here, the rest converted by _cell_text.
+            values = [value.strip() if type(value) is str else _cell_text(value) for value in row]
             if any(values):
                 yield Line(number, values)
     except xlsx.LimitExceeded as error:

@@ -10,6 +10,8 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -120,7 +122,12 @@ def _is_date(value: str) -> bool:
     return 1900 <= parsed.year <= 2100
 
 
-def _date_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+# Why a value does not fit its column's format, without the value itself; None when it fits.
+# One such function is chosen for each column before the lines are read (_column_check).
+ValueCheck = Callable[[str], str | None]
+
+
+def _date_problem(value: str) -> str | None:
     if _is_date(value):
         return None
     return _("is not a date we can read; write dates as %(formats)s.") % {
@@ -128,7 +135,7 @@ def _date_problem(rule: ColumnRule, value: str, expected: Expected) -> str | Non
     }
 
 
-def _cin_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+def _cin_problem(value: str) -> str | None:
     if CIN.fullmatch(value):
         return None
     return _(
@@ -136,30 +143,30 @@ def _cin_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None
     ) % {"n": len(value)}
 
 
-def _yes_no_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+def _yes_no_problem(value: str) -> str | None:
     return None if value.casefold() in YES_NO else _("should be Y or N (yes or no).")
 
 
-def _code_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
-    if not rule.codes or value.casefold() in {code.casefold() for code in rule.codes}:
+def _code_problem(codes: tuple[str, ...], folded: frozenset[str], value: str) -> str | None:
+    if value.casefold() in folded:
         return None
-    return _("is not one of the allowed codes: %(codes)s.") % {"codes": ", ".join(rule.codes)}
+    return _("is not one of the allowed codes: %(codes)s.") % {"codes": ", ".join(codes)}
 
 
-def _zip_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+def _zip_problem(value: str) -> str | None:
     if ZIP.fullmatch(value):
         return None
     return _("should be a 5-digit ZIP code, like 90012 (or ZIP+4, like 90012-3456).")
 
 
-def _phone_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+def _phone_problem(value: str) -> str | None:
     digits = NON_DIGITS.sub("", value)
     if len(digits) == 10 or (len(digits) == 11 and digits.startswith("1")):
         return None
     return _("should be a 10-digit phone number, like (213) 555-0100.")
 
 
-def _email_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+def _email_problem(value: str) -> str | None:
     try:
         validate_email(value)
     except ValidationError:
@@ -167,12 +174,11 @@ def _email_problem(rule: ColumnRule, value: str, expected: Expected) -> str | No
     return None
 
 
-def _whole_number_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
+def _whole_number_problem(value: str) -> str | None:
     return None if WHOLE_NUMBER.fullmatch(value) else _("should be a whole number, like 30.")
 
 
-def _npi_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
-    npi = expected.npi
+def _npi_problem(npi: str, value: str) -> str | None:
     if value == npi:
         return None  # the application's NPI passed the check-digit test when it was entered
     digits = NON_DIGITS.sub("", value)
@@ -189,8 +195,7 @@ def _npi_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None
     return None
 
 
-def _tin_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None:
-    tin = expected.tin
+def _tin_problem(tin: str, value: str) -> str | None:
     digits = NON_DIGITS.sub("", value)
     if len(digits) != 9 or len(value.replace("-", "").strip()) != 9:
         return _("should be your organization's 9-digit TIN, like 12-3456789.")
@@ -202,19 +207,15 @@ def _tin_problem(rule: ColumnRule, value: str, expected: Expected) -> str | None
     return None
 
 
-# Plain-string keys: looked up once per value, in the loop over every cell of the file.
-# Why a value does not fit its column's format, without the value itself; None when it fits.
-CHECKS: dict[str, Callable[[ColumnRule, str, Expected], str | None]] = {
-    str(ColumnFormat.DATE.value): _date_problem,
-    str(ColumnFormat.CIN.value): _cin_problem,
-    str(ColumnFormat.YES_NO.value): _yes_no_problem,
-    str(ColumnFormat.CODE.value): _code_problem,
-    str(ColumnFormat.NPI.value): _npi_problem,
-    str(ColumnFormat.TIN.value): _tin_problem,
-    str(ColumnFormat.ZIP.value): _zip_problem,
-    str(ColumnFormat.PHONE.value): _phone_problem,
-    str(ColumnFormat.EMAIL.value): _email_problem,
-    str(ColumnFormat.WHOLE_NUMBER.value): _whole_number_problem,
+# The formats whose check needs nothing but the value (codes, NPI and TIN need more).
+CHECKS: dict[str, ValueCheck] = {
+    ColumnFormat.DATE: _date_problem,
+    ColumnFormat.CIN: _cin_problem,
+    ColumnFormat.YES_NO: _yes_no_problem,
+    ColumnFormat.ZIP: _zip_problem,
+    ColumnFormat.PHONE: _phone_problem,
+    ColumnFormat.EMAIL: _email_problem,
+    ColumnFormat.WHOLE_NUMBER: _whole_number_problem,
 }
 
 
@@ -271,54 +272,94 @@ def _check_headings(
     return placed
 
 
-# Formats whose values repeat from line to line (dates, codes, Y/N, the organization's NPI), so
-# their verdicts are remembered; free text and member identifiers are not.
-REPEATING_FORMATS = frozenset(
-    {
-        ColumnFormat.DATE,
-        ColumnFormat.YES_NO,
-        ColumnFormat.CODE,
-        ColumnFormat.ZIP,
-        ColumnFormat.PHONE,
-        ColumnFormat.EMAIL,
-        ColumnFormat.WHOLE_NUMBER,
-        ColumnFormat.NPI,
-        ColumnFormat.TIN,
-    }
-)
-VERDICTS_KEPT = 20_000  # at most this many remembered at once, so memory stays flat
+# Lines are checked a block at a time, column by column: each different value of a column is
+# checked once per block, and only a column with a problem is gone through line by line. A block
+# is small enough that memory stays flat however long the file is.
+BLOCK_LINES = 250
 
 
-class _Verdicts:
-    """The verdicts on values already checked in this file, for formats whose values repeat.
+def _column_check(rule: ColumnRule, expected: Expected) -> ValueCheck | None:
+    """The check of the values of ``rule``'s column, chosen once for the whole file; None when
+    any value fits (free text, or a code column without a list of codes)."""
+    if rule.format == ColumnFormat.CODE:
+        folded = frozenset(code.casefold() for code in rule.codes)
+        return partial(_code_problem, rule.codes, folded) if rule.codes else None
+    if rule.format == ColumnFormat.NPI:
+        return partial(_npi_problem, expected.npi)
+    if rule.format == ColumnFormat.TIN:
+        return partial(_tin_problem, expected.tin)
+    return CHECKS.get(rule.format)
 
-    Only the verdict (a message without the value, or None) is kept, keyed by column and value;
-    the whole memory is dropped when it is full, so a file of any length uses the same memory.
-    """
 
-    def __init__(self) -> None:
-        self._kept: dict[tuple[int, str], str | None] = {}
+@dataclass(frozen=True)
+class _Column:
+    """A column of the file as it is checked: where its values are, its rule and its check."""
 
-    def of(
-        self,
-        index: int,
-        rule: ColumnRule,
-        check: Callable[[ColumnRule, str, Expected], str | None],
-        value: str,
-        expected: Expected,
-    ) -> str | None:
-        if rule.format not in REPEATING_FORMATS:
-            return check(rule, value, expected)
-        key = (index, value)
-        try:
-            return self._kept[key]
-        except KeyError:
-            pass
-        verdict = check(rule, value, expected)
-        if len(self._kept) >= VERDICTS_KEPT:
-            self._kept.clear()
-        self._kept[key] = verdict
-        return verdict
+    index: int
+    rule: ColumnRule
+    check: ValueCheck | None
+
+
+# A problem found in a block: line number, the column's place in the check (-1 for the line as a
+# whole), the column's name and the message. Sorted, they come in the order of the file.
+_BlockProblem = tuple[int, int, str, str]
+
+
+def _blocks(lines: Iterator[Line]) -> Iterator[list[Line]]:
+    while block := list(islice(lines, BLOCK_LINES)):
+        yield block
+
+
+def _block_problems(
+    block: list[Line], width: int, columns: list[_Column]
+) -> Iterator[_BlockProblem]:
+    """The problems of a block of lines of data, each line cut or padded to ``width`` values."""
+    rows = []
+    for line in block:
+        values = line.values
+        if len(values) > width:
+            if any(value.strip() for value in values[width:]):
+                message = _("Line %(line)d has more values than the heading line has columns.")
+                yield line.number, -1, "", message % {"line": line.number}
+            values = values[:width]
+        elif len(values) < width:
+            values = values + [""] * (width - len(values))
+        rows.append(values)
+    numbers = [line.number for line in block]
+    by_column = list(zip(*rows, strict=True))
+    for place, column in enumerate(columns):
+        values = list(map(str.strip, by_column[column.index]))
+        yield from _column_problems(column, place, numbers, values)
+
+
+def _column_problems(
+    column: _Column, place: int, numbers: list[int], values: list[str]
+) -> Iterator[_BlockProblem]:
+    """The problems of one column's ``values`` (stripped) on the lines ``numbers``."""
+    rule, check = column.rule, column.check
+    different = set(values)
+    missing = rule.required and "" in different
+    problems = {}
+    if check is not None:
+        for value in different:
+            if value and (problem := check(value)) is not None:
+                problems[value] = problem
+    if not missing and not problems:
+        return
+    for number, value in zip(numbers, values, strict=True):
+        if not value:
+            if rule.required:
+                message = _(
+                    "Line %(line)d, column %(column)s: this value is required, but it is empty."
+                ) % {"line": number, "column": rule.name}
+                yield number, place, rule.name, message
+        elif value in problems:
+            message = _("Line %(line)d, column %(column)s: %(problem)s") % {
+                "line": number,
+                "column": rule.name,
+                "problem": _value_message(rule, value, problems[value]),
+            }
+            yield number, place, rule.name, message
 
 
 def check_lines(
@@ -350,46 +391,11 @@ def check_lines(
                 % {"name": name},
             )
     width = len(heading_line.values)
-    checks = [(index, rule, CHECKS.get(rule.format)) for index, rule in placed]
-    verdicts = _Verdicts()
-    for line in iterator:
-        result.line_count += 1
-        values = line.values
-        if len(values) > width and any(v.strip() for v in values[width:]):
-            result.add(
-                line.number,
-                "",
-                _("Line %(line)d has more values than the heading line has columns.")
-                % {"line": line.number},
-            )
-        for index, rule, check in checks:
-            value = values[index].strip() if index < len(values) else ""
-            if not value:
-                if rule.required:
-                    result.add(
-                        line.number,
-                        rule.name,
-                        _(
-                            "Line %(line)d, column %(column)s: this value is required, but it "
-                            "is empty."
-                        )
-                        % {"line": line.number, "column": rule.name},
-                    )
-                continue
-            if check is None:
-                continue
-            problem = verdicts.of(index, rule, check, value, expected)
-            if problem is not None:
-                result.add(
-                    line.number,
-                    rule.name,
-                    _("Line %(line)d, column %(column)s: %(problem)s")
-                    % {
-                        "line": line.number,
-                        "column": rule.name,
-                        "problem": _value_message(rule, value, problem),
-                    },
-                )
+    columns = [_Column(index, rule, _column_check(rule, expected)) for index, rule in placed]
+    for block in _blocks(iterator):
+        result.line_count += len(block)
+        for number, _place, column_name, message in sorted(_block_problems(block, width, columns)):
+            result.add(number, column_name, message)
     if result.line_count == 0:
         result.add(
             None,

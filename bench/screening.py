@@ -1,14 +1,16 @@
 """Screening benchmark: import 100,000 LEIE rows, screen 10,000 organizations against them, screen
-10,000 applications disclosing 12 people each, then measure person matching on 4,000 labelled
-pairs of names.
+10,000 applications disclosing 12 people each, measure person matching on 4,000 labelled pairs of
+names, then time the imports of the three lists at 82,000 rows each.
 
     python bench/screening.py [--rows 100000] [--organizations 10000]
         [--disclosed-applications 10000] [--disclosed-people 12] [--pairs 4000]
+        [--import-rows 82000] [--import-runs 3]
 
 Runs on a throw-away SQLite file, and also on PostgreSQL when ``DATABASE_URL`` is set (that
-database is migrated, its LEIE release replaced and applications added: point it at a database
-of your own). Each run happens in a child process with its own settings; NPIs are looked up in
-the offline registry, never in NPPES. Prints a table of seconds, then:
+database is migrated, its LEIE release replaced and applications added, and its SAM and Medi-Cal
+releases replaced by the bench's, which are removed at the end: point it at a database of your
+own). Each run happens in a child process with its own settings; NPIs are looked up in the
+offline registry, never in NPPES. Prints a table of seconds, then:
 
 - for the disclosures (bench/seeding.py ``seed_disclosed_applications``: active providers whose
   ownership and control disclosures name 12 people, one application in a hundred naming a person
@@ -24,7 +26,17 @@ the offline registry, never in NPPES. Prints a table of seconds, then:
   every same-person pair whose names agree found, at most 1% of the different people a potential
   match.
 
-``--disclosed-applications 1000`` makes a short run; 0 leaves the disclosures out. Exits 0.
+- for the imports (``import_exclusions``, the command the lists are imported with: file read,
+  parsed, and made the active release in one transaction) of an LEIE full file, a SAM.gov
+  extract and a Medi-Cal Suspended and Ineligible list of ``--import-rows`` rows each
+  (``leie_file``, ``sam_file``, ``medi_cal_file``: the Medi-Cal rows also name AKA/DBA names and
+  licence and provider numbers, stored as records and numbers of their own), the median seconds
+  of ``--import-runs`` runs, each replacing a release of the same size as a monthly import does,
+  rows a second, the load average when measured, and whether the goal is met: an 82,000-row list
+  imported in at most 3 seconds.
+
+``--disclosed-applications 1000`` makes a short run; 0 leaves the disclosures out, and
+``--import-rows 0`` the imports. Exits 0.
 """
 
 import argparse
@@ -34,6 +46,7 @@ import io
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,11 +60,25 @@ LEIE_HEADER = (
     "LASTNAME,FIRSTNAME,MIDNAME,BUSNAME,GENERAL,SPECIALTY,UPIN,NPI,DOB,ADDRESS,CITY,STATE,ZIP,"
     "EXCLTYPE,EXCLDATE,REINDATE,WAIVERDATE,WVRSTATE"
 )
+SAM_HEADER = (
+    "Classification,Name,Prefix,First,Middle,Last,Suffix,Address 1,Address 2,Address 3,"
+    "Address 4,City,State / Province,Country,Zip Code,Open Data Flag,Blank (Deprecated),"
+    "Unique Entity ID,Exclusion Program,Excluding Agency,CT Code,Exclusion Type,"
+    "Additional Comments,Active Date,Termination Date,Record Status,Cross-Reference,"
+    "SAM Number,CAGE,NPI,Creation_Date"
+)
+SAM_ENTITY_KINDS = ["Firm"] * 8 + ["Special Entity Designation", "Vessel"]
+MEDI_CAL_HEADER = [
+    "Last Name or Business Name", "First Name", "Middle Name", "A.K.A. / D.B.A.", "Addresses",
+    "Provider Type", "License Number", "Provider Number", "Date of Suspension", "Active Period",
+]  # fmt: skip
 SYLLABLES = ["ac", "me", "sun", "rise", "val", "ley", "care", "health", "bay", "oak", "mar", "ton"]
 STATES = ["CA", "TX", "NY", "FL", "AZ", "NV", "OR", "WA"]
 SUFFIXES = ["INC", "LLC", "CORP", "", "", "INC."]
 ONE_AT_A_TIME = 200  # disclosing applications screened alone, as at submission
 GOAL_APPLICATIONS, GOAL_SECONDS = 10_000, 60  # disclosing applications screened in a minute
+IMPORTED_LISTS = {"leie": "LEIE", "sam": "SAM", "medi-cal": "Medi-Cal S&I"}
+GOAL_IMPORT_ROWS, GOAL_IMPORT_SECONDS = 82_000, 3  # the LEIE full file's size, imported in 3 s
 
 
 def word(rng: random.Random) -> str:
@@ -83,6 +110,56 @@ def leie_file(rows: int, seed: int = 7) -> tuple[bytes, list[str]]:
              "00000000", ""]
         )  # fmt: skip
     return out.getvalue().encode(), entity_names
+
+
+def sam_file(rows: int, seed: int = 7) -> bytes:
+    """A SAM.gov exclusions extract of ``rows`` rows in its 31 columns: two in five a firm (now
+    and then a special entity designation or a vessel), the others individuals; one in three with
+    a termination date, the others indefinite; one in nine with an NPI."""
+    rng = random.Random(seed)
+    out = io.StringIO()
+    out.write(SAM_HEADER + "\r\n")
+    writer = csv.writer(out, lineterminator="\r\n")
+    for n in range(rows):
+        classification = "Individual" if n % 5 >= 2 else rng.choice(SAM_ENTITY_KINDS)
+        person = classification == "Individual"
+        name = "" if person else f"{word(rng)} {word(rng)} {rng.choice(SUFFIXES)}".strip()
+        first, last = (word(rng), word(rng)) if person else ("", "")
+        active = f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.randint(2000, 2024)}"
+        ended = "Indefinite" if n % 3 else f"01/{rng.randint(1, 28):02d}/2030"
+        writer.writerow(
+            [classification, name, "", first, "", last, "", f"{n} MAIN ST", "SUITE 1" if n % 4 == 0
+             else "", "", "", "CITY", rng.choice(STATES), "USA", "90012", "Y", "",
+             f"U{n:011d}", "Reciprocal", "HHS", "Z1", "Prohibition/Restriction", "", active,
+             ended, "Active", "", f"S4MR{n:06d}", "", f"1{n:09d}" if n % 9 == 0 else "",
+             active]
+        )  # fmt: skip
+    return out.getvalue().encode()
+
+
+def medi_cal_file(rows: int, seed: int = 7) -> bytes:
+    """A Medi-Cal Suspended and Ineligible Provider List of ``rows`` rows, in its published
+    columns: one in five an entity, one in six with an AKA/DBA name (sometimes two), most with a
+    licence number and some with two provider numbers."""
+    rng = random.Random(seed)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(MEDI_CAL_HEADER)
+    for n in range(rows):
+        entity = n % 5 == 0
+        name = f"{word(rng)} {word(rng)} {rng.choice(SUFFIXES)}".strip() if entity else word(rng)
+        aka = ""
+        if n % 6 == 0:
+            aka = f"{word(rng)} CARE" + (f"; {word(rng)} CLINIC" if n % 12 == 0 else "")
+        licence = "" if entity or n % 7 == 0 else f"{rng.choice(['A', 'G', 'RN'])} {n:06d}"
+        provider = f"ZZZ{n:06d}, ZZZ{n + 1:06d}" if n % 4 == 0 else ""
+        suspended = f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.randint(2000, 2024)}"
+        writer.writerow(
+            [name, "" if entity else word(rng), "", aka, f"{n} MAIN ST, LOS ANGELES, CA 90012",
+             "PHYSICIAN" if not entity else "CLINIC", licence, provider, suspended,
+             "Indefinitely"]
+        )  # fmt: skip
+    return out.getvalue().encode()
 
 
 def disclosed_screening(release: Any, applications: int, people: int) -> dict[str, float]:
@@ -143,8 +220,62 @@ def disclosed_screening(release: Any, applications: int, people: int) -> dict[st
     return figures
 
 
+def list_file(source: str, rows: int) -> bytes:
+    """A file of the list ``source`` (leie, sam or medi-cal) of ``rows`` rows."""
+    if source == "leie":
+        return leie_file(rows)[0]
+    return sam_file(rows) if source == "sam" else medi_cal_file(rows)
+
+
+def timed_imports(rows: int, runs: int) -> list[dict[str, Any]]:
+    """Import each list's file of ``rows`` rows with ``import_exclusions``, once and then ``runs``
+    times more, each of those replacing a release of the same size; their median seconds. The
+    SAM and Medi-Cal releases imported here are removed afterwards, so that the next run screens
+    against the LEIE alone, as the screening above did."""
+    from django.core.management import call_command
+
+    from screening.models import ExclusionNumber, ExclusionRecord, ExclusionRelease
+
+    figures: list[dict[str, Any]] = []
+    imported: list[int] = []  # the SAM and Medi-Cal releases, removed at the end
+    with tempfile.TemporaryDirectory() as folder:
+        for source, name in IMPORTED_LISTS.items():
+            path = Path(folder) / f"{source}.csv"
+            path.write_bytes(list_file(source, rows))
+            seconds = []
+            for _ in range(runs + 1):
+                started = time.perf_counter()
+                call_command(
+                    "import_exclusions", "--source", source, str(path), stdout=io.StringIO()
+                )
+                seconds.append(time.perf_counter() - started)
+                release = ExclusionRelease.objects.get(source=source, is_active=True)
+                if source != "leie":
+                    imported.append(release.pk)
+            figures.append(
+                {
+                    "list": name,
+                    "rows": release.row_count,
+                    "records": ExclusionRecord.objects.filter(release=release).count(),
+                    "numbers": ExclusionNumber.objects.filter(release=release).count(),
+                    "seconds": statistics.median(seconds[1:]),
+                    "load": os.getloadavg()[0],
+                }
+            )
+    ExclusionNumber.objects.filter(release__in=imported).delete()
+    ExclusionRecord.objects.filter(release__in=imported).delete()
+    ExclusionRelease.objects.filter(pk__in=imported).delete()
+    return figures
+
+
 def worker(
-    rows: int, organizations: int, pairs: int, disclosed_applications: int, people: int
+    rows: int,
+    organizations: int,
+    pairs: int,
+    disclosed_applications: int,
+    people: int,
+    import_rows: int,
+    import_runs: int,
 ) -> None:
     import django
 
@@ -191,6 +322,8 @@ def worker(
         from bench.name_pairs import name_pair_evaluation, name_pairs
 
         figures["names"] = name_pair_evaluation(name_pairs(pairs)).figures()
+    if import_rows:
+        figures["imports"] = timed_imports(import_rows, import_runs)
     print(json.dumps(figures))
 
 
@@ -199,6 +332,7 @@ def run(label: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, 
     command += ["--organizations", str(args.organizations), "--pairs", str(args.pairs)]
     command += ["--disclosed-applications", str(args.disclosed_applications)]
     command += ["--disclosed-people", str(args.disclosed_people)]
+    command += ["--import-rows", str(args.import_rows), "--import-runs", str(args.import_runs)]
     result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
         print(f"{label}: failed\n{result.stderr[-2000:]}")
@@ -218,12 +352,16 @@ def main() -> None:
         help="applications whose disclosed people are screened, or 0",
     )
     parser.add_argument("--disclosed-people", type=int, default=12, help="people per disclosure")
+    parser.add_argument(
+        "--import-rows", type=int, default=GOAL_IMPORT_ROWS, help="rows of each list imported, or 0"
+    )
+    parser.add_argument("--import-runs", type=int, default=3, help="timed imports of each list")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(
             args.rows, args.organizations, args.pairs, args.disclosed_applications,
-            args.disclosed_people,
+            args.disclosed_people, args.import_rows, args.import_runs,
         )  # fmt: skip
         return
     runs = []
@@ -251,6 +389,8 @@ def main() -> None:
     for label, figures in runs:
         if figures.get("names"):
             print_name_pairs(label, figures["names"])
+    if any(figures.get("imports") for _label, figures in runs):
+        print_imports(args, runs)
 
 
 def print_disclosed(args: argparse.Namespace, runs: list[tuple[str, dict[str, Any]]]) -> None:
@@ -285,6 +425,40 @@ def print_disclosed(args: argparse.Namespace, runs: list[tuple[str, dict[str, An
         else:
             met = max(disclosed["screen"], disclosed["rescreen"]) < GOAL_SECONDS
             print(f"  goal, {goal} ({label}): {'met' if met else 'NOT MET'}")
+
+
+def print_imports(args: argparse.Namespace, runs: list[tuple[str, dict[str, Any]]]) -> None:
+    """Each list's import on each database: rows, the records and numbers stored for them, the
+    median seconds, rows a second and the load average then; and whether the goal is met."""
+    print(
+        f"\nImports (import_exclusions), {args.import_rows:,} rows of each list, each replacing a "
+        f"release of the same size: median of {args.import_runs} runs"
+    )
+    print(
+        f"{'database':<12}{'list':<14}{'rows':>8}{'records':>9}{'numbers':>9}{'seconds':>9}"
+        f"{'rows/s':>9}{'load':>6}"
+    )
+    for label, figures in runs:
+        for imported in figures.get("imports", []):
+            seconds = imported["seconds"]
+            print(
+                f"{label:<12}{imported['list']:<14}{imported['rows']:>8,}{imported['records']:>9,}"
+                f"{imported['numbers']:>9,}{seconds:>7.2f} s{imported['rows'] / seconds:>9,.0f}"
+                f"{imported['load']:>6.1f}"
+            )
+    goal = f"an {GOAL_IMPORT_ROWS:,}-row list imported in at most {GOAL_IMPORT_SECONDS} s"
+    for label, figures in runs:
+        if not figures.get("imports"):
+            continue
+        if args.import_rows < GOAL_IMPORT_ROWS:
+            print(f"  goal, {goal} ({label}): not measured (run the defaults)")
+            continue
+        verdicts = ", ".join(
+            imported["list"]
+            + (" met" if imported["seconds"] <= GOAL_IMPORT_SECONDS else " NOT MET")
+            for imported in figures["imports"]
+        )
+        print(f"  goal, {goal} ({label}): {verdicts}")
 
 
 def print_name_pairs(label: str, names: dict[str, Any]) -> None:

@@ -2,13 +2,18 @@
 
 Each reader turns a published file into ``ParsedRow`` values, or refuses the whole file with an
 ``ImportFormatError`` naming the line and column at fault: a list is imported whole or not at all.
+
+A full list has 80,000 rows or more, read in one go: per row, the readers strip each cell once,
+write the row back as CSV with one writer for the whole file, and leave dates and names to
+caches, as the lists repeat them.
 """
 
 import csv
 import io
+import operator
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -18,6 +23,7 @@ from screening.normalise import normalise_business_name, normalise_person_name
 from screening.numbers import numbers_in
 
 Kind = ExclusionRecord.Kind
+LICENCE, PROVIDER = ExclusionNumber.Kind.LICENCE.value, ExclusionNumber.Kind.PROVIDER.value
 
 LEIE_HEADER = [
     "LASTNAME",
@@ -80,6 +86,29 @@ SAM_CLASSIFICATIONS = {
 }
 LEIE_EMPTY_DATE = "00000000"
 LEIE_EMPTY_NPI = "0000000000"
+# The columns of ExclusionRecord an import fills, in the order of ``ParsedRow.records()``.
+RECORD_COLUMNS = [
+    "line_number",
+    "kind",
+    "business_name",
+    "normalised_name",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "person_key",
+    "npi",
+    "date_of_birth",
+    "address",
+    "city",
+    "state",
+    "zip_code",
+    "exclusion_type",
+    "excluded_on",
+    "reinstated_on",
+    "license_number",
+    "provider_number",
+    "raw",
+]
 
 
 class ImportFormatError(Exception):
@@ -91,7 +120,7 @@ class ImportFormatError(Exception):
         super().__init__(f"{where}: {message}")
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     """The fields screening needs from one row, and the row itself as evidence."""
 
@@ -113,50 +142,61 @@ class ParsedRow:
     reinstated_on: date | None = None
     license_number: str = ""
     provider_number: str = ""
-    aliases: list[str] = field(default_factory=list)
+    aliases: tuple[str, ...] = ()
 
-    def rows(self) -> Iterator[dict[str, object]]:
-        """Column values of one record for the row, and of one more per AKA/DBA name it lists."""
+    def records(self) -> list[tuple[object, ...]]:
+        """Values of ``RECORD_COLUMNS`` for the row's record, then one more per AKA/DBA name it
+        lists (a business name; the person is matched once): cut to their columns' lengths."""
+        # The kind's plain value, not the enum member: tuples of plain values are soon left out of
+        # the garbage collector's walks, and an import keeps 80,000 of them until it inserts them.
+        kind = str(self.kind)
         person_key = (
-            normalise_person_name(last=self.last_name, first=self.first_name)
+            normalise_person_name(last=self.last_name, first=self.first_name)[:200]
             if self.kind == Kind.INDIVIDUAL
             else ""
         )
-        for name in [self.business_name, *self.aliases]:
-            yield {
-                "line_number": self.line_number,
-                "kind": self.kind,
-                "business_name": name[:300],
-                "normalised_name": normalise_business_name(name)[:300],
-                "last_name": self.last_name[:100],
-                "first_name": self.first_name[:100],
-                "middle_name": self.middle_name[:100],
-                "person_key": person_key[:200],
-                "npi": self.npi,
-                "date_of_birth": self.date_of_birth,
-                "address": self.address[:300],
-                "city": self.city[:100],
-                "state": self.state[:32],
-                "zip_code": self.zip_code[:16],
-                "exclusion_type": self.exclusion_type[:100],
-                "excluded_on": self.excluded_on,
-                "reinstated_on": self.reinstated_on,
-                "license_number": self.license_number[:100],
-                "provider_number": self.provider_number[:100],
-                "raw": self.raw,
-            }
-            person_key = ""  # an alias is a business name; the person is matched once
+        person = (self.last_name[:100], self.first_name[:100], self.middle_name[:100])
+        rest = (
+            self.npi,
+            self.date_of_birth,
+            self.address[:300],
+            self.city[:100],
+            self.state[:32],
+            self.zip_code[:16],
+            self.exclusion_type[:100],
+            self.excluded_on,
+            self.reinstated_on,
+            self.license_number[:100],
+            self.provider_number[:100],
+            self.raw,
+        )
+        name = self.business_name
+        records: list[tuple[object, ...]] = [
+            (self.line_number, kind, name[:300], _business_key(name), *person, person_key, *rest)
+        ]
+        for alias in self.aliases:
+            records.append(
+                (self.line_number, kind, alias[:300], _business_key(alias), *person, "", *rest)
+            )
+        return records
 
     def numbers(self) -> Iterator[tuple[str, str]]:
         """(kind, number) of each licence and provider number the row lists, normalised, read
         from the cells as stored, so that screening finds in a record the numbers it was found by.
+        The kinds are plain values, as in ``records()``.
         """
         for kind, cell in (
-            (ExclusionNumber.Kind.LICENCE, self.license_number[:100]),
-            (ExclusionNumber.Kind.PROVIDER, self.provider_number[:100]),
+            (LICENCE, self.license_number[:100]),
+            (PROVIDER, self.provider_number[:100]),
         ):
-            for number in numbers_in(cell):
-                yield kind, number
+            if cell:
+                for number in numbers_in(cell):
+                    yield kind, number
+
+
+def _business_key(name: str) -> str:
+    """The normalised business name as stored (an individual's row has none)."""
+    return normalise_business_name(name)[:300] if name else ""
 
 
 def decode(content: bytes) -> str:
@@ -181,10 +221,19 @@ def _records_of(text: str) -> Iterator[tuple[int, list[str]]]:
         ) from error
 
 
-def _raw(cells: list[str]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow(cells)
-    return out.getvalue()
+class _RowWriter:
+    """A row's cells written back as one CSV line, the evidence kept with each record: one
+    writer and buffer for a whole file (a writer for each row cost as much as reading it)."""
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="")
+
+    def __call__(self, cells: list[str]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(cells)
+        return self._buffer.getvalue()
 
 
 def _check_header(found: list[str], expected: list[str], source: str) -> None:
@@ -218,6 +267,27 @@ def _check_width(cells: list[str], width: int, line: int) -> None:
             f"expected {width} columns, found {len(cells)} (the file may be truncated)",
             line=line,
         )
+
+
+def _blank(cells: list[str]) -> bool:
+    """True for a row whose every cell is empty or blank (skipped, as the lists end with some)."""
+    return not "".join(cells).strip()
+
+
+def _cells(header: list[str], *names: str) -> Callable[[list[str]], tuple[str, ...]]:
+    """The cells of a row under the named columns, in that order: one C call for a whole row."""
+    return operator.itemgetter(*(header.index(name) for name in names))
+
+
+LEIE_CELLS = _cells(
+    LEIE_HEADER, "LASTNAME", "FIRSTNAME", "MIDNAME", "BUSNAME", "NPI", "DOB", "ADDRESS", "CITY",
+    "STATE", "ZIP", "EXCLTYPE", "EXCLDATE", "REINDATE",
+)  # fmt: skip
+SAM_CELLS = _cells(
+    SAM_HEADER, "Classification", "Name", "First", "Middle", "Last", "Address 1", "Address 2",
+    "Address 3", "Address 4", "City", "State / Province", "Zip Code", "Exclusion Type",
+    "Active Date", "Termination Date", "NPI",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=65536)
@@ -260,30 +330,32 @@ def parse_leie(text: str) -> Iterator[ParsedRow]:
     if header is None:
         raise ImportFormatError("the file is empty", line=1)
     _check_header(header[1], LEIE_HEADER, "LEIE")
+    raw = _RowWriter()
     for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
+        if _blank(cells):
             continue
         _check_width(cells, len(LEIE_HEADER), line)
-        v = dict(zip(LEIE_HEADER, (cell.strip() for cell in cells), strict=True))
-        if not (v["LASTNAME"] or v["BUSNAME"]):
+        (last, first, middle, business, npi, born, address, city, state, zip_code, excl_type,
+         excluded, reinstated) = map(str.strip, LEIE_CELLS(cells))  # fmt: skip
+        if not (last or business):
             raise ImportFormatError("neither a last name nor a business name", line=line)
         yield ParsedRow(
             line_number=line,
-            kind=Kind.INDIVIDUAL if v["LASTNAME"] else Kind.ENTITY,
-            raw=_raw(cells),
-            business_name=v["BUSNAME"],
-            last_name=v["LASTNAME"],
-            first_name=v["FIRSTNAME"],
-            middle_name=v["MIDNAME"],
-            npi=_npi(v["NPI"], line, "NPI"),
-            date_of_birth=_leie_date(v["DOB"], line, "DOB"),
-            address=v["ADDRESS"],
-            city=v["CITY"],
-            state=v["STATE"].upper(),
-            zip_code=v["ZIP"],
-            exclusion_type=v["EXCLTYPE"],
-            excluded_on=_leie_date(v["EXCLDATE"], line, "EXCLDATE"),
-            reinstated_on=_leie_date(v["REINDATE"], line, "REINDATE"),
+            kind=Kind.INDIVIDUAL if last else Kind.ENTITY,
+            raw=raw(cells),
+            business_name=business,
+            last_name=last,
+            first_name=first,
+            middle_name=middle,
+            npi=_npi(npi, line, "NPI"),
+            date_of_birth=_leie_date(born, line, "DOB"),
+            address=address,
+            city=city,
+            state=state.upper(),
+            zip_code=zip_code,
+            exclusion_type=excl_type,
+            excluded_on=_leie_date(excluded, line, "EXCLDATE"),
+            reinstated_on=_leie_date(reinstated, line, "REINDATE"),
         )
 
 
@@ -302,10 +374,10 @@ def _us_date(
     value: str, line: int, column: str, *, open_ended: tuple[str, ...] = ()
 ) -> date | None:
     value = value.strip()
-    if not value or value.casefold() in open_ended:
+    if not value:
         return None
-    parsed = _us_or_iso(value)
-    if parsed is not None:
+    parsed = _us_or_iso(value)  # cached: most cells are dates, and the lists repeat them
+    if parsed is not None or value.casefold() in open_ended:
         return parsed
     raise ImportFormatError(
         f"{value!r} is not a date in the form MM/DD/YYYY", line=line, column=column
@@ -319,37 +391,39 @@ def parse_sam(text: str) -> Iterator[ParsedRow]:
     if header is None:
         raise ImportFormatError("the file is empty", line=1)
     _check_header(header[1], SAM_HEADER, "SAM")
+    raw = _RowWriter()
     for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
+        if _blank(cells):
             continue
         _check_width(cells, len(SAM_HEADER), line)
-        v = dict(zip(SAM_HEADER, (cell.strip() for cell in cells), strict=True))
-        kind = SAM_CLASSIFICATIONS.get(v["Classification"].casefold())
+        (classification, name, first, middle, last, *address_lines, city, state, zip_code,
+         excl_type, active, terminated, npi) = map(str.strip, SAM_CELLS(cells))  # fmt: skip
+        kind = SAM_CLASSIFICATIONS.get(classification.casefold())
         if kind is None:
             raise ImportFormatError(
-                f"{v['Classification']!r} is not a SAM classification "
+                f"{classification!r} is not a SAM classification "
                 "(Individual, Firm, Special Entity Designation or Vessel)",
                 line=line,
                 column="Classification",
             )
-        address = ", ".join(v[f"Address {n}"] for n in range(1, 5) if v[f"Address {n}"])
+        person = kind == Kind.INDIVIDUAL
         yield ParsedRow(
             line_number=line,
             kind=kind,
-            raw=_raw(cells),
-            business_name=v["Name"] if kind == Kind.ENTITY else "",
-            last_name=v["Last"] if kind == Kind.INDIVIDUAL else "",
-            first_name=v["First"] if kind == Kind.INDIVIDUAL else "",
-            middle_name=v["Middle"] if kind == Kind.INDIVIDUAL else "",
-            npi=_npi(v["NPI"], line, "NPI"),
-            address=address,
-            city=v["City"],
-            state=v["State / Province"].upper(),
-            zip_code=v["Zip Code"],
-            exclusion_type=v["Exclusion Type"],
-            excluded_on=_us_date(v["Active Date"], line, "Active Date"),
+            raw=raw(cells),
+            business_name="" if person else name,
+            last_name=last if person else "",
+            first_name=first if person else "",
+            middle_name=middle if person else "",
+            npi=_npi(npi, line, "NPI"),
+            address=", ".join(filter(None, address_lines)),
+            city=city,
+            state=state.upper(),
+            zip_code=zip_code,
+            exclusion_type=excl_type,
+            excluded_on=_us_date(active, line, "Active Date"),
             reinstated_on=_us_date(
-                v["Termination Date"], line, "Termination Date", open_ended=("indefinite",)
+                terminated, line, "Termination Date", open_ended=("indefinite",)
             ),
         )
 
@@ -378,6 +452,7 @@ MEDI_CAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "suspended_on": ("Date of Suspension", "Suspension Date", "Date Suspended"),
 }
 MEDI_CAL_REQUIRED = ("name", "suspended_on")
+_ALIAS_SEPARATORS = re.compile(r"[;\n]")  # between the names of an AKA/DBA cell
 
 
 def _medi_cal_layout(header: list[str]) -> dict[str, int]:
@@ -411,16 +486,18 @@ def parse_medi_cal(text: str) -> Iterator[ParsedRow]:
         raise ImportFormatError("the file is empty", line=1)
     layout = _medi_cal_layout(header[1])
     width = len(header[1])
+    suspended_on_column = header[1][layout["suspended_on"]].strip()  # as named in refusals
+    # The cells of MEDI_CAL_COLUMNS in a row, "" for those the file has no column for (a cell
+    # added after the row's last).
+    fields = operator.itemgetter(*(layout.get(name, width) for name in MEDI_CAL_COLUMNS))
+    raw = _RowWriter()
     for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
+        if _blank(cells):
             continue
         _check_width(cells, width, line)
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            return cells[layout[name]].strip() if name in layout else ""
-
-        name, first = cell("name"), cell("first")
-        aliases = [a.strip() for a in re.split(r"[;\n]", cell("aka")) if a.strip()]
+        (name, first, middle, aka, address, provider_type, licence, provider_number,
+         suspended_on) = map(str.strip, fields([*cells, ""]))  # fmt: skip
+        aliases = [a.strip() for a in _ALIAS_SEPARATORS.split(aka) if a.strip()]
         if not (name or first) and aliases:
             # Some rows name the provider only in the AKA/DBA column: an entity known by those.
             name, *aliases = aliases
@@ -430,20 +507,18 @@ def parse_medi_cal(text: str) -> Iterator[ParsedRow]:
         yield ParsedRow(
             line_number=line,
             kind=kind,
-            raw=_raw(cells),
+            raw=raw(cells),
             business_name=name if kind == Kind.ENTITY else "",
             last_name=name if kind == Kind.INDIVIDUAL else "",
             first_name=first,
-            middle_name=cell("middle"),
-            address=cell("address"),
+            middle_name=middle,
+            address=address,
             state="CA",
-            exclusion_type=cell("provider_type"),
-            excluded_on=_us_date(
-                cell("suspended_on"), line, header[1][layout["suspended_on"]].strip()
-            ),
-            license_number=cell("license"),
-            provider_number=cell("provider_number"),
-            aliases=aliases,
+            exclusion_type=provider_type,
+            excluded_on=_us_date(suspended_on, line, suspended_on_column),
+            license_number=licence,
+            provider_number=provider_number,
+            aliases=tuple(aliases),
         )
 
 

@@ -1,39 +1,24 @@
-"""Importing a release of an exclusion list: all of it replaces the previous release, or nothing."""
+"""Importing a release of an exclusion list: all of it replaces the previous release, or nothing.
+
+A list of 80,000 rows or more is read whole before anything is written (``_read``: a malformed
+file changes nothing), each row straight into the values of its records; then one transaction
+deletes the previous release's rows and inserts the new ones (``_insert_rows``).
+"""
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Min
 
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
-from screening.importers import PARSERS, ImportFormatError, ParsedRow, decode
+from screening.importers import PARSERS, RECORD_COLUMNS, ImportFormatError, ParsedRow, decode
 from screening.models import ExclusionNumber, ExclusionRecord, ExclusionRelease, ExclusionSource
-
-RECORD_COLUMNS = [
-    "line_number",
-    "kind",
-    "business_name",
-    "normalised_name",
-    "last_name",
-    "first_name",
-    "middle_name",
-    "person_key",
-    "npi",
-    "date_of_birth",
-    "address",
-    "city",
-    "state",
-    "zip_code",
-    "exclusion_type",
-    "excluded_on",
-    "reinstated_on",
-    "license_number",
-    "provider_number",
-    "raw",
-]
 
 
 @dataclass(frozen=True)
@@ -52,39 +37,110 @@ class ImportSummary:
         )
 
 
-def _insert_rows(table: str, columns: list[str], values: list[tuple[Any, ...]]) -> None:
-    """COPY on PostgreSQL, one prepared INSERT executemany elsewhere, in the caller's transaction.
+def _insert_rows(table: str, columns: list[str], values: Sequence[tuple[Any, ...]]) -> None:
+    """Insert rows of plain values, already checked by the parser, in the caller's transaction:
+    COPY on PostgreSQL, one prepared INSERT run for every row elsewhere.
 
     ``bulk_create`` prepares every value of every model instance in Python, which made an
-    80,000-row LEIE file take most of a minute; the rows are plain values already validated by
-    the parser, so they go to the database driver directly.
+    80,000-row LEIE file take most of a minute; these go to the database driver directly.
     """
-    # The table and column names come from the model and are quoted; values are parameters.
-    quoted = connection.ops.quote_name(table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quoted} ({names}) FROM STDIN") as copy:
-                for row_values in values:
-                    copy.write_row(row_values)
-            return
-        placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {quoted} ({names}) VALUES ({placeholders})"  # noqa: S608
-        cursor.executemany(sql, values)
+            _copy_rows(cursor, table, columns, values)
+        else:
+            _insert_many(cursor, table, columns, values)
 
 
-def _insert_records(release: ExclusionRelease, parsed: list[ParsedRow]) -> None:
+def _into(table: str, columns: list[str]) -> str:
+    """``"table" ("column", …)``: the names come from the models, quoted; values are parameters."""
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    return f"{connection.ops.quote_name(table)} ({names})"
+
+
+def _copy_rows(
+    cursor: CursorWrapper, table: str, columns: list[str], values: Sequence[tuple[Any, ...]]
+) -> None:
+    """PostgreSQL: the rows through COPY, psycopg's copy API."""
+    with cursor.cursor.copy(f"COPY {_into(table, columns)} FROM STDIN") as copy:
+        for row in values:
+            copy.write_row(row)
+
+
+def _insert_many(
+    cursor: CursorWrapper, table: str, columns: list[str], values: Sequence[tuple[Any, ...]]
+) -> None:
+    """Any database: the rows through one prepared INSERT, run for each (executemany)."""
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {_into(table, columns)} VALUES ({placeholders})"  # noqa: S608
+    cursor.executemany(sql, values)
+
+
+# SQLite keeps 2 MB of a database in memory by default; replacing a release of 80,000 rows
+# touches tens of megabytes (the previous rows, the new ones and their indexes).
+SQLITE_IMPORT_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def _import_page_cache() -> Iterator[None]:
+    """On SQLite, a page cache as large as a whole list for the import's transaction, the
+    connection's own size put back after: with the default, half-written indexes went to disk
+    and back again and again. Nothing elsewhere (PostgreSQL's buffers are the server's)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (size,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(size)}")
+
+
+@dataclass
+class ListFile:
+    """A list file read whole, as the values its records and numbers are inserted with."""
+
+    rows: int = 0
+    individuals: int = 0
+    records: list[tuple[object, ...]] = field(default_factory=list)  # RECORD_COLUMNS' values
+    numbers: list[tuple[int, str, str]] = field(default_factory=list)  # line, kind, number
+
+    def add(self, row: ParsedRow) -> None:
+        self.rows += 1
+        self.individuals += row.kind == ExclusionRecord.Kind.INDIVIDUAL
+        self.records += row.records()
+        if row.license_number or row.provider_number:  # only the Medi-Cal list has numbers
+            self.numbers += [(row.line_number, kind, number) for kind, number in row.numbers()]
+
+
+def _read(source: str, content: bytes) -> ListFile:
+    """Every row of the file as the values of its records and numbers, or ImportFormatError.
+
+    The ``ParsedRow`` objects are not kept: 80,000 of them alive made Python's garbage collector
+    walk them all again and again (a fifth of the import), where tuples of plain values are soon
+    left out of its walks.
+    """
+    if source not in ExclusionSource.values:
+        raise ImportFormatError(f"unknown source {source!r}", line=0)
+    parsed = ListFile()
+    for row in PARSERS[source](decode(content)):
+        parsed.add(row)
+    if not parsed.rows:
+        raise ImportFormatError("the file has a header but no rows", line=2)
+    return parsed
+
+
+def _insert_records(release: ExclusionRelease, parsed: ListFile) -> None:
     """Insert the release's rows, then one row per licence or provider number they list."""
     _insert_rows(
         ExclusionRecord._meta.db_table,
         ["release_id", *RECORD_COLUMNS],
-        [
-            (release.pk, *(row_values[c] for c in RECORD_COLUMNS))
-            for row in parsed
-            for row_values in row.rows()
-        ],
+        [(release.pk, *values) for values in parsed.records],
     )
-    listed = [(row.line_number, kind, number) for row in parsed for kind, number in row.numbers()]
+    listed = parsed.numbers
     if not listed:
         return  # the LEIE and SAM list no licence or provider numbers
     # Each row's first record is the one under its own name; its AKA/DBA records come after it.
@@ -124,13 +180,8 @@ def exclusion_release_import(
     A file that is not in the published format raises ``ImportFormatError`` before anything is
     written, so the previous release stays active.
     """
-    if source not in ExclusionSource.values:
-        raise ImportFormatError(f"unknown source {source!r}", line=0)
-    parsed = list(PARSERS[source](decode(content)))
-    if not parsed:
-        raise ImportFormatError("the file has a header but no rows", line=2)
-    individuals = sum(1 for row in parsed if row.kind == ExclusionRecord.Kind.INDIVIDUAL)
-    with transaction.atomic():
+    parsed = _read(source, content)
+    with _import_page_cache(), transaction.atomic():
         previous = (
             ExclusionRelease.objects.select_for_update()
             .filter(source=source, is_active=True)
@@ -147,13 +198,15 @@ def exclusion_release_import(
             source=source,
             file_name=file_name[:255],
             sha256=hashlib.sha256(content).hexdigest(),
-            row_count=len(parsed),
+            row_count=parsed.rows,
             imported_by=user,
             imported_by_name=(user.display_name if user else operator)[:200],
             is_active=True,
         )
         _insert_records(release, parsed)
-        summary = ImportSummary(release, len(parsed) - individuals, individuals, previous)
+        summary = ImportSummary(
+            release, parsed.rows - parsed.individuals, parsed.individuals, previous
+        )
         audit_record(
             action=AuditEvent.Action.ADMIN_CHANGE,
             actor=user,

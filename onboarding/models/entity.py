@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from onboarding.models.applications import Application
 from onboarding.models.signatures import SignedRecord
 from onboarding.reference import County
+from portal.choices import ChoiceLabels
 
 
 class EntityType(models.Model):
@@ -130,7 +131,7 @@ class EntityProfile(SignedRecord):
         return [row.county for row in self.counties.all()]
 
 
-class ServiceCounty(models.Model):
+class ServiceCounty(ChoiceLabels):
     """A California county the organization serves."""
 
     profile = models.ForeignKey(EntityProfile, on_delete=models.CASCADE, related_name="counties")

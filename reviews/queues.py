@@ -328,7 +328,13 @@ def applications_for_workbench(filters: dict[str, Any]) -> Page:
         applications_filtered(filters)
         .select_related("organization")
         .prefetch_related(
-            Prefetch("steps", queryset=ApplicationStep.objects.order_by("kind")),
+            Prefetch(
+                "steps",
+                queryset=ApplicationStep.objects.only("application_id", "kind", "status").order_by(
+                    "kind"
+                ),
+                to_attr="step_badges",
+            ),
             Prefetch(
                 "review_work",
                 queryset=ReviewWork.objects.filter(is_open=True).select_related("owner"),

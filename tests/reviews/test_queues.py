@@ -187,6 +187,17 @@ def test_reviewers_see_every_application(submitted_application, reviewer):
     assert references(response) == {a.reference for a in applications}
 
 
+def test_each_listed_application_shows_its_steps_and_their_status(submitted_application, reviewer):
+    application = submitted_application()
+    response = signed_in(reviewer).get(reverse("reviews:applications"))
+    badges = re.findall(r'<span class="badge text-bg-light border">([^<]+)</span>', response.text)
+    assert badges == [
+        f"{step.get_kind_display()}: {step.get_status_display()}"
+        for step in application.steps.order_by("kind")
+    ]
+    assert len(badges) == 3
+
+
 @pytest.mark.parametrize("name", WORKBENCH_PAGES)
 def test_applicants_never_reach_workbench_pages(name, submitted_application):
     application = submitted_application()

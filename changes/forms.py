@@ -77,7 +77,8 @@ class CareTeamChangeForm(ChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.team = {m.pk: m for m in self.application.care_team.order_by("role", "full_name")}
+        # In the model's order (role, then name): prefetched with the record on review pages.
+        self.team = {m.pk: m for m in self.application.care_team.all()}
         self.fields["member"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
             *((pk, f"{m.full_name} ({m.get_role_display()})") for pk, m in self.team.items()),

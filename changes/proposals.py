@@ -85,7 +85,7 @@ def team_after(change_request: ChangeRequest) -> TeamAfter:
     application = change_request.application
     proposal = change_request.proposal
     action = proposal.get("action")
-    team = list(application.care_team.order_by("pk"))
+    team = sorted(application.care_team.all(), key=lambda m: m.pk)  # prefetched on a page
     member = next((m for m in team if m.pk == proposal.get("member")), None)
     if action in {REMOVE, REPLACE, RENEW} and member is None:
         return TeamAfter(team, None)

@@ -9,6 +9,18 @@ from portal.models import User
 from reviews.models import Deficiency, ReviewDecision
 
 
+def record_for_change_review(application_id: int) -> Application:
+    """The provider's record as a change request's review reads it: its one-to-one parts and
+    the lists a request can change (care team, counties, populations and capacity), not the
+    whole record the application page shows (steps, attestations, partners, documents)."""
+    return get_object_or_404(
+        Application.objects.select_related(
+            "organization", "entity_profile", "capability_attestation", "disclosure"
+        ).prefetch_related("care_team", "entity_profile__counties", "populations", "capacities"),
+        pk=application_id,
+    )
+
+
 def change_requests_of(application: Application) -> QuerySet[ChangeRequest]:
     """Every request of the provider, newest first, with who made and decided it."""
     return application.change_requests.select_related(

@@ -21,6 +21,7 @@ from changes.selectors import (
     change_requests_of,
     decisions_on,
     open_deficiencies_of,
+    record_for_change_review,
 )
 from changes.services.decisions import (
     ChangeBlocked,
@@ -43,7 +44,7 @@ from disclosures.services import REVEAL_PERMISSION
 from documents.services import licence_copy_upload
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application
-from onboarding.selectors import application_for_staff, review_task
+from onboarding.selectors import review_task
 from portal.decorators import staff_required
 from portal.models import User
 from providers.selectors import provider_for
@@ -292,8 +293,13 @@ def change_review(request: HttpRequest, task_pk: int) -> HttpResponse:
                     _("Decision recorded for %(ref)s.") % {"ref": change_request.reference},
                 )
                 return redirect("reviews:my_tasks")
-    change_request.refresh_from_db()
-    application = application_for_staff(change_request.application_id)
+    if data is not None:
+        change_request.refresh_from_db()  # a decision may have been recorded, or refused
+    application = record_for_change_review(change_request.application_id)
+    change_request.application = application  # the record as read for the page, not again
+    results = [
+        r for r in screening_results_of(application) if r.change_request_id == change_request.pk
+    ]
     return render(
         request,
         "changes/review.html",
@@ -306,12 +312,12 @@ def change_review(request: HttpRequest, task_pk: int) -> HttpResponse:
             "conditions": conditions,
             "item_forms": item_forms,
             "is_owner": task.owner_id == user.pk,
-            "blockers": approval_blockers(change_request) if change_request.is_open else [],
-            "screening_results": [
-                r
-                for r in screening_results_of(application)
-                if r.change_request_id == change_request.pk
-            ],
+            "blockers": approval_blockers(
+                change_request, current_results=[r for r in results if r.is_current]
+            )
+            if change_request.is_open
+            else [],
+            "screening_results": results,
             "decisions": decisions_on(change_request),
             "outcomes": ReviewDecision.Outcome,
             "can_reveal": user.has_perm(REVEAL_PERMISSION),

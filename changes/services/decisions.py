@@ -31,6 +31,7 @@ from reviews.services.decisions import (
     deficiencies_record,
     separation_of_duties_check,
 )
+from screening.models import ScreeningResult
 from screening.selectors import result_blockers
 
 Outcome = ReviewDecision.Outcome
@@ -55,10 +56,15 @@ def change_request_of(task: Task) -> ChangeRequest:
     return ChangeRequest.objects.select_related("application").get(process__pk=task.process_id)
 
 
-def approval_blockers(change_request: ChangeRequest) -> list[str]:
+def approval_blockers(
+    change_request: ChangeRequest, current_results: list[ScreeningResult] | None = None
+) -> list[str]:
     """What stands in the way of approving: screening of new people, the nominee's acceptance,
-    and the record's rules as the change would leave them."""
-    blockers = result_blockers(list(change_request.screening_results.filter(is_current=True)))
+    and the record's rules as the change would leave them. ``current_results``: the request's
+    current screening results, when the caller has read them already."""
+    if current_results is None:
+        current_results = list(change_request.screening_results.filter(is_current=True))
+    blockers = result_blockers(current_results)
     if change_request.kind == ChangeRequest.Kind.OFFICIAL and change_request.accepted_at is None:
         blockers.append(
             _("The new authorized official has not accepted the role yet (the emailed link).")

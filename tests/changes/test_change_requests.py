@@ -5,7 +5,9 @@ from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
@@ -511,3 +513,28 @@ def test_the_record_shows_the_contacts_as_they_stood_on_an_earlier_day(
         record, {"on": (start - timedelta(days=3)).isoformat()}
     )
     assert "this day is before it" in before.content.decode()
+
+
+def test_the_review_page_reads_the_record_once_and_only_what_a_request_can_change(
+    active, authorized_official, reviewer, django_capture_on_commit_callbacks
+):
+    change = draft(authorized_official, active, "care_team", add_person(email="robin@example.org"))
+    with django_capture_on_commit_callbacks(execute=True):
+        send(authorized_official, change)
+    task = claim(reviewer, change)
+    client = client_for(reviewer)
+    url = reverse("changes:review", args=[task.pk])
+    client.get(url)  # the session warmed, as a returning reviewer's is
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url)
+
+    assert page.status_code == 200
+    assert "Robin Newlead" in page.content.decode()
+    tables = [query["sql"].split(" FROM ", 1)[1].split()[0] for query in captured]
+    assert tables.count('"onboarding_application"') == 1, "the record is read once"
+    assert tables.count('"onboarding_careteammember"') == 1
+    assert tables.count('"onboarding_screeningresult"') == 1
+    assert tables.count('"changes_changerequest"') == 1, "not read again after it was found"
+    for whole_record_only in ['"documents_document"', '"onboarding_criterionattestation"']:
+        assert whole_record_only not in tables

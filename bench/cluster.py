@@ -11,9 +11,7 @@ temporary folder):
 - a throw-away PostgreSQL database ``ecm_load_<pid>`` on 127.0.0.1:5432, migrated and seeded
   with ``seed_scale`` (applications in every state, with their viewflow processes and tasks)
   plus the load's accounts: officials of draft applications with a password, every seeded
-  reviewer and network manager with a password and a TOTP authenticator. Three things
-  ``seed_scale`` writes otherwise than the portal would are put right first (see ``seed``):
-  the draft NPIs' check digits, ``Recredentialing.copied`` and the parallel steps' split tokens;
+  reviewer and network manager with a password and a TOTP authenticator;
 - two Redis databases of the Redis on 127.0.0.1:6379 that hold no key (9 and 10 when free): the
   cache (``CACHE_URL``, so sessions and rate limits are shared by the nodes) and the Celery
   broker (``CELERY_BROKER_URL``); only those two are flushed afterwards;
@@ -552,26 +550,18 @@ def seed(users_file: Path, applications: int, reviewers: int) -> None:
     from django.contrib.auth.hashers import make_password
     from django.core.files.storage import default_storage
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
 
-    from bench.seeding import seed_scale, valid_npi
+    from bench.seeding import seed_scale
     from bench.staff import enrol
     from documents.models import Document
-    from onboarding.models import Application, ApplicationStep, EntityProfile
+    from onboarding.models import Application, ApplicationStep
     from portal.models import User
     from reviews.models import ReviewWork
 
     call_command("migrate", verbosity=0)
     call_command("document_bucket_prepare", stdout=open(os.devnull, "w"))  # noqa: SIM115
     seed_scale(applications, reviewers=reviewers, report=lambda _line: None)
-    split_tokens_give()
-    # seed_scale writes ``Recredentialing.copied`` as the JSON string "{}" rather than an empty
-    # object, on which a renewal's decision page fails (500): make it the object.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE recredentialing_recredentialing SET copied = '{}'::jsonb"
-            " WHERE jsonb_typeof(copied) = 'string'"
-        )
     password_hash = make_password(PASSWORD)
     drafts = list(
         Application.objects.filter(
@@ -584,11 +574,6 @@ def seed(users_file: Path, applications: int, reviewers: int) -> None:
         .order_by("pk")[:APPLICANT_ACCOUNTS]
     )
     with transaction.atomic():
-        # seed_scale's NPIs end in a random digit, which the entity step's form refuses (the check
-        # digit): the officials of the load fixed theirs before, as a person would have.
-        for profile in EntityProfile.objects.filter(application__in=drafts):
-            profile.npi = valid_npi(profile.npi[:9])
-            profile.save(update_fields=["npi"])
         officials = [application.created_by for application in drafts]
         User.objects.filter(pk__in=[user.pk for user in officials]).update(password=password_hash)
         EmailAddress.objects.bulk_create(
@@ -624,51 +609,6 @@ def seed(users_file: Path, applications: int, reviewers: int) -> None:
         )
     )
     users_file.chmod(0o600)
-
-
-def split_tokens_give() -> int:
-    """The split of seed_scale's applications into their two parallel steps, as the flow leaves
-    it: seed_scale writes every task with the token "start" and no Split task, so the flow's
-    Join, meeting a token that is no split token, goes on at the first of the two approvals and
-    again at the second, and the application gets two final-approval tasks. Here each process
-    whose steps went parallel gets its Split task (done) and the branches' tasks the split's
-    tokens ``start/<split>_1`` (attestations) and ``start/<split>_2`` (data sharing), as
-    ``flow.Split`` gives them. Returns the number of processes repaired."""
-    from django.db import transaction
-    from viewflow.workflow.models import Task
-    from viewflow.workflow.status import STATUS
-    from viewflow.workflow.token import Token
-
-    from onboarding.flows import OnboardingFlow as F
-
-    start = Token("start")  # the token of a flow before any split
-    branches = {
-        1: [F.attestations, F.review_attestations],
-        2: [F.data_sharing, F.review_data_sharing],
-    }
-    parallel = Task.objects.filter(flow_task__in=branches[1] + branches[2], token=start)
-    with transaction.atomic():
-        first: dict[int, Any] = {}
-        for process, created in parallel.values_list("process_id", "created").order_by("created"):
-            first.setdefault(process, created)
-        splits = Task.objects.bulk_create(
-            Task(
-                process_id=process,
-                flow_task=F.split_steps,
-                flow_task_type="PARALLEL_GATEWAY",
-                status=STATUS.DONE,
-                created=created,
-                finished=created,
-                token=start,
-            )
-            for process, created in first.items()
-        )
-        for split in splits:
-            for path, nodes in branches.items():
-                Task.objects.filter(
-                    process_id=split.process_id, flow_task__in=nodes, token=start
-                ).update(token=Token(f"start/{split.pk}_{path}"))
-    return len(splits)
 
 
 if __name__ == "__main__":

@@ -211,6 +211,8 @@ class ScaleSeeder:
                 self.batch(start + made, size)
             made += size
             report(f"{made} / {total} applications")
+        with transaction.atomic():
+            split_tokens_give()
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses a handful of rows where there are
             # thousands (the review queue took 75 ms instead of 2 until autovacuum caught up).
@@ -568,7 +570,7 @@ class ScaleSeeder:
                     plan.application,
                     f"Community Care Org {plan.application}",
                     f"{rnd.randrange(10**8, 10**9)}",
-                    f"1{rnd.randrange(10**8, 10**9)}",
+                    valid_npi(f"1{rnd.randrange(10**7, 10**8)}"),  # a draft save checks it
                     f"{rnd.randrange(1, 9999)} Main St, Los Angeles, CA 90012",
                     f"Official {plan.application}",
                     "Executive Director",
@@ -853,7 +855,7 @@ class ScaleSeeder:
                     "approved" if plan.status == Status.RECREDENTIALED else "open",
                     plan.decided_at,
                     False,
-                    "{}",
+                    {},  # nothing copied yet: an object, as the field's prepared value expects
                 )
                 for plan in plans
                 if plan.renews is not None
@@ -1311,3 +1313,48 @@ def seed_disclosed_applications(
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics, as ScaleSeeder.seed leaves them
     return made
+
+
+def split_tokens_give() -> int:
+    """The split of seed_scale's applications into their two parallel steps, as the flow leaves
+    it: seed_scale writes every task with the token "start" and no Split task, so the flow's
+    Join, meeting a token that is no split token, goes on at the first of the two approvals and
+    again at the second, and the application gets two final-approval tasks. Here each process
+    whose steps went parallel gets its Split task (done) and the branches' tasks the split's
+    tokens ``start/<split>_1`` (attestations) and ``start/<split>_2`` (data sharing), as
+    ``flow.Split`` gives them. Returns the number of processes repaired."""
+    from django.db import transaction
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+    from viewflow.workflow.token import Token
+
+    from onboarding.flows import OnboardingFlow as F
+
+    start = Token("start")  # the token of a flow before any split
+    branches = {
+        1: [F.attestations, F.review_attestations],
+        2: [F.data_sharing, F.review_data_sharing],
+    }
+    parallel = Task.objects.filter(flow_task__in=branches[1] + branches[2], token=start)
+    with transaction.atomic():
+        first: dict[int, Any] = {}
+        for process, created in parallel.values_list("process_id", "created").order_by("created"):
+            first.setdefault(process, created)
+        splits = Task.objects.bulk_create(
+            Task(
+                process_id=process,
+                flow_task=F.split_steps,
+                flow_task_type="PARALLEL_GATEWAY",
+                status=STATUS.DONE,
+                created=created,
+                finished=created,
+                token=start,
+            )
+            for process, created in first.items()
+        )
+        for split in splits:
+            for path, nodes in branches.items():
+                Task.objects.filter(
+                    process_id=split.process_id, flow_task__in=nodes, token=start
+                ).update(token=Token(f"start/{split.pk}_{path}"))
+    return len(splits)

@@ -89,3 +89,40 @@ def test_seed_scale_makes_applications_in_every_state_with_their_tasks():
     client.force_login(reviewer)
     assert client.get(reverse("reviews:queue")).context["rows"]
     assert client.get(reverse("reviews:my_tasks")).context["rows"]
+
+
+def test_seeded_rows_are_as_the_portal_would_leave_them():
+    """What the load test found the seeding writing otherwise: NPIs whose check digit the
+    entity step refuses, renewals' ``copied`` as a JSON string, parallel steps without the
+    split's tokens (the Join then went on twice)."""
+    from viewflow.workflow.token import Token
+
+    from onboarding.flows import OnboardingFlow
+    from onboarding.models import EntityProfile
+    from recredentialing.models import Recredentialing
+    from screening.identifiers import npi_check_digit
+
+    seed_scale(applications=300, batch=120, reviewers=4, report=lambda line: None)
+
+    npis = list(EntityProfile.objects.values_list("npi", flat=True))
+    assert npis
+    assert all(int(npi[9]) == npi_check_digit(npi[:9]) for npi in npis)
+    copied = list(Recredentialing.objects.values_list("copied", flat=True))
+    assert copied
+    assert all(isinstance(value, dict) for value in copied)
+    flow = OnboardingFlow
+    branches = Task.objects.filter(
+        flow_task__in=[
+            flow.attestations,
+            flow.review_attestations,
+            flow.data_sharing,
+            flow.review_data_sharing,
+        ]
+    )
+    assert branches.exists()
+    assert not branches.filter(token=Token("start")).exists()
+    splits = Task.objects.filter(flow_task=OnboardingFlow.split_steps)
+    assert splits.count() == len(set(branches.values_list("process_id", flat=True)))
+    finals = Task.objects.filter(flow_task=OnboardingFlow.final_approval)
+    per_process = list(finals.values_list("process_id", flat=True))
+    assert len(per_process) == len(set(per_process)), "one final approval per application"

@@ -10,7 +10,8 @@ checking (tracemalloc, in a second run), and how far the process's resident memo
 where it started during a third run (Linux's high-water mark, reset before the run; it includes
 what C libraries such as lxml allocate, which tracemalloc cannot see). The time limit applies to
 the timed run only: tracemalloc makes Python several times slower. No database is used: the
-rules come straight from the seeded spec. Exits 0.
+rules come straight from the seeded spec. The machine's load average (1 minute) before and after
+is printed last: the seconds of a run mean little without it. Exits 0.
 
 The portal's limits apply (``SAMPLE_XLSX_MAX_CELLS``, ``SAMPLE_CHECK_MAX_SECONDS`` and the rest):
 a file past one is a row saying it was refused and how long refusing took. ``--past-limits``
@@ -160,6 +161,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--past-limits", action="store_true", help="lift the Excel limits")
     parser.parse_args()
+    load_before = os.getloadavg()[0]
     print(
         f"{'file':<6} {'lines':>7} {'size MB':>8} {'seconds':>8} {'CPU s':>8} {'peak MB':>8} "
         f"{'RSS +MB':>8} {'problems':>8}",
@@ -185,6 +187,7 @@ def main() -> None:
                     f"{peak:>8.2f} {shown_rise:>8} {problems:>8}",
                     flush=True,
                 )
+    print(f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
 
 
 if __name__ == "__main__":

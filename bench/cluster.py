@@ -66,7 +66,7 @@ PASSWORD = "load-test-passphrase-2026"  # noqa: S105  (the throw-away database's
 BUCKET = "ecm-load-documents"
 # A public page the health checks ask for: the portal has no health URL of its own (there is no
 # /healthz in portal/urls.py), and the sign-in page needs neither a session nor the database.
-HEALTH_PATH = "/accounts/login/"
+HEALTH_PATH = "/healthz"  # portal/health.py: the database and the cache answer
 APPLICANT_ACCOUNTS = 150  # officials of draft applications given a password
 REDIS_DB_PREFERRED = (9, 10, 11, 12, 13, 14, 15)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

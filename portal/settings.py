@@ -447,6 +447,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # SECURE_PROXY_SSL_HEADER (and have the balancer overwrite X-Forwarded-Proto), or every request
 # looks like plain HTTP and is redirected forever.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not EMBEDDED_DEFAULT)
+# The load balancer asks each node's health over plain HTTP, without X-Forwarded-Proto.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if EMBEDDED_DEFAULT else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from portal import views
+from portal import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # For the load balancer in front of the web nodes (README, Scale-out).
+    path(health.PATH, health.healthz, name="healthz"),
     path("audit/", views.audit_trail, name="audit_trail"),
     path("audit/export.csv", views.audit_trail_export, name="audit_trail_export"),
     path("accounts/", include("allauth.urls")),

@@ -260,11 +260,13 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     stage = stage_of(task)
     if stage == Stage.CHANGE:  # a change request has its own page (changes.views)
         return redirect("changes:review", task_pk=task.pk)
-    application = application_for_review_task(task)
     final = stage == Stage.FINAL
     requirements = [] if final else deficiency_requirements(stage)
     data = request.POST if request.method == "POST" else None
-    confirmed = "" if final else confirmed_match_reason(application)
+    # The whole record is read to show the page, not to record a decision: a decision that is
+    # recorded redirects without it (the reviewer's commonest request after opening the page).
+    application = None if data is not None else application_for_review_task(task)
+    confirmed = "" if final or application is None else confirmed_match_reason(application)
     initial = {"outcome": ReviewDecision.Outcome.DENY, "reason": confirmed} if confirmed else {}
     definition = None if final else definition_of(stage)
     item_review_forms = definition.item_review_forms if definition else None
@@ -308,7 +310,7 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
             returned, accepted = verdicts
             outcome, plan = decided
             try:
-                review_decide(
+                decision = review_decide(
                     task=task,
                     user=user,
                     outcome=outcome,
@@ -328,9 +330,12 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
                     messages.error(request, error.message)
             else:
                 messages.success(
-                    request, _("Decision recorded for %(ref)s.") % {"ref": application.reference}
+                    request,
+                    _("Decision recorded for %(ref)s.") % {"ref": decision.application.reference},
                 )
                 return redirect("reviews:my_tasks")
+    if application is None:
+        application = application_for_review_task(task)
     return render(
         request,
         "reviews/decide.html",

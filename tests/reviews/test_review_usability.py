@@ -11,7 +11,7 @@ from viewflow.workflow.models import Task
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, ApplicationStep
 from portal.models import User
-from reviews.models import ReviewDecision
+from reviews.models import ReviewDecision, ReviewWork
 from reviews.services.decisions import DeficiencyItem, task_claim
 from screening.services.exclusion_lists import exclusion_release_import
 from tests.factories import VALID_NPI, decide, review_task
@@ -48,6 +48,9 @@ def approve_from_the_queue(client: Client, task: Task) -> int:
     assert 'name="approve_all"' in decide_page.content.decode()
     done = client.post(f"/review/tasks/{task.pk}/", {"approve_all": "1", **management_form()})
     assert done.status_code == 302, done.content.decode()[-2000:]
+    reference = ReviewWork.objects.get(task_id=task.pk).application.reference
+    landed = client.get(done["Location"]).content.decode()
+    assert f"Decision recorded for {reference}." in landed
     return 2
 
 

@@ -15,7 +15,9 @@ is not timed as if it were served.
 - reviewers open the review queue, their tasks and application pages, claim a review from the
   queue and decide it: approve ("Approve" button), or return it with a deficiency (or when
   screening blocks approval);
-- network managers open the dashboard, the applications list and the CSV export;
+- network managers open the dashboard and the applications list, and export every application
+  as CSV: ask for it on the page of exports, wait on that page until the background job has
+  built the file, and download it;
 - everyone opens a floor page: a trivial signed-in page (allauth's e-mail addresses page, the
   floor of bench/pages.py), so that each page's p95 can be read as a multiple of it.
 
@@ -58,6 +60,13 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CLAIM = re.compile(r'formaction="/review/tasks/(\d+)/claim/"')
 APPLICATION_LINK = re.compile(r'href="/review/applications/(\d+)/"')
 FLOOR = "/accounts/email/"
+EXPORTS = "/review/exports/"
+ASK_EXPORT = "/review/applications/export.csv"
+NEWEST_EXPORT = re.compile(r'<tr id="export-(\d+)"')
+# A manager's wait for an export: the page is looked at again every few seconds, for at most a
+# minute (the job takes a second or two per thousand applications on a busy worker).
+EXPORT_POLL_SECONDS = 2
+EXPORT_WAIT_SECONDS = 60
 MFA = "/accounts/2fa/authenticate/"
 # One account per simulated person: an applicant's draft is written by nobody else, and an
 # authenticator code is accepted once per account (allauth refuses a code used already).
@@ -440,4 +449,42 @@ class Manager(Person):
 
     @task(1)
     def export(self) -> None:
-        self.page("/review/applications/export.csv", "CSV export (applications)")
+        """The CSV of every application, as a manager gets it: on the page of exports, ask for
+        it (a background job builds it), wait on the page (it reloads itself) until the file is
+        ready, at most EXPORT_WAIT_SECONDS, then download it."""
+        page = self.page(EXPORTS, "CSV export: exports page")
+        if page is None:
+            return
+        token = CSRF.search(page.text)
+        data = {"csrfmiddlewaretoken": token.group(1) if token else ""}
+        with self.post(ASK_EXPORT, data, "CSV export: ask") as response:
+            if response.status_code != 302 or response.headers.get("Location") != EXPORTS:
+                response.failure(answer(response))
+                return
+            response.success()
+        deadline = time.time() + EXPORT_WAIT_SECONDS
+        while True:
+            with self.client.get(
+                EXPORTS, name=self.name("CSV export: exports page"), allow_redirects=False,
+                catch_response=True,
+            ) as response:  # fmt: skip
+                if response.status_code != 200:
+                    response.failure(answer(response))
+                    return
+                newest = NEWEST_EXPORT.search(response.text)
+                download = f"/review/exports/{newest.group(1)}/download/" if newest else ""
+                if download and f'href="{download}"' in response.text:
+                    break
+                if 'id="exports-waiting"' not in response.text:
+                    response.failure(f"export not built: {messages_of(response.text)[:200]}")
+                    return
+                if time.time() > deadline:
+                    response.failure(f"export not ready after {EXPORT_WAIT_SECONDS} s")
+                    return
+            time.sleep(EXPORT_POLL_SECONDS)
+        with self.client.get(
+            download, name=self.name("CSV export: download"), allow_redirects=False,
+            catch_response=True,
+        ) as response:  # fmt: skip
+            if response.status_code != 200 or not response.content.startswith(b"reference,"):
+                response.failure(answer(response))

@@ -307,7 +307,8 @@ NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Celery beat, plan time: monthly re-screening of active providers against the exclusion lists
-# (42 CFR 455.436), the daily credential check and the overdue-review reminders every weekday.
+# (42 CFR 455.436), the daily credential check, the overdue-review reminders every weekday and the
+# daily deletion of expired exports.
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "rescreen-active-providers": {
@@ -333,6 +334,10 @@ CELERY_BEAT_SCHEDULE = {
     "overdue-review-reminders": {
         "task": "reviews.tasks.send_overdue_reminders",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
+    "expired-exports": {
+        "task": "reviews.tasks.delete_expired_exports",
+        "schedule": crontab(hour=4, minute=15),
     },
 }
 
@@ -361,6 +366,9 @@ RETURN_FOR_CORRECTION_DAYS = env.int("RETURN_FOR_CORRECTION_DAYS", default=30)
 # the provider's authorized official the next day, and to the network managers this many days
 # after that due date (lifecycle.md §4: plans escalate late CAPs; the day counts are theirs).
 CAP_ESCALATE_TO_MANAGERS_DAYS = env.int("CAP_ESCALATE_TO_MANAGERS_DAYS", default=14)
+# The network managers' CSV exports (built by a background job into the documents' storage) are
+# deleted, file and record, this many days after they were asked for (a daily beat job).
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 
 # Recredentialing (NCQA: at least every 36 months, no grace period; lifecycle.md §2): the cycle,
 # how long before the due date the job opens it, and how long after the due date a late one may

@@ -1,10 +1,16 @@
-"""Reads of review work, decisions and internal notes, for the workbench and the applicant."""
+"""Reads of review work, decisions, internal notes and exports, for the workbench and the
+applicant."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from onboarding.models import Application
 from portal.models import User
-from reviews.models import InternalNote, ReviewDecision, ReviewWork
+from reviews.models import Export, InternalNote, ReviewDecision, ReviewWork
 from reviews.queues import staff_reviewers
 
 Stage = ReviewDecision.Stage
@@ -48,3 +54,22 @@ def reassignment_reviewer(pk: str) -> User | None:
     """The reviewer a review may be handed to, from the id a form posted (None if it names no
     one who may hold a review)."""
     return staff_reviewers().filter(pk=pk).first() if pk.isdigit() else None
+
+
+# How many of a manager's exports their page lists, newest first.
+EXPORTS_SHOWN = 20
+
+
+def exports_of(user: User) -> QuerySet[Export]:
+    """The exports ``user`` asked for that are not expired yet, newest first: another manager's
+    exports are never theirs to see."""
+    cutoff = timezone.now() - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    return Export.objects.filter(requested_by=user, requested_at__gte=cutoff).order_by(
+        "-requested_at", "-pk"
+    )
+
+
+def export_of(user: User, pk: int) -> Export:
+    """One of ``user``'s own exports, ready to download; anyone else's (or one not ready) is a
+    404."""
+    return get_object_or_404(exports_of(user), pk=pk, status=Export.Status.READY)

@@ -1,6 +1,14 @@
-"""The reviewers' daily reminders of overdue reviews."""
+"""The reviewers' daily reminders of overdue reviews, and the network managers' CSV exports."""
+
+from typing import Any
 
 from celery import shared_task
+
+from documents.tasks import STORAGE_ERRORS
+
+# A storage that is briefly away is tried again after about 1, 2 and 4 minutes; after that the
+# export is marked failed, and the manager asks again.
+EXPORT_RETRIES = 3
 
 
 @shared_task
@@ -9,3 +17,31 @@ def send_overdue_reminders() -> str:
     from reviews.services.reminders import overdue_reminders_send
 
     return str(overdue_reminders_send())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=EXPORT_RETRIES)
+def build_export(self: Any, export_id: int) -> str:
+    """Build one export a network manager asked for (``Export``); returns its status.
+
+    Late acknowledgement: a worker stopped while building hands the export, still waiting, to
+    the next one.
+    """
+    # Imported here because the services import this module (to queue this job).
+    from reviews.services.exports import export_build
+
+    # Run eagerly (the embedded default) there is no worker to try again later, and the manager's
+    # request waits for the outcome: the first failure is the last.
+    last_try = self.request.is_eager or self.request.retries >= EXPORT_RETRIES
+    try:
+        export = export_build(export_id=export_id, raise_storage_errors=not last_try)
+    except STORAGE_ERRORS as error:
+        raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error
+    return str(export.status) if export is not None else "deleted"
+
+
+@shared_task(acks_late=True)
+def delete_expired_exports() -> int:
+    """The daily job (Celery beat): exports past ``EXPORT_RETENTION_DAYS``, file and record."""
+    from reviews.services.exports import exports_delete_expired
+
+    return exports_delete_expired()

@@ -16,6 +16,8 @@ urlpatterns = [
         name="applications_export",
     ),
     path("review/roster.csv", workbench.roster_export, name="roster_export"),
+    path("review/exports/", workbench.exports, name="exports"),
+    path("review/exports/<int:pk>/download/", workbench.export_download, name="export_download"),
     path("review/applications/", reviewer.application_list, name="applications"),
     path("review/applications/<int:pk>/", reviewer.application_page, name="application"),
     path("review/applications/<int:pk>/notes/", workbench.note_add, name="note_add"),

@@ -35,7 +35,8 @@ from onboarding.services.organizations import invitation_create, organization_cr
 from onboarding.services.steps import care_team_member_save
 from portal.roles import Role
 from providers.models import StatusChange
-from reviews.models import ReviewDecision
+from reviews.models import Export, ReviewDecision
+from reviews.services.exports import export_build, export_request
 from screening.models import ScreeningResult
 from tests.factories import PDF, MembershipFactory, UserFactory, refetch
 
@@ -94,8 +95,11 @@ MATRIX: dict[str, Row] = {
     "reviews:bulk": Row("post", "", (LOGIN, 403, 403, 302, 302, 403)),
     "reviews:note_add": Row("post", "app", (LOGIN, 403, 403, 302, 302, 403)),
     "reviews:dashboard": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
-    "reviews:applications_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
-    "reviews:roster_export": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
+    # Asking for an export (a background job builds it) leads to the page of exports.
+    "reviews:applications_export": Row("post", "", (LOGIN, 403, 403, 403, 302, 403)),
+    "reviews:roster_export": Row("post", "", (LOGIN, 403, 403, 403, 302, 403)),
+    "reviews:exports": Row("get", "", (LOGIN, 403, 403, 403, 200, 403)),
+    "reviews:export_download": Row("get", "export", (LOGIN, 403, 403, 403, 200, 403)),
     "providers:record": Row("get", "provider", (LOGIN, 200, 404, 200, 200, 403)),
     "changes:list": Row("get", "provider", (LOGIN, 200, 404, 200, 200, 403)),
     "changes:new": Row("get", "provider,kind", (LOGIN, 200, 404, 403, 403, 403)),
@@ -238,6 +242,7 @@ def world(settings: Any) -> dict[str, Any]:
         what="family",
     )
     nominee = MembershipFactory.create(organization=organization, role=Membership.Role.PREPARER)
+    manager = UserFactory.create(groups=[Role.NETWORK_MANAGER.value])
     return {
         **_change_requests(provider, a, nominee.user),
         "cap_item": _corrective_action(provider),
@@ -245,7 +250,7 @@ def world(settings: Any) -> dict[str, Any]:
             "applicant_a": a,
             "applicant_b": refetch(b),
             "reviewer": UserFactory.create(groups=[Role.REVIEWER.value]),
-            "manager": UserFactory.create(groups=[Role.NETWORK_MANAGER.value]),
+            "manager": manager,
             "plan_admin": UserFactory.create(is_staff=True, groups=[Role.PLAN_ADMIN.value]),
         },
         "app": application.pk,
@@ -259,6 +264,7 @@ def world(settings: Any) -> dict[str, Any]:
         "partner": partner.pk,
         "task": review.pk,
         "step": "entity",
+        "export": _export(manager),
         "item": item.pk,
         "delivery": packet_deliver(application=application).pk,
         "token": invitation.token,
@@ -295,6 +301,13 @@ def _provider_record(organization: Organization, official: Any) -> int:
     )
     EntityProfile.objects.create(application=provider, legal_name=organization.legal_name)
     return provider.pk
+
+
+def _export(manager: Any) -> int:
+    """A ready export the manager asked for, built as its background job builds it."""
+    export = export_request(user=manager, kind=Export.Kind.ROSTER)
+    export_build(export_id=export.pk)
+    return export.pk
 
 
 def _corrective_action(provider: int) -> int:

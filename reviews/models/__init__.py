@@ -1,4 +1,5 @@
 from reviews.models.decisions import AcceptedItem, Deficiency, ReviewDecision
+from reviews.models.exports import Export
 from reviews.models.work import InternalNote, ReviewWork
 
-__all__ = ["AcceptedItem", "Deficiency", "InternalNote", "ReviewDecision", "ReviewWork"]
+__all__ = ["AcceptedItem", "Deficiency", "Export", "InternalNote", "ReviewDecision", "ReviewWork"]

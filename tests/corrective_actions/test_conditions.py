@@ -38,6 +38,7 @@ from tests.factories import UserFactory, pdf_upload, review_task
 from tests.onboarding.test_flow_services import approve_all_steps, fresh
 from tests.providers.test_credential_check import provider
 from tests.providers.test_status_changes import suspend
+from tests.reviews.test_exports import exported
 
 pytestmark = pytest.mark.django_db
 
@@ -269,7 +270,7 @@ def test_a_change_request_approved_with_conditions_by_a_manager_only(
     # Every list shows the status: the workbench's applications list, the roster export.
     listing = client_for(manager).get(reverse("reviews:applications"), {"status": "conditional"})
     assert active.reference in listing.content.decode()
-    roster = csv_text(client_for(manager).get(reverse("reviews:roster_export")))
+    roster = csv_text(exported(client_for(manager), "reviews:roster_export"))
     assert "Approved with conditions" in roster
 
 

@@ -18,6 +18,7 @@ from portal.models import User
 from reviews.review_items import ATTESTATION_ITEMS
 from tests.data_sharing.samples import as_csv, sample_rows, specification
 from tests.factories import UserFactory, pdf_upload
+from tests.reviews.test_exports import exported
 
 PASSWORD = "a-long-demo-passphrase-2026"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -322,8 +323,9 @@ def test_happy_path_from_sign_up_to_acknowledged_packet(
     # Nothing the journey showed, logged, emailed or exported carries the SSN or date of birth.
     manager = staff("max@plan.example", "network manager")
     exports = [
-        streamed(manager.get(url))
-        for url in ("/review/disclosures.csv", "/review/roster.csv", "/audit/export.csv")
+        streamed(manager.get("/review/disclosures.csv")),
+        streamed(exported(manager, "reviews:roster_export")),
+        streamed(manager.get("/audit/export.csv")),
     ]
     officer = application.disclosure.parties.get()
     for url in (

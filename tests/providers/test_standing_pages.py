@@ -13,7 +13,7 @@ from onboarding.services.organizations import organization_create
 from providers.services.credentials import credentials_check
 from tests.factories import UserFactory
 from tests.providers.test_credential_check import EXPIRES, START, at, provider
-from tests.reviews.test_exports import rows_of
+from tests.reviews.test_exports import exported, rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_the_roster_export_says_which_providers_are_out_of_compliance(expired_pr
     with time_machine.travel(at(EXPIRES), tick=False):
         client = Client()
         client.force_login(manager)
-        rows = rows_of(client.get(reverse("reviews:roster_export")))
+        rows = rows_of(exported(client, "reviews:roster_export"))
     assert [(row["reference"], row["compliance"]) for row in rows] == [
         (expired_provider.reference, "out of compliance")
     ]

@@ -21,7 +21,7 @@ from providers.services.status_changes import (
 from screening.services.results import screen_application
 from tests.factories import WelcomePacketFactory, packet_item_add
 from tests.providers.test_credential_check import provider
-from tests.reviews.test_exports import rows_of
+from tests.reviews.test_exports import exported, rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_a_suspension_takes_effect_only_when_a_second_manager_confirms(
     assert "Suspended" in detail.content.decode()
     assert "Provider suspended" in detail.content.decode()
 
-    rows = rows_of(client_for(manager).get(reverse("reviews:roster_export")))
+    rows = rows_of(exported(client_for(manager), "reviews:roster_export"))
     assert [(r["reference"], r["status"]) for r in rows] == [(active.reference, "Suspended")]
     dashboard = client_for(manager).get(reverse("reviews:dashboard")).content.decode()
     assert 'id="suspended-count">1</a>' in dashboard

@@ -38,6 +38,7 @@ from tests.corrective_actions.test_conditions import csv_text
 from tests.factories import UserFactory, decide, refetch, review_task, signature_of
 from tests.onboarding.test_flow_services import approve_all_steps, fresh
 from tests.providers.test_credential_check import provider as active_provider
+from tests.reviews.test_exports import exported
 
 pytestmark = pytest.mark.django_db
 
@@ -358,7 +359,7 @@ def test_the_workbench_lists_dashboard_and_record_show_the_cycle(
     )
     renewal = Recredentialing.objects.get(provider=provider).renewal
     assert lines[1].endswith(f",yes,{renewal.reference}")
-    roster = csv_text(client.get(reverse("reviews:roster_export")))
+    roster = csv_text(exported(client, "reviews:roster_export"))
     assert (TODAY - timedelta(days=3)).isoformat() in roster
 
 

@@ -1,18 +1,23 @@
-"""CSV exports: streamed, filtered, formula-safe, audited; and the dashboard's charts."""
+"""CSV exports: asked for, built by a background job, downloaded by the manager who asked;
+filtered, formula-safe, audited; and the dashboard's charts."""
 
 import csv
 import io
+import re
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from onboarding.models import Application, CapabilityAttestation, EntityProfile
 from portal.models import AuditEvent
 from reviews.exports import cell
+from reviews.models import Export
 
 pytestmark = pytest.mark.django_db
+
+DOWNLOAD = re.compile(r'href="(/review/exports/\d+/download/)"')
 
 
 def signed_in(user) -> Client:
@@ -21,8 +26,31 @@ def signed_in(user) -> Client:
     return client
 
 
+def exported(client: Client, name: str, query: str = ""):
+    """Ask for an export as the button does (POST), follow to the page of exports, and download
+    the newest export from its link. The request commits before the job starts, as in a real
+    request; in the embedded default (eager jobs) the file is ready when the page shows.
+
+    Other apps' tests read the roster through this: ``rows_of(exported(client, name))``.
+    """
+    url = reverse(name) + (f"?{query}" if query else "")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        asked = client.post(url)
+    assert asked.status_code == 302
+    assert asked["Location"] == reverse("reviews:exports")
+    page = client.get(asked["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="exports-waiting"' not in html
+    links = DOWNLOAD.findall(html)
+    assert links, "no download link on the page of exports"
+    return client.get(links[0])
+
+
 def rows_of(response) -> list[dict[str, str]]:
+    assert response.status_code == 200
     assert response.streaming
+    # Read to the end, the test client closes the response and its file.
     text = b"".join(response.streaming_content).decode()
     return list(csv.DictReader(io.StringIO(text)))
 
@@ -42,15 +70,23 @@ def test_applications_export_follows_the_filters(submitted_application, manager)
     la = submitted_application(county="los_angeles")
     fresno = submitted_application(county="fresno", entity_type="cbo")
     client = signed_in(manager)
-    rows = rows_of(client.get(reverse("reviews:applications_export"), {"county": "fresno"}))
+    response = exported(client, "reviews:applications_export", "county=fresno")
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="applications-{timezone.localdate():%Y%m%d}.csv"'
+    )
+    rows = rows_of(response)
     assert [r["reference"] for r in rows] == [fresno.reference]
     assert rows[0]["counties"] == "Fresno"
     assert rows[0]["open_reviews"] == "Entity verification"
-    all_rows = rows_of(client.get(reverse("reviews:applications_export")))
+    all_rows = rows_of(exported(client, "reviews:applications_export"))
     assert {r["reference"] for r in all_rows} == {la.reference, fresno.reference}
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.EXPORT, actor=manager, summary__contains="county=fresno"
     ).exists()
+    filtered, everything = Export.objects.order_by("pk")
+    assert (filtered.filters, filtered.row_count) == ("county=fresno", 1)
+    assert (everything.filters, everything.row_count) == ("", 2)
 
 
 def test_roster_lists_only_approved_providers_with_their_details(submitted_application, manager):
@@ -68,8 +104,11 @@ def test_roster_lists_only_approved_providers_with_their_details(submitted_appli
     Application.objects.filter(pk=approved.pk).update(
         status=Application.Status.ACTIVE, effective_date=timezone.localdate()
     )
-    response = signed_in(manager).get(reverse("reviews:roster_export"))
+    response = exported(signed_in(manager), "reviews:roster_export")
     assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="ecm-provider-roster-{timezone.localdate():%Y%m%d}.csv"'
+    )
     rows = rows_of(response)
     assert [r["reference"] for r in rows] == [approved.reference]
     row = rows[0]
@@ -106,5 +145,27 @@ def test_dashboard_draws_charts_with_their_figures(submitted_application, manage
 
 def test_reviewers_cannot_export(submitted_application, reviewer):
     submitted_application()
-    assert signed_in(reviewer).get(reverse("reviews:roster_export")).status_code == 403
+    client = signed_in(reviewer)
+    assert client.post(reverse("reviews:roster_export")).status_code == 403
+    assert client.post(reverse("reviews:applications_export")).status_code == 403
+    assert client.get(reverse("reviews:roster_export")).status_code == 403
+    assert client.get(reverse("reviews:exports")).status_code == 403
+    assert not Export.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_an_old_export_link_builds_nothing_and_leads_to_the_exports_page(
+    submitted_application, manager
+):
+    submitted_application(county="fresno")
+    client = signed_in(manager)
+    response = client.get(reverse("reviews:applications_export"), {"county": "fresno"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reviews:exports") + "?county=fresno"
+    page = client.get(response["Location"]).content.decode()
+    # The page's button asks for the same filters.
+    assert 'action="/review/applications/export.csv?county=fresno"' in page
+    roster = client.get(reverse("reviews:roster_export"))
+    assert roster["Location"] == reverse("reviews:exports")
+    assert not Export.objects.exists()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()

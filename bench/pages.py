@@ -12,7 +12,8 @@ makes one more query. The parent prints one table: median and p95 milliseconds, 
 request, and the median as a multiple of the floor: a trivial signed-in page, the reviewer's own
 e-mail addresses (allauth's page in the portal's layout, reading one small table). The application
 page is that of an application waiting for its data-sharing review, so that both sizes show an
-application with the same sections filled in. Prints figures; asserts nothing; exits 0.
+application with the same sections filled in; the decision page that of the reviewer's first
+review of an onboarding step or final approval (one it holds). Prints figures; asserts nothing; exits 0.
 """
 
 import argparse
@@ -68,6 +69,17 @@ def measure(requests: int) -> dict[str, Any]:
     middle = waiting[waiting.count() // 2]
     applicant = middle.created_by
     held = ReviewWork.objects.filter(is_open=True, owner=reviewer).count()
+    # The decision page of a review the reviewer holds (an onboarding step's, not a change
+    # request's: those have their own page above).
+    own_task = (
+        ReviewWork.objects.filter(is_open=True, owner=reviewer)
+        .exclude(stage=ReviewDecision.Stage.CHANGE)
+        .order_by("pk")
+        .values_list("task_id", flat=True)
+        .first()
+    )
+    if own_task is None:
+        raise SystemExit("The reviewer holds no onboarding review: seed with seed_scale.")
 
     staff = Client()
     staff.post(reverse("account_login"), {"login": reviewer.email, "password": BENCH_PASSWORD})
@@ -100,6 +112,7 @@ def measure(requests: int) -> dict[str, Any]:
             reverse("reviews:applications") + "?status=in_review&county=los_angeles",
         ),
         ("application page", staff, reverse("reviews:application", args=[middle.pk])),
+        ("decision page", staff, reverse("reviews:decide", args=[own_task])),
         ("applicant dashboard", person, reverse("onboarding:dashboard")),
         ("change request review", staff, reverse("changes:review", args=[change_task])),
         (

@@ -13,7 +13,8 @@ request, and the median as a multiple of the floor: a trivial signed-in page, th
 e-mail addresses (allauth's page in the portal's layout, reading one small table). The application
 page is that of an application waiting for its data-sharing review, so that both sizes show an
 application with the same sections filled in; the decision page that of the reviewer's first
-review of an onboarding step or final approval (one it holds). Prints figures; asserts nothing; exits 0.
+review of an onboarding step or final approval (one it holds). Prints figures; asserts nothing;
+exits 0.
 """
 
 import argparse

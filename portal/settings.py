@@ -307,8 +307,8 @@ NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Celery beat, plan time: monthly re-screening of active providers against the exclusion lists
-# (42 CFR 455.436), the daily credential check, the overdue-review reminders every weekday and the
-# daily deletion of expired exports.
+# (42 CFR 455.436), the daily credential check, the overdue-review reminders every weekday, the
+# daily deletion of expired exports, and every 15 minutes the ending of exports whose job was lost.
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "rescreen-active-providers": {
@@ -338,6 +338,10 @@ CELERY_BEAT_SCHEDULE = {
     "expired-exports": {
         "task": "reviews.tasks.delete_expired_exports",
         "schedule": crontab(hour=4, minute=15),
+    },
+    "lost-exports": {
+        "task": "reviews.tasks.fail_lost_exports",
+        "schedule": crontab(minute="*/15"),
     },
 }
 

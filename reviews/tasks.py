@@ -45,3 +45,11 @@ def delete_expired_exports() -> int:
     from reviews.services.exports import exports_delete_expired
 
     return exports_delete_expired()
+
+
+@shared_task(acks_late=True)
+def fail_lost_exports() -> int:
+    """Every 15 minutes (Celery beat): exports whose job was lost are ended as failed."""
+    from reviews.services.exports import exports_fail_lost
+
+    return exports_fail_lost()

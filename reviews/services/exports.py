@@ -179,6 +179,27 @@ def export_download_record(*, export: Export, user: User) -> None:
     )
 
 
+# An export still waiting this long after it was asked for was lost (a worker killed while
+# building it, a queue emptied): the job's retries are over long before.
+EXPORT_LOST_AFTER = timedelta(hours=1)
+
+
+def exports_fail_lost() -> int:
+    """End every export waiting longer than ``EXPORT_LOST_AFTER`` as failed, so that its manager
+    is told to ask again rather than shown it being prepared (the job every 15 minutes); returns
+    how many. A job that does run later finds the export no longer waiting and stores nothing."""
+    return Export.objects.filter(
+        status=Export.Status.WAITING, requested_at__lt=timezone.now() - EXPORT_LOST_AFTER
+    ).update(
+        status=Export.Status.FAILED,
+        finished_at=timezone.now(),
+        failure_message=_(
+            "This export was not prepared in time because of a problem on our side. Ask for it "
+            "again."
+        ),
+    )
+
+
 def exports_delete_expired() -> int:
     """Delete every export asked for more than ``EXPORT_RETENTION_DAYS`` ago, its stored file
     first (the daily job); returns how many were deleted. An export whose file storage refused

@@ -14,7 +14,7 @@ from django.utils import timezone
 from portal.models import AuditEvent
 from reviews.models import Export
 from reviews.services.exports import export_build, export_request
-from reviews.tasks import delete_expired_exports
+from reviews.tasks import delete_expired_exports, fail_lost_exports
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +193,36 @@ def test_the_exports_page_runs_a_fixed_number_of_queries(ask, manager):
         ask(client, name)
     export_request(user=manager, kind=Export.Kind.ROSTER)  # one still waiting
     assert queries() == one
+
+
+def test_an_export_whose_job_was_lost_is_ended_as_failed_and_a_late_job_stores_nothing(manager):
+    lost = export_request(user=manager, kind=Export.Kind.ROSTER)  # its job never ran
+    recent = export_request(user=manager, kind=Export.Kind.ROSTER)
+    Export.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - timedelta(hours=2))
+
+    assert fail_lost_exports.delay().get() == 1
+
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert lost.status == Export.Status.FAILED
+    assert "Ask for it again" in lost.failure_message
+    assert recent.status == Export.Status.WAITING
+    late = export_build(export_id=lost.pk)  # the lost job, delivered after all
+    assert late is not None
+    assert late.status == Export.Status.FAILED
+    assert not late.file
+
+
+@pytest.mark.parametrize(
+    ("entry", "task"),
+    [("expired-exports", delete_expired_exports), ("lost-exports", fail_lost_exports)],
+)
+def test_the_export_jobs_are_scheduled_for_a_worker_to_find(entry, task):
+    from django.conf import settings
+
+    from portal.celery import app as celery_app
+
+    scheduled = settings.CELERY_BEAT_SCHEDULE[entry]["task"]
+    celery_app.loader.import_default_modules()  # what a worker does when it starts
+    assert scheduled == task.name
+    assert scheduled in celery_app.tasks

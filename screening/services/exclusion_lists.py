@@ -123,14 +123,25 @@ def _read(source: str, content: bytes) -> ListFile:
     walk them all again and again (a fifth of the import), where tuples of plain values are soon
     left out of its walks.
     """
+    parsed = ListFile()
+    for row in _parsed_rows(source, content):
+        parsed.add(row)
+    _at_least_one_row(parsed.rows)
+    return parsed
+
+
+def _parsed_rows(source: str, content: bytes) -> Iterator[ParsedRow]:
+    """The file's rows as the source's parser reads them (ImportFormatError at the first fault);
+    an unknown source is refused before the file is read."""
     if source not in ExclusionSource.values:
         raise ImportFormatError(f"unknown source {source!r}", line=0)
-    parsed = ListFile()
-    for row in PARSERS[source](decode(content)):
-        parsed.add(row)
-    if not parsed.rows:
+    return PARSERS[source](decode(content))
+
+
+def _at_least_one_row(count: int) -> int:
+    if not count:
         raise ImportFormatError("the file has a header but no rows", line=2)
-    return parsed
+    return count
 
 
 def _insert_records(release: ExclusionRelease, parsed: ListFile) -> None:
@@ -159,12 +170,7 @@ def _insert_records(release: ExclusionRelease, parsed: ListFile) -> None:
 
 def exclusion_file_check(*, source: str, content: bytes) -> int:
     """Read a whole list file without importing it; the number of rows, or ImportFormatError."""
-    if source not in ExclusionSource.values:
-        raise ImportFormatError(f"unknown source {source!r}", line=0)
-    count = sum(1 for _ in PARSERS[source](decode(content)))
-    if not count:
-        raise ImportFormatError("the file has a header but no rows", line=2)
-    return count
+    return _at_least_one_row(sum(1 for _ in _parsed_rows(source, content)))
 
 
 def exclusion_release_import(

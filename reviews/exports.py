@@ -61,17 +61,11 @@ def csv_write(out: IO[bytes], header: list[str], rows: Iterable[list[object]]) -
     """Write the CSV of ``rows`` to ``out`` a line at a time, byte for byte what ``csv_response``
     streams (UTF-8, each cell neutralised); returns the number of rows written. The background
     job that builds an export writes it this way into a temporary file, never whole in memory."""
-    written = 0
-
-    def counted() -> Iterator[list[object]]:
-        nonlocal written
-        for row in rows:
-            written += 1
-            yield row
-
-    for line in csv_lines(csv.writer(Echo()), header, counted()):
+    lines = 0  # csv_lines gives the header, then one string per row (new lines in cells too)
+    for line in csv_lines(csv.writer(Echo()), header, rows):
         out.write(line.encode("utf-8"))
-    return written
+        lines += 1
+    return lines - 1
 
 
 APPLICATION_HEADER = [

@@ -88,10 +88,11 @@ def _filter_form(export: Export) -> WorkbenchFilterForm:
     )
 
 
-def _rows(export: Export) -> tuple[list[str], Iterator[list[object]]]:
-    if export.kind == Export.Kind.ROSTER:
+def _rows(form: WorkbenchFilterForm | None) -> tuple[list[str], Iterator[list[object]]]:
+    """The header and rows of the roster (no ``form``), or of the applications ``form`` filters."""
+    if form is None:
         return ROSTER_HEADER, roster_rows(roster_applications())
-    filters = _filter_form(export).filters()
+    filters = form.filters()
     filters.pop("page", None)
     return APPLICATION_HEADER, application_rows(applications_filtered(filters))
 
@@ -109,7 +110,8 @@ def export_build(*, export_id: int, raise_storage_errors: bool = False) -> Expor
     export = Export.objects.filter(pk=export_id).first()
     if export is None or not export.is_waiting:
         return export
-    if export.kind == Export.Kind.APPLICATIONS and not _filter_form(export).is_valid():
+    form = _filter_form(export) if export.kind == Export.Kind.APPLICATIONS else None
+    if form is not None and not form.is_valid():
         # A filter that was valid when asked for (the reviewer's role, an entity type) is not
         # any more: leaving it out would export more than the manager asked for.
         return _finish(
@@ -121,7 +123,7 @@ def export_build(*, export_id: int, raise_storage_errors: bool = False) -> Expor
         )
     try:
         with tempfile.TemporaryFile() as spool:
-            header, rows = _rows(export)
+            header, rows = _rows(form)
             row_count = csv_write(spool, header, rows)
             spool.seek(0)
             export.file.save(export.download_name, File(spool), save=False)

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
+from viewflow.workflow.token import Token
 
 from bench.table_rows import TableRows
 from changes.flows import ChangeRequestFlow
@@ -211,8 +212,7 @@ class ScaleSeeder:
                 self.batch(start + made, size)
             made += size
             report(f"{made} / {total} applications")
-        with transaction.atomic():
-            split_tokens_give()
+        split_tokens_give()
         if connection.vendor == "postgresql":
             # Fresh statistics, or the planner guesses a handful of rows where there are
             # thousands (the review queue took 75 ms instead of 2 until autovacuum caught up).
@@ -1323,13 +1323,6 @@ def split_tokens_give() -> int:
     whose steps went parallel gets its Split task (done) and the branches' tasks the split's
     tokens ``start/<split>_1`` (attestations) and ``start/<split>_2`` (data sharing), as
     ``flow.Split`` gives them. Returns the number of processes repaired."""
-    from django.db import transaction
-    from viewflow.workflow.models import Task
-    from viewflow.workflow.status import STATUS
-    from viewflow.workflow.token import Token
-
-    from onboarding.flows import OnboardingFlow as F
-
     start = Token("start")  # the token of a flow before any split
     branches = {
         1: [F.attestations, F.review_attestations],

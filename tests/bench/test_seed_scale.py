@@ -6,24 +6,29 @@ from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
+from viewflow.workflow.token import Token
 
 from bench.seeding import seed_scale
 from changes.models import ChangeRequest
 from documents.models import Document
 from onboarding.attested_content import signature_state
+from onboarding.flows import OnboardingFlow
 from onboarding.models import (
     Application,
     ApplicationStep,
     CareTeamMember,
     CommunityPartner,
     DataSharingProfile,
+    EntityProfile,
     OnboardingProcess,
 )
 from onboarding.nodes import review_nodes
 from onboarding.reference import PartnerKind
 from portal.models import User
 from providers.models import StatusChange
+from recredentialing.models import Recredentialing
 from reviews.models import ReviewDecision, ReviewWork
+from screening.identifiers import npi_check_digit
 from tests.factories import enroll_totp
 
 pytestmark = pytest.mark.django_db
@@ -95,13 +100,6 @@ def test_seeded_rows_are_as_the_portal_would_leave_them():
     """What the load test found the seeding writing otherwise: NPIs whose check digit the
     entity step refuses, renewals' ``copied`` as a JSON string, parallel steps without the
     split's tokens (the Join then went on twice)."""
-    from viewflow.workflow.token import Token
-
-    from onboarding.flows import OnboardingFlow
-    from onboarding.models import EntityProfile
-    from recredentialing.models import Recredentialing
-    from screening.identifiers import npi_check_digit
-
     seed_scale(applications=300, batch=120, reviewers=4, report=lambda line: None)
 
     npis = list(EntityProfile.objects.values_list("npi", flat=True))

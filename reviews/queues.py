@@ -116,6 +116,12 @@ class WorkbenchFilterForm(forms.Form):
             del self.fields["out_of_compliance"]
             del self.fields["possible_exclusion"]
 
+    @classmethod
+    def for_applications(cls, data: Any) -> "WorkbenchFilterForm":
+        """The applications list's filters, any reviewer among the choices: as the list, its
+        export and the export's background job all read them."""
+        return cls(data, sorts=cls.APPLICATION_SORTS, reviewers=True)
+
     def filters(self) -> dict[str, Any]:
         """The valid, non-empty filters (an invalid value is ignored rather than failing)."""
         if not self.is_valid():

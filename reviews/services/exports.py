@@ -82,12 +82,6 @@ def export_start(*, export_id: int) -> None:
         )
 
 
-def _filter_form(export: Export) -> WorkbenchFilterForm:
-    return WorkbenchFilterForm(
-        QueryDict(export.filters), sorts=WorkbenchFilterForm.APPLICATION_SORTS, reviewers=True
-    )
-
-
 def _rows(form: WorkbenchFilterForm | None) -> tuple[list[str], Iterator[list[object]]]:
     """The header and rows of the roster (no ``form``), or of the applications ``form`` filters."""
     if form is None:
@@ -110,7 +104,11 @@ def export_build(*, export_id: int, raise_storage_errors: bool = False) -> Expor
     export = Export.objects.filter(pk=export_id).first()
     if export is None or not export.is_waiting:
         return export
-    form = _filter_form(export) if export.kind == Export.Kind.APPLICATIONS else None
+    form = (
+        WorkbenchFilterForm.for_applications(QueryDict(export.filters))
+        if export.kind == Export.Kind.APPLICATIONS
+        else None
+    )
     if form is not None and not form.is_valid():
         # A filter that was valid when asked for (the reviewer's role, an entity type) is not
         # any more: leaving it out would export more than the manager asked for.

@@ -134,7 +134,7 @@ def team_work(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    form = _filter_form(request, sorts=WorkbenchFilterForm.APPLICATION_SORTS, reviewers=True)
+    form = WorkbenchFilterForm.for_applications(request.GET)
     page = applications_for_workbench(form.filters())
     return render(
         request,

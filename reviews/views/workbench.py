@@ -117,10 +117,7 @@ EXPORT_OVERDUE_AFTER = timedelta(minutes=10)
 def _application_filters(request: HttpRequest) -> str:
     """The applications list's filters in the query string, as the list's own links write
     them (an invalid value is dropped, as the list drops it)."""
-    form = WorkbenchFilterForm(
-        request.GET, sorts=WorkbenchFilterForm.APPLICATION_SORTS, reviewers=True
-    )
-    return form.query_string(page=None)
+    return WorkbenchFilterForm.for_applications(request.GET).query_string(page=None)
 
 
 def _exports_page(filters: str) -> HttpResponse:

@@ -13,8 +13,10 @@ request, and the median as a multiple of the floor: a trivial signed-in page, th
 e-mail addresses (allauth's page in the portal's layout, reading one small table). The application
 page is that of an application waiting for its data-sharing review, so that both sizes show an
 application with the same sections filled in; the decision page that of the reviewer's first
-review of an onboarding step or final approval (one it holds). Prints figures; asserts nothing;
-exits 0.
+review of an onboarding step or final approval (one it holds). Both show the record's sections
+from the cache after the first request (the record unchanged); "application, first look" opens a
+different application waiting for review each request, so it times the record read and rendered.
+Prints figures; asserts nothing; exits 0.
 """
 
 import argparse
@@ -24,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +71,13 @@ def measure(requests: int) -> dict[str, Any]:
         review_work__stage=ReviewDecision.Stage.DATA_SHARING,
     ).order_by("pk")
     middle = waiting[waiting.count() // 2]
+    # The record's sections are cached under the record's version (reviews.record_sections):
+    # the application page above is timed as a reviewer who looks again sees it; this one as on
+    # a first look, a different application each request (none of them the one above).
+    first_looks = iter(
+        reverse("reviews:application", args=[pk])
+        for pk in waiting.exclude(pk=middle.pk).values_list("pk", flat=True)[: requests + 4]
+    )
     applicant = middle.created_by
     held = ReviewWork.objects.filter(is_open=True, owner=reviewer).count()
     # The decision page of a review the reviewer holds (an onboarding step's, not a change
@@ -103,7 +113,7 @@ def measure(requests: int) -> dict[str, Any]:
         status__in=[Application.Status.ACTIVE, Application.Status.CONDITIONAL]
     ).order_by("pk")
     listed = published[published.count() // 2]
-    pages = [
+    pages: list[tuple[str, Client, str | Iterator[str]]] = [
         ("floor: account e-mail page", staff, reverse("account_email")),
         ("reviewer queue", staff, reverse("reviews:queue")),
         ("my tasks", staff, reverse("reviews:my_tasks")),
@@ -113,6 +123,7 @@ def measure(requests: int) -> dict[str, Any]:
             reverse("reviews:applications") + "?status=in_review&county=los_angeles",
         ),
         ("application page", staff, reverse("reviews:application", args=[middle.pk])),
+        ("application, first look", staff, first_looks),
         ("decision page", staff, reverse("reviews:decide", args=[own_task])),
         ("applicant dashboard", person, reverse("onboarding:dashboard")),
         ("change request review", staff, reverse("changes:review", args=[change_task])),
@@ -135,22 +146,27 @@ def measure(requests: int) -> dict[str, Any]:
         ),
         ("FHIR: one organization", anonymous, f"/fhir/Organization/prov-{listed.pk}"),
     ]
+
+    def address(url: str | Iterator[str]) -> str:
+        return url if isinstance(url, str) else next(url)
+
     query_counts = []
     for _name, client, url in pages:
         for _ in range(3):
-            client.get(url)
+            client.get(address(url))
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
+            response = client.get(address(url))
         if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
+            raise SystemExit(f"{response.request['PATH_INFO']} answered {response.status_code}")
         query_counts.append(len(queries))
     # Round-robin: each round requests every page once, so that the machine's ups and downs
     # fall on all pages alike and the multiples of the floor compare like with like.
     timings: list[list[float]] = [[] for _ in pages]
     for _ in range(requests):
         for timing, (_name, client, url) in zip(timings, pages, strict=True):
+            path = address(url)
             started = time.perf_counter()
-            client.get(url)
+            client.get(path)
             timing.append((time.perf_counter() - started) * 1000)
     results = []
     for (name, _client, _url), timing, query_count in zip(

@@ -113,10 +113,24 @@ def application_for_staff(pk: int) -> Application:
     return get_object_or_404(_record_for_staff(), pk=pk)
 
 
+def application_header_for_staff(pk: int) -> Application:
+    """The application with its organization, entity profile and the application it renews: what
+    the staff page shows above the record (the record is read when it is shown, see
+    ``reviews.record_sections``)."""
+    return get_object_or_404(
+        Application.objects.select_related("organization", "entity_profile", "renews"), pk=pk
+    )
+
+
 def application_for_review_task(task: Task) -> Application:
-    """The application a review task belongs to, with its whole record (its process shares the
-    task's process id, so neither the task's process nor the application is read on its own)."""
-    return get_object_or_404(_record_for_staff(), process__pk=task.process_id)
+    """The application a review task belongs to, with its one-to-one records and its steps (its
+    process shares the task's process id, so neither the task's process nor the application is
+    read on its own). The record's lists are read where they are shown, see
+    ``reviews.record_sections``."""
+    record = Application.objects.select_related(
+        "organization", "entity_profile", "data_sharing", "capability_attestation", "disclosure"
+    ).prefetch_related("steps")
+    return get_object_or_404(record, process__pk=task.process_id)
 
 
 def open_deficiencies(application: Application) -> dict[str, list[Deficiency]]:
@@ -131,8 +145,10 @@ def open_deficiencies(application: Application) -> dict[str, list[Deficiency]]:
 
 
 def review_task(pk: int) -> Task:
+    """A review task with who holds it (the decision page says who)."""
     return get_object_or_404(
-        Task.objects.filter(flow_task__in=list(review_nodes().values())), pk=pk
+        Task.objects.filter(flow_task__in=list(review_nodes().values())).select_related("owner"),
+        pk=pk,
     )
 
 

@@ -10,7 +10,12 @@ def roles(request: HttpRequest) -> dict[str, object]:
     Error pages can be drawn before authentication has run (a request for a host name the portal
     does not serve is refused first), so there may be no ``request.user`` yet.
     """
-    user = getattr(request, "user", None)
+    return roles_of(getattr(request, "user", None))
+
+
+def roles_of(user: object) -> dict[str, object]:
+    """``roles`` for ``user`` (``None`` before authentication), without a request: for what is
+    rendered apart from one (see ``reviews.record_sections``)."""
     return {
         "is_plan_staff": is_plan_staff(user),
         "is_network_manager": is_network_manager(user),

@@ -49,7 +49,9 @@ class StepDefinition:
     be submitted; ``document_choices(application)`` is what an uploaded document may be said to
     be; ``page_context(application)`` is what its page and its summary show besides the form;
     ``review_context(application)`` is what its summary needs on the reviewers' application page,
-    and ``review_extras_template`` what that page shows after the summary (its own section).
+    and ``review_extras_template`` what that page shows after the summary (its own section);
+    ``review_actions_template`` is what reviewers act on beside them (forms: the summary and the
+    extras are cached with the record's version, see ``reviews.record_sections``, and hold none).
     """
 
     kind: ApplicationStep.Kind
@@ -70,6 +72,7 @@ class StepDefinition:
     # Whether the flow screens the subject itself (a node of its own) rather than the submission.
     screened_by_flow: bool = False
     review_extras_template: str | None = None
+    review_actions_template: str | None = None
     signed: "SignedStep | None" = None  # the record the authorized official signs on submitting
     extra_forms: Callable[[], dict[str, BaseForm]] = _no_forms  # more forms of the page, by name
     # The names of the document kinds that are licences or certifications, asked for an expiry date.

@@ -214,6 +214,7 @@ ENTITY = StepDefinition(
     expiring_documents=expiring_evidence,
     # The organization and its people are screened from here on: their results follow the entity.
     review_extras_template="disclosures/_review_extras.html",
+    review_actions_template="screening/_review_section.html",
     applicant_node=OnboardingFlow.entity_profile,
     review_node=OnboardingFlow.review_entity,
     screening_subject=ScreeningResult.SubjectKind.ORGANIZATION,

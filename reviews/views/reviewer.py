@@ -16,13 +16,14 @@ from corrective_actions.forms import (
 )
 from documents.selectors import latest_delivery
 from onboarding.exceptions import OnboardingError
-from onboarding.models import Application, ApplicationStep
+from onboarding.models import Application
 from onboarding.nodes import stage_of
 from onboarding.progress import progress_of
 from onboarding.selectors import (
     application_events,
     application_for_review_task,
     application_for_staff,
+    application_header_for_staff,
     possible_duplicates,
     review_task,
 )
@@ -33,7 +34,7 @@ from portal.roles import is_network_manager
 from providers.selectors import network_status_panel, standing_of
 from recredentialing.differences import changes_since_approval
 from reviews.forms import DeficiencyFormSet, InternalNoteForm, ReviewDecisionForm
-from reviews.models import Deficiency, ReviewDecision
+from reviews.models import ReviewDecision
 from reviews.queues import (
     Page,
     WorkbenchFilterForm,
@@ -44,6 +45,7 @@ from reviews.queues import (
     staff_reviewers,
     team_review_work,
 )
+from reviews.record_sections import record_sections
 from reviews.review_items import deficiency_requirements, item_verdicts
 from reviews.selectors import decisions_of, internal_notes_of, open_review_work, reviewed_steps_of
 from reviews.services.decisions import (
@@ -153,12 +155,15 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def application_page(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    application = application_for_staff(pk)
+    # The record itself is read only when its sections are not in the cache for this version.
+    application = application_header_for_staff(pk)
     return render(
         request,
         "reviews/application.html",
         {
-            **_application_context(application),
+            "application": application,
+            "record": record_sections(user, pk, lambda: _record_context(application_for_staff(pk))),
+            **_screening_context(application),
             "work": open_review_work(application),
             "standing": standing_of(application),
             "network": network_status_panel(application, manager=is_network_manager(user)),
@@ -178,21 +183,25 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _application_context(application: Application) -> dict[str, Any]:
-    screening = screening_results_of(application)
-    decisions = decisions_of(application)
+def _record_context(application: Application) -> dict[str, Any]:
+    """What the record's sections show (``reviews.record_sections``), from the whole record."""
     return {
         "application": application,
         "progress": progress_of(application),
-        "step_definitions": step_definitions(),
         **_steps_review_context(application),
         "documents": application.documents.all(),  # prefetched with the application
-        "screening": [result for result in screening if result.is_current],
-        "screening_earlier": sum(not result.is_current for result in screening),
-        "decisions": decisions,
-        "deficiencies": _open_deficiencies(application, decisions),
+        "decisions": decisions_of(application),
         "events": application_events(application),
         "delivery": latest_delivery(application),
+    }
+
+
+def _screening_context(application: Application) -> dict[str, Any]:
+    """The screening results beside the entity's section, where reviewers adjudicate them."""
+    screening = screening_results_of(application)
+    return {
+        "screening": [result for result in screening if result.is_current],
+        "screening_earlier": sum(not result.is_current for result in screening),
     }
 
 
@@ -209,21 +218,6 @@ def _steps_review_context(application: Application) -> dict[str, Any]:
     for definition in step_definitions():
         context.update(definition.review_context(application))
     return context
-
-
-def _open_deficiencies(
-    application: Application, decisions: list[ReviewDecision]
-) -> dict[str, list[Deficiency]]:
-    """Unresolved deficiencies by step kind, from the decisions already read (no extra query)."""
-    kind_of = {step.pk: step.kind for step in application.steps.all()}
-    by_step: dict[str, list[Deficiency]] = {kind: [] for kind in ApplicationStep.Kind}
-    for decision in decisions:
-        for item in decision.deficiencies.all():
-            if item.resolved_at is None and item.step_id in kind_of:
-                by_step[kind_of[item.step_id]].append(item)
-    for items in by_step.values():
-        items.sort(key=lambda item: (item.requirement, item.pk))
-    return by_step
 
 
 @staff_required
@@ -340,7 +334,11 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
         request,
         "reviews/decide.html",
         {
-            **_application_context(application),
+            "application": application,
+            "record": record_sections(
+                user, application.pk, lambda: _record_context(application_for_staff(application.pk))
+            ),
+            **_screening_context(application),
             "task": task,
             "stage": stage,
             "stage_label": Stage(stage).label,

@@ -1,0 +1,195 @@
+"""A stamp of an application's record that changes with every committed write to it.
+
+PostgreSQL stamps every row version with the transaction that wrote it (the ``xmin`` system
+column). For each table of the record, the number of the application's rows and the sum of their
+stamps change whenever a row is added, changed or deleted, by any path: a service, the admin, a
+bulk update, a migration or a hand-written SQL statement. (Rows written by one transaction all
+carry its id, which is higher than every id already in the table, so a write that deletes some
+rows and adds as many cannot leave the sum as it was.) Within one transaction, which writes
+every row with the same id, the statement's number within it (``cmin``) tells a later write from
+an earlier one. The staff pages cache what they render of the record under this stamp: a
+reviewer never sees a rendering older than the record.
+
+``RECORD_ROWS`` names the rows the rendering reads; ``tests/reviews/test_record_cache.py``
+fails if the rendering reads a table that is not named here. Other databases (SQLite, the
+embedded default) have no such stamp: ``record_version`` is None and the record is rendered on
+every request.
+"""
+
+import hashlib
+import weakref
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import ForeignKey, Model
+
+from data_exchange.models import FileSpecification, SampleFileProblem, SampleFileReport
+from disclosures.models import (
+    Conviction,
+    DisclosedParty,
+    Disclosure,
+    FamilyRelationship,
+    OtherInterest,
+    OwnershipInterest,
+)
+from documents.models import Document, PacketDelivery, WelcomePacket
+from onboarding.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStep,
+    CapabilityAttestation,
+    CareTeamMember,
+    CommunityPartner,
+    CriterionAttestation,
+    DataSharingProfile,
+    EntityProfile,
+    EntityType,
+    Organization,
+    PopulationCapacity,
+    PopulationServed,
+    ServiceCounty,
+)
+from portal.models import User
+from reviews.models import AcceptedItem, Deficiency, ReviewDecision
+from screening.models import ScreeningResult
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The rows of ``model``'s table that belong to the record: ``where`` is an SQL condition
+    on the table (aliased ``t``) in which ``$1`` is the application's id. (The statement is built
+    from these and the models' table and column names alone, never from input.)"""
+
+    model: type[Model]
+    where: str
+    # Where only these columns show, they are stamped instead of the rows' versions.
+    shown: tuple[str, ...] = ()
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    @property
+    def stamp(self) -> str:
+        """The SQL expression, over the rows, that changes when they do."""
+        if self.shown:
+            values = ", ".join(f"t.{_column(self.model, name)}" for name in self.shown)
+            return f"md5(string_agg(concat_ws('|', t.id, {values}), ',' ORDER BY t.id))"
+        return (
+            "coalesce(sum(t.xmin::text::bigint), 0) || ':' "
+            "|| coalesce(sum(t.cmin::text::bigint), 0)"
+        )
+
+
+def _table(model: type[Model]) -> str:
+    return model._meta.db_table
+
+
+def _column(model: type[Model], name: str) -> str:
+    return str(model._meta.get_field(name).column)  # type: ignore[union-attr]
+
+
+def _own(model: type[Model]) -> Rows:
+    """Rows with a foreign key to the application."""
+    return Rows(model, "t.application_id = $1")
+
+
+def _under(model: type[Model], key: str, parent: type[Model]) -> Rows:
+    """Rows that belong to the application through ``parent``'s rows (``parent`` has a foreign
+    key to the application and ``model`` one, ``key``, to ``parent``)."""
+    column = _column(model, key)
+    return Rows(
+        model,
+        f"t.{column} IN (SELECT id FROM {_table(parent)} WHERE application_id = $1)",  # noqa: S608
+    )
+
+
+def _named_by(model: type[Model], owner: type[Model], key: str, where: str) -> Rows:
+    """Rows that rows of ``owner`` (chosen by ``where``) point to through ``key``."""
+    column = _column(owner, key)
+    return Rows(model, f"t.id IN (SELECT {column} FROM {_table(owner)} WHERE {where})")  # noqa: S608
+
+
+def _reference(model: type[Model]) -> Rows:
+    """A small table of reference data the record names (all of its rows)."""
+    return Rows(model, "TRUE")
+
+
+_OWN = "application_id = $1"
+_ENTITY_TYPES = EntityProfile.entity_types.through
+
+_RECORD_TABLES: tuple[Rows, ...] = (
+    Rows(Application, "t.id = $1"),
+    _named_by(Organization, Application, "organization", "id = $1"),
+    _own(ApplicationStep),
+    _own(EntityProfile),
+    _under(_ENTITY_TYPES, "entityprofile", EntityProfile),
+    _reference(EntityType),
+    _under(ServiceCounty, "profile", EntityProfile),
+    _own(Disclosure),
+    _under(DisclosedParty, "disclosure", Disclosure),
+    _under(OwnershipInterest, "disclosure", Disclosure),
+    _under(FamilyRelationship, "disclosure", Disclosure),
+    _under(OtherInterest, "disclosure", Disclosure),
+    _under(Conviction, "disclosure", Disclosure),
+    _own(CapabilityAttestation),
+    _own(CriterionAttestation),
+    _own(CareTeamMember),
+    _own(CommunityPartner),
+    _own(PopulationServed),
+    _own(PopulationCapacity),
+    _own(DataSharingProfile),
+    _own(SampleFileReport),
+    _under(SampleFileProblem, "report", SampleFileReport),
+    _reference(FileSpecification),
+    _own(Document),
+    _own(ScreeningResult),
+    _own(ReviewDecision),
+    _under(Deficiency, "decision", ReviewDecision),
+    _under(AcceptedItem, "decision", ReviewDecision),
+    _own(PacketDelivery),
+    _named_by(WelcomePacket, PacketDelivery, "packet", _OWN),
+    _own(ApplicationEvent),
+)
+
+
+def _people() -> Rows:
+    """The people the record names (who uploaded, decided, signed, acted): only their names show,
+    and their rows change at every sign-in."""
+    named = [
+        f"SELECT {field.column} FROM {rows.table} t WHERE {rows.where}"  # noqa: S608
+        for rows in _RECORD_TABLES
+        for field in rows.model._meta.concrete_fields
+        if isinstance(field, ForeignKey) and field.related_model is User
+    ]
+    return Rows(
+        User,
+        f"t.id IN ({' UNION '.join(named)})",
+        shown=("full_name", "first_name", "last_name", "email"),
+    )
+
+
+RECORD_ROWS: tuple[Rows, ...] = (*_RECORD_TABLES, _people())
+
+_STAMPS = ",\n".join(
+    f"(SELECT count(*) || ':' || {rows.stamp} FROM {rows.table} t WHERE {rows.where})"  # noqa: S608
+    for rows in RECORD_ROWS
+)
+# Planning the statement costs several times running it, so each database connection prepares
+# it once (a prepared statement outlives the connection's transactions, not the connection).
+_STATEMENT = f"record_version_{hashlib.blake2b(_STAMPS.encode(), digest_size=4).hexdigest()}"
+_prepared: "weakref.WeakSet[object]" = weakref.WeakSet()
+
+
+def record_version(application_pk: int) -> str | None:
+    """A short stamp of the application's record as committed now; None where the database
+    keeps no row versions."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        if connection.connection not in _prepared:
+            cursor.execute(f"PREPARE {_STATEMENT}(bigint) AS SELECT {_STAMPS}")
+            _prepared.add(connection.connection)
+        cursor.execute(f"EXECUTE {_STATEMENT}(%s)", [application_pk])
+        stamps = cursor.fetchone()
+    return hashlib.blake2b(",".join(stamps).encode(), digest_size=12).hexdigest()

@@ -13,6 +13,7 @@ from encrypted_model_fields.fields import (  # type: ignore[import-untyped]
 from simple_history.models import HistoricalRecords
 
 from onboarding.models import Application
+from portal.choices import ChoiceLabels
 
 
 class Category(models.TextChoices):
@@ -102,7 +103,7 @@ class Disclosure(models.Model):
         return bool(getattr(self, self.NONE_FIELDS[category]))
 
 
-class DisclosedParty(models.Model):
+class DisclosedParty(ChoiceLabels):
     """A person or organization named in a disclosure, with every role it has there.
 
     A date of birth and an SSN are encrypted at rest (``FIELD_ENCRYPTION_KEY``) and leave the

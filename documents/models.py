@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import Application, ApplicationStep, EvidenceRequirement
+from portal.choices import ChoiceLabels
 
 
 def document_key(instance: models.Model, filename: str) -> str:
@@ -34,7 +35,7 @@ class StoredFile(models.Model):
         abstract = True
 
 
-class Document(StoredFile):
+class Document(ChoiceLabels, StoredFile):
     """A file an applicant attached to one step of its application."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import Application, CareTeamMember
+from portal.choices import ChoiceLabels
 
 
 class ExclusionSource(models.TextChoices):
@@ -148,7 +149,7 @@ class ExclusionNumber(models.Model):
         return f"{self.get_kind_display()} {self.number}"
 
 
-class ScreeningResult(models.Model):
+class ScreeningResult(ChoiceLabels):
     """The outcome of one automated check on an application, with its evidence.
 
     ``outcome`` is what the check found and never changes; a reviewer's ``adjudication`` of a

@@ -22,6 +22,7 @@ from onboarding.reference import (
     PopulationOfFocus,
     QualificationCriterion,
 )
+from portal.choices import ChoiceLabels
 
 DEFAULT_NARRATIVE_MIN_LENGTH = 50
 
@@ -96,7 +97,7 @@ class CapabilityAttestation(SignedRecord):
         return [str(CareSetting(code).label) for code in self.care_settings]
 
 
-class CriterionAttestation(models.Model):
+class CriterionAttestation(ChoiceLabels):
     """The applicant's attestation to one of the seven qualification criteria."""
 
     application = models.ForeignKey(
@@ -119,7 +120,7 @@ class CriterionAttestation(models.Model):
         return self.get_criterion_display()
 
 
-class CommunityPartner(models.Model):
+class CommunityPartner(ChoiceLabels):
     """A partner named for criterion 5: a hospital, primary care, behavioral health or housing."""
 
     application = models.ForeignKey(
@@ -147,7 +148,7 @@ class CommunityPartner(models.Model):
         return f"{self.organization_name} ({self.get_kind_display()})"
 
 
-class CareTeamMember(models.Model):
+class CareTeamMember(ChoiceLabels):
     """A person on the organization's ECM care team."""
 
     # What the applicant fills in (the form and the service that saves it).
@@ -202,7 +203,7 @@ class CareTeamMember(models.Model):
         return bool(self.license_number and self.license_expires_on)
 
 
-class PopulationServed(models.Model):
+class PopulationServed(ChoiceLabels):
     """A DHCS population of focus the organization serves, with its years of experience."""
 
     application = models.ForeignKey(
@@ -225,7 +226,7 @@ class PopulationServed(models.Model):
         return self.get_population_display()
 
 
-class PopulationCapacity(models.Model):
+class PopulationCapacity(ChoiceLabels):
     """How many members of one population of focus the organization can serve in one county."""
 
     application = models.ForeignKey(

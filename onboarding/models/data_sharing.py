@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from onboarding.models.applications import Application
 from onboarding.models.signatures import SignedRecord
 from onboarding.reference import ClaimsPath, DataExchangeMethod, DxfAgreementStatus
+from portal.choices import ChoiceLabels
 
 
-class DataSharingProfile(SignedRecord):
+class DataSharingProfile(ChoiceLabels, SignedRecord):
     """The applicant's answers to the data-sharing readiness step, with the authorized
     official's signature over them and the sample-file checks (see ``data_sharing_content``)."""
 

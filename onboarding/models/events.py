@@ -7,9 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.models.applications import Application
+from portal.choices import ChoiceLabels
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(ChoiceLabels):
     """Something that happened to an application. Rows are only ever added."""
 
     class Kind(models.TextChoices):

@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
@@ -216,8 +217,10 @@ def _compliance_review(today: date) -> tuple[int, int]:
     failing: set[tuple[int, str]] = set()
     new: dict[Application, list[ComplianceIssue]] = defaultdict(list)
     for application in providers.iterator(chunk_size=2000):
-        problems = roster_problems(application.roster, today)
-        problems += expired_licence_problems(application.licence_documents, today)
+        # The to_attr lists above (django-stubs types them by the models' first base class).
+        problems = roster_problems(cast("list[CareTeamMember]", application.roster), today)
+        licences = cast("list[Document]", application.licence_documents)
+        problems += expired_licence_problems(licences, today)
         for problem in problems:
             key = (application.pk, str(problem.message))
             failing.add(key)

@@ -326,6 +326,9 @@ class ItemReviewForm(PortalForm):
         super().__init__(data, prefix=f"item-{item}")
         self.item = item
         self.label = label
+        # The decision page's own form carries the CSRF token; the blank rows are cached and
+        # shared by every reviewer (reviews/_decision_rows.html), so they must not hold one.
+        self.helper.disable_csrf = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -123,13 +123,11 @@ def application_header_for_staff(pk: int) -> Application:
 
 
 def application_for_review_task(task: Task) -> Application:
-    """The application a review task belongs to, with its one-to-one records and its steps (its
+    """The application a review task belongs to, with its organization and its steps (its
     process shares the task's process id, so neither the task's process nor the application is
-    read on its own). The record's lists are read where they are shown, see
-    ``reviews.record_sections``."""
-    record = Application.objects.select_related(
-        "organization", "entity_profile", "data_sharing", "capability_attestation", "disclosure"
-    ).prefetch_related("steps")
+    read on its own). The record is read where it is shown, see ``reviews.record_sections``:
+    joining its one-to-one records here cost PostgreSQL more to plan than reading them."""
+    record = Application.objects.select_related("organization").prefetch_related("steps")
     return get_object_or_404(record, process__pk=task.process_id)
 
 

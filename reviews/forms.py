@@ -75,6 +75,9 @@ class DeficiencyForm(PortalForm):
     def __init__(self, *args: Any, requirements: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["requirement"].choices = [("", "—"), *requirements]  # type: ignore[attr-defined]
+        # The decision page's own form carries the CSRF token; the blank rows are cached and
+        # shared by every reviewer (reviews/_decision_rows.html), so they must not hold one.
+        self.helper.disable_csrf = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,7 +46,7 @@ from reviews.queues import (
     staff_reviewers,
     team_review_work,
 )
-from reviews.record_sections import record_sections
+from reviews.record_sections import code_version, record_sections
 from reviews.review_items import deficiency_requirements, item_verdicts
 from reviews.selectors import decisions_of, internal_notes_of, open_review_work, reviewed_steps_of
 from reviews.services.decisions import (
@@ -352,6 +353,9 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
             if application.is_recredentialing and not final
             else None,
             "is_owner": task.owner_id == user.pk,
+            # The blank rows of the form are cached (reviews/_decision_rows.html).
+            "code_version": code_version(),
+            "rows_seconds": settings.RECORD_CACHE_SECONDS,
             "conflict": final and reviewed_steps_of(application, user),
             "screening_blockers": [] if final else screening_blockers(application, stage),
         },

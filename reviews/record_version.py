@@ -19,8 +19,9 @@ every request.
 import hashlib
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import ForeignKey, Model
 
 from data_exchange.models import FileSpecification, SampleFileProblem, SampleFileReport
@@ -179,6 +180,10 @@ _STAMPS = ",\n".join(
 # it once (a prepared statement outlives the connection's transactions, not the connection).
 _STATEMENT = f"record_version_{hashlib.blake2b(_STAMPS.encode(), digest_size=4).hexdigest()}"
 _prepared: "weakref.WeakSet[object]" = weakref.WeakSet()
+# What PostgreSQL says when a connection pooler in transaction mode (PgBouncer) has handed the
+# statement's PREPARE and its EXECUTE to different server connections.
+_ALREADY_PREPARED = "42P05"
+_NOT_PREPARED = "26000"
 
 
 def record_version(application_pk: int) -> str | None:
@@ -188,8 +193,26 @@ def record_version(application_pk: int) -> str | None:
         return None
     with connection.cursor() as cursor:
         if connection.connection not in _prepared:
-            cursor.execute(f"PREPARE {_STATEMENT}(bigint) AS SELECT {_STAMPS}")
+            _tolerating(
+                _ALREADY_PREPARED, cursor, f"PREPARE {_STATEMENT}(bigint) AS SELECT {_STAMPS}"
+            )
             _prepared.add(connection.connection)
-        cursor.execute(f"EXECUTE {_STATEMENT}(%s)", [application_pk])
+        if not _tolerating(_NOT_PREPARED, cursor, f"EXECUTE {_STATEMENT}(%s)", [application_pk]):
+            cursor.execute(
+                f"SELECT {_STAMPS.replace('$1', '%s')}", [application_pk] * _STAMPS.count("$1")
+            )
         stamps = cursor.fetchone()
     return hashlib.blake2b(",".join(stamps).encode(), digest_size=12).hexdigest()
+
+
+def _tolerating(sqlstate: str, cursor: Any, sql: str, params: list[int] | None = None) -> bool:
+    """Runs ``sql``; False when PostgreSQL refuses it with ``sqlstate``, which leaves the
+    connection as it was outside a transaction (pages are not rendered inside one; inside one,
+    where the refusal would abort it, the refusal is raised)."""
+    try:
+        cursor.execute(sql, params)
+    except DatabaseError as error:
+        if connection.in_atomic_block or getattr(error.__cause__, "sqlstate", None) != sqlstate:
+            raise
+        return False
+    return True

@@ -68,7 +68,7 @@ class Rows:
 
     @property
     def table(self) -> str:
-        return self.model._meta.db_table
+        return _table(self.model)
 
     @property
     def stamp(self) -> str:
@@ -82,6 +82,10 @@ class Rows:
         )
 
 
+# The rows of a table with a foreign key to the application ($1, the application's id).
+_OWN = "application_id = $1"
+
+
 def _table(model: type[Model]) -> str:
     return model._meta.db_table
 
@@ -92,7 +96,7 @@ def _column(model: type[Model], name: str) -> str:
 
 def _own(model: type[Model]) -> Rows:
     """Rows with a foreign key to the application."""
-    return Rows(model, "t.application_id = $1")
+    return Rows(model, f"t.{_OWN}")
 
 
 def _under(model: type[Model], key: str, parent: type[Model]) -> Rows:
@@ -101,7 +105,7 @@ def _under(model: type[Model], key: str, parent: type[Model]) -> Rows:
     column = _column(model, key)
     return Rows(
         model,
-        f"t.{column} IN (SELECT id FROM {_table(parent)} WHERE application_id = $1)",  # noqa: S608
+        f"t.{column} IN (SELECT id FROM {_table(parent)} WHERE {_OWN})",  # noqa: S608
     )
 
 
@@ -116,7 +120,6 @@ def _reference(model: type[Model]) -> Rows:
     return Rows(model, "TRUE")
 
 
-_OWN = "application_id = $1"
 _ENTITY_TYPES = EntityProfile.entity_types.through
 
 _RECORD_TABLES: tuple[Rows, ...] = (
@@ -180,6 +183,9 @@ _STAMPS = ",\n".join(
 # it once (a prepared statement outlives the connection's transactions, not the connection).
 _STATEMENT = f"record_version_{hashlib.blake2b(_STAMPS.encode(), digest_size=4).hexdigest()}"
 _prepared: "weakref.WeakSet[object]" = weakref.WeakSet()
+# The same statement for a connection on which the prepared one is not to be found.
+_UNPREPARED = f"SELECT {_STAMPS.replace('$1', '%s')}"
+_UNPREPARED_PARAMETERS = _STAMPS.count("$1")
 # What PostgreSQL says when a connection pooler in transaction mode (PgBouncer) has handed the
 # statement's PREPARE and its EXECUTE to different server connections.
 _ALREADY_PREPARED = "42P05"
@@ -198,9 +204,7 @@ def record_version(application_pk: int) -> str | None:
             )
             _prepared.add(connection.connection)
         if not _tolerating(_NOT_PREPARED, cursor, f"EXECUTE {_STATEMENT}(%s)", [application_pk]):
-            cursor.execute(
-                f"SELECT {_STAMPS.replace('$1', '%s')}", [application_pk] * _STAMPS.count("$1")
-            )
+            cursor.execute(_UNPREPARED, [application_pk] * _UNPREPARED_PARAMETERS)
         stamps = cursor.fetchone()
     return hashlib.blake2b(",".join(stamps).encode(), digest_size=12).hexdigest()
 

@@ -46,7 +46,7 @@ from reviews.queues import (
     staff_reviewers,
     team_review_work,
 )
-from reviews.record_sections import code_version, record_sections
+from reviews.record_sections import RecordSections, code_version, record_sections
 from reviews.review_items import deficiency_requirements, item_verdicts
 from reviews.selectors import decisions_of, internal_notes_of, open_review_work, reviewed_steps_of
 from reviews.services.decisions import (
@@ -163,7 +163,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews/application.html",
         {
             "application": application,
-            "record": record_sections(user, pk, lambda: _record_context(application_for_staff(pk))),
+            "record": _record(user, pk),
             **_screening_context(application),
             "work": open_review_work(application),
             "standing": standing_of(application),
@@ -182,6 +182,12 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
             "reviewers": staff_reviewers() if can_reassign(user) else [],
         },
     )
+
+
+def _record(user: User, pk: int) -> RecordSections:
+    """The record's sections for ``user``; the whole record is read only when they are not
+    cached for its current version."""
+    return record_sections(user, pk, lambda: _record_context(application_for_staff(pk)))
 
 
 def _record_context(application: Application) -> dict[str, Any]:
@@ -336,9 +342,7 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
         "reviews/decide.html",
         {
             "application": application,
-            "record": record_sections(
-                user, application.pk, lambda: _record_context(application_for_staff(application.pk))
-            ),
+            "record": _record(user, application.pk),
             **_screening_context(application),
             "task": task,
             "stage": stage,

@@ -38,6 +38,10 @@ def needs_row_versions(test):
 TABLE = re.compile(r'(?:FROM|JOIN) "(\w+)"')
 
 
+def tables_read(read: CaptureQueriesContext) -> set[str]:
+    return {table for query in read.captured_queries for table in TABLE.findall(query["sql"])}
+
+
 @pytest.fixture
 def record(application, authorized_official, reviewer, manager, welcome_packet) -> Application:
     """Every table of the record filled, through the final approval and the welcome packet."""
@@ -70,7 +74,7 @@ def test_the_sections_read_only_tables_the_version_covers(record, reviewer):
         sections = record_sections(
             reviewer, record.pk, lambda: _record_context(application_for_staff(record.pk))
         )
-    tables = {table for query in read.captured_queries for table in TABLE.findall(query["sql"])}
+    tables = tables_read(read)
     covered = {rows.table for rows in RECORD_ROWS}
     assert "onboarding_samplefilereport" in tables  # the record was read, as a whole
     assert tables - covered == set()
@@ -141,7 +145,7 @@ def test_a_second_look_reads_no_record_and_a_change_shows_at_once(record, review
     assert "Casey Clinician" in first
     with CaptureQueriesContext(connection) as read:
         second = page(reviewer, record)
-    tables = {table for query in read.captured_queries for table in TABLE.findall(query["sql"])}
+    tables = tables_read(read)
     assert "onboarding_samplefilereport" not in tables  # a table only the record's sections read
     assert "Casey Clinician" in second
     # A bulk update sends no signal and saves no model: the version sees it all the same.
@@ -165,7 +169,7 @@ def test_only_postgresql_keeps_versions_elsewhere_the_record_is_read_every_time(
     page(reviewer, record)
     with CaptureQueriesContext(connection) as read:
         page(reviewer, record)
-    tables = {table for query in read.captured_queries for table in TABLE.findall(query["sql"])}
+    tables = tables_read(read)
     if connection.vendor == "postgresql":
         assert record_version(record.pk)
         assert "onboarding_samplefilereport" not in tables

@@ -22,12 +22,17 @@ class ChoiceLabels(models.Model):
         abstract = True
 
     def _get_FIELD_display(self, field: "models.Field[Any, Any]") -> Any:
-        value = getattr(self, field.attname)
-        key = (field, get_language() or "")
-        labels = _LABELS.get(key)
-        if labels is None:
-            labels = _LABELS[key] = {value: str(label) for value, label in field.flatchoices}
-        try:
-            return labels.get(value, value)
-        except TypeError:  # an unhashable value: Django shows it as it is
-            return value
+        return choice_label(field, getattr(self, field.attname))
+
+
+def choice_label(field: "models.Field[Any, Any]", value: Any) -> Any:
+    """The label of ``value`` among ``field``'s choices in the active language (``value`` itself
+    if it is not one): what ``get_FOO_display()`` shows, for rows read without their models."""
+    key = (field, get_language() or "")
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {value: str(label) for value, label in field.flatchoices}
+    try:
+        return labels.get(value, value)
+    except TypeError:  # an unhashable value: Django shows it as it is
+        return value

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -71,46 +71,50 @@ def has_open_compliance_issue() -> Exists:
     )
 
 
-def has_possible_exclusion() -> Exists:
-    """For filtering applications: a provider in the network with a screening match nobody has
-    adjudicated yet (found by the monthly re-screening): the workbench's exclusion reviews."""
-    return Exists(
-        ScreeningResult.objects.filter(
-            ABOUT_THE_RECORD,
-            application=OuterRef("pk"),
-            application__status__in=Application.IN_NETWORK_STATUSES,
-            is_current=True,
-            outcome__in=ScreeningResult.MATCHES,
-            adjudication="",
-        )
+def _unadjudicated_matches() -> QuerySet[ScreeningResult]:
+    """Screening matches nobody has adjudicated yet on a provider in the network (found by the
+    monthly re-screening): the workbench's exclusion reviews. Results about a person a pending
+    change request would add are that request's, not the provider's."""
+    return ScreeningResult.objects.filter(
+        ABOUT_THE_RECORD,
+        application__status__in=Application.IN_NETWORK_STATUSES,
+        is_current=True,
+        outcome__in=ScreeningResult.MATCHES,
+        adjudication="",
     )
 
 
-def compliance_flags_prefetch() -> list[Prefetch]:
-    """For a page of applications: each one's open compliance issues (``open_issues``) and its
-    unadjudicated matches while in the network (``possible_exclusions``), in two queries.
+def has_possible_exclusion() -> Exists:
+    """For filtering applications: a provider with a possible exclusion to adjudicate."""
+    return Exists(_unadjudicated_matches().filter(application=OuterRef("pk")))
 
-    Read after the page is cut, not as ``Exists`` columns: PostgreSQL computes the columns of
-    every row it sorts, which made the 100,000-application list twice as slow."""
-    return [
-        Prefetch(
-            "compliance_issues",
-            queryset=ComplianceIssue.objects.filter(resolved_on__isnull=True).only(
-                "id", "application_id"
-            ),
-            to_attr="open_issues",
-        ),
-        Prefetch(
-            "screening_results",
-            queryset=ScreeningResult.objects.filter(
-                application__status__in=Application.IN_NETWORK_STATUSES,
-                is_current=True,
-                outcome__in=ScreeningResult.MATCHES,
-                adjudication="",
-            ).only("id", "application_id"),
-            to_attr="possible_exclusions",
-        ),
-    ]
+
+@dataclass(frozen=True)
+class ComplianceFlags:
+    """Which of a page of applications are out of compliance, and which have a possible
+    exclusion to adjudicate."""
+
+    out_of_compliance: frozenset[int]
+    possible_exclusion: frozenset[int]
+
+
+def compliance_flags(application_ids: list[int]) -> ComplianceFlags:
+    """The flags of a page of applications, in one query, read after the page is cut (as
+    ``Exists`` columns PostgreSQL would compute them for every row it sorts)."""
+    issues = ComplianceIssue.objects.filter(
+        application_id__in=application_ids, resolved_on__isnull=True
+    ).values_list("application_id", Value("issue"))
+    matches = (
+        _unadjudicated_matches()
+        .filter(application_id__in=application_ids)
+        .values_list("application_id", Value("match"))
+    )
+    # A compound statement takes no ORDER BY in its parts (the models' default orderings).
+    issues, matches = issues.order_by(), matches.order_by()
+    flagged: dict[str, set[int]] = {"issue": set(), "match": set()}
+    for application_id, flag in issues.union(matches):
+        flagged[flag].add(application_id)
+    return ComplianceFlags(frozenset(flagged["issue"]), frozenset(flagged["match"]))
 
 
 def open_compliance_issues(application: Application) -> list[ComplianceIssue]:

@@ -22,6 +22,7 @@ from onboarding.models import (
 )
 from providers.selectors import has_open_compliance_issue
 from reviews.models import ReviewWork
+from reviews.queues import OWNER_NAME
 
 CHUNK = 2000
 FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
@@ -85,10 +86,6 @@ APPLICATION_HEADER = [
     "submitted_at",
     "decided_at",
 ]
-
-
-# What ``User.display_name`` reads.
-OWNER_NAME = ("owner__full_name", "owner__first_name", "owner__last_name", "owner__email")
 
 
 def application_rows(applications: QuerySet[Application]) -> Iterator[list[object]]:

@@ -15,7 +15,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
 )
@@ -27,7 +26,6 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding.models import (
     Application,
-    ApplicationStep,
     EntityType,
     PopulationCapacity,
     ServiceCounty,
@@ -36,15 +34,13 @@ from onboarding.models.entity import EntityProfile
 from onboarding.reference import County, PopulationOfFocus
 from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, is_network_manager
-from providers.selectors import (
-    compliance_flags_prefetch,
-    has_open_compliance_issue,
-    has_possible_exclusion,
-)
+from providers.selectors import has_open_compliance_issue, has_possible_exclusion
 from reviews.models import ReviewDecision, ReviewWork
 
 PAGE_SIZE = 25
 Stage = ReviewDecision.Stage
+# What ``User.display_name`` reads, for a review's holder.
+OWNER_NAME = ("owner__full_name", "owner__first_name", "owner__last_name", "owner__email")
 
 
 def staff_reviewers() -> QuerySet[User]:
@@ -326,30 +322,6 @@ def applications_filtered(filters: dict[str, Any]) -> QuerySet[Application]:
     applications = applications.filter(_application_matches(filters, "pk"))
     order = APPLICATION_ORDER.get(filters.get("sort", "newest"), APPLICATION_ORDER["newest"])
     return applications.order_by(*order)
-
-
-def applications_for_workbench(filters: dict[str, Any]) -> Page:
-    """A page of applications with their steps and open reviews, in a fixed number of queries."""
-    applications = (
-        applications_filtered(filters)
-        .select_related("organization")
-        .prefetch_related(
-            Prefetch(
-                "steps",
-                queryset=ApplicationStep.objects.only("application_id", "kind", "status").order_by(
-                    "kind"
-                ),
-                to_attr="step_badges",
-            ),
-            Prefetch(
-                "review_work",
-                queryset=ReviewWork.objects.filter(is_open=True).select_related("owner"),
-                to_attr="open_work",
-            ),
-            *compliance_flags_prefetch(),
-        )
-    )
-    return page_of(applications, filters.get("page"))
 
 
 def can_reassign(user: User) -> bool:

@@ -101,7 +101,11 @@ class Application(ChoiceLabels):
 
     @property
     def reference(self) -> str:
-        return f"ECM-{self.pk:06d}"
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        return f"ECM-{pk:06d}"
 
     @property
     def is_recredentialing(self) -> bool:

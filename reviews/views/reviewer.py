@@ -34,12 +34,12 @@ from portal.models import User
 from portal.roles import is_network_manager
 from providers.selectors import network_status_panel, standing_of
 from recredentialing.differences import changes_since_approval
+from reviews.application_rows import applications_for_workbench
 from reviews.forms import DeficiencyFormSet, InternalNoteForm, ReviewDecisionForm
 from reviews.models import ReviewDecision
 from reviews.queues import (
     Page,
     WorkbenchFilterForm,
-    applications_for_workbench,
     can_reassign,
     my_review_work,
     review_queue,
@@ -147,7 +147,6 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             **_page_links(form, page),
             "form_query": form.query_string(page=None),
-            "today": timezone.localdate(),
             "can_export": is_network_manager(request.user),
         },
     )

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from changes.models import ChangeRequest
 from onboarding.models import Application
 from providers.models import StatusChange
 from providers.services.status_changes import status_change_confirm
@@ -18,6 +19,7 @@ from tests.providers.test_credential_check import provider
 from tests.screening.files import leie_entity, leie_file
 
 pytestmark = pytest.mark.django_db
+BADGE = '<span class="badge text-bg-warning">Possible exclusion</span>'
 
 
 @pytest.fixture
@@ -52,9 +54,23 @@ def test_the_match_is_in_the_workbench_until_adjudicated(matched, reviewer, mana
         .content.decode()
     )
     assert matched.reference in flagged
-    assert "Possible exclusion" in flagged
+    assert BADGE in flagged
     dashboard = client_for(manager).get(reverse("reviews:dashboard")).content.decode()
     assert 'id="possible-exclusions-count">1</a>' in dashboard
+
+
+def test_a_match_about_a_change_request_is_that_requests_not_the_lists(matched, reviewer):
+    """A person a pending change request would add is screened for that request: its match
+    blocks the request, and neither the list's badge nor its filter shows it as the provider's."""
+    request = ChangeRequest.objects.create(
+        application=matched, kind="care_team", created_by=matched.created_by
+    )
+    ScreeningResult.objects.filter(pk=match_of(matched).pk).update(change_request=request)
+    listing = client_for(reviewer).get(reverse("reviews:applications")).content.decode()
+    assert matched.reference in listing
+    assert BADGE not in listing
+    flagged = client_for(reviewer).get(reverse("reviews:applications") + "?possible_exclusion=on")
+    assert matched.reference not in flagged.content.decode()
 
 
 def test_a_manager_confirming_the_match_proposes_the_suspension(matched, manager, manager2):

@@ -154,7 +154,7 @@ def one_size(size_mb: int, endpoint: str, malloc: str) -> None:
 
         def upload() -> None:
             with source.open("rb") as handle:
-                names.append(storage.save("documents/bench/object", File(handle)))
+                names.append(storage.save(f"documents/bench/{secrets.token_hex(16)}", File(handle)))
 
         received = []
 

@@ -244,7 +244,11 @@ S3_STORAGE_OPTIONS: dict[str, object] = {
     "default_acl": None,
     "querystring_auth": True,
     "querystring_expire": DOCUMENT_DOWNLOAD_URL_SECONDS,
-    "file_overwrite": False,
+    # Every key the portal stores under is random (``documents.models.document_key`` and its
+    # kin, a sample check's token): no two uploads can meet, so the storage does not first ask S3
+    # whether the key is free (a HEAD request per upload). tests/documents/test_storage_keys.py
+    # holds every file field to that.
+    "file_overwrite": True,
     "object_parameters": {"ServerSideEncryption": "AES256"},
     "signature_version": "s3v4",
     "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,

@@ -63,7 +63,7 @@ def download_location(client: Client, document: Document) -> str:
 # --- moto_server: the protocol --------------------------------------------------------------
 
 
-def test_use_s3_selects_s3_storage_with_private_encrypted_unique_objects():
+def test_use_s3_selects_s3_storage_with_private_encrypted_objects():
     """The environment alone switches documents to S3, with the options production relies on."""
     environment = {
         **os.environ,
@@ -88,7 +88,7 @@ def test_use_s3_selects_s3_storage_with_private_encrypted_unique_objects():
     ).stdout.strip()
 
     assert output == (
-        "S3Storage plan-documents us-west-2 https://s3.example.test None False "
+        "S3Storage plan-documents us-west-2 https://s3.example.test None True "
         "{'ServerSideEncryption': 'AES256'} 300 8388608 8388608 8388608 4"
     )
 

@@ -13,7 +13,8 @@ reviewer never sees a rendering older than the record.
 ``RECORD_ROWS`` names the rows the rendering reads; ``tests/reviews/test_record_cache.py``
 fails if the rendering reads a table that is not named here. Other databases (SQLite, the
 embedded default) have no such stamp: ``record_version`` is None and the record is rendered on
-every request.
+every request. ``RowsStamp`` stamps other rows the same way (the applications list's rows,
+``reviews.application_rows``).
 """
 
 import hashlib
@@ -75,13 +76,16 @@ class Rows:
         """The SQL expression, over the rows, that changes when they do."""
         if self.shown:
             values = ", ".join(f"t.{_column(self.model, name)}" for name in self.shown)
-            return f"md5(string_agg(concat_ws('|', t.id, {values}), ',' ORDER BY t.id))"
+            named = f"string_agg(concat_ws('|', t.id, {values}), ',' ORDER BY t.id)"
+            return f"coalesce(md5({named}), '')"  # no rows: no names
         return (
             "coalesce(sum(t.xmin::text::bigint), 0) || ':' "
             "|| coalesce(sum(t.cmin::text::bigint), 0)"
         )
 
 
+# What ``User.display_name`` shows of a person.
+PERSON_NAME = ("full_name", "first_name", "last_name", "email")
 # The rows of a table with a foreign key to the application ($1, the application's id).
 _OWN = "application_id = $1"
 
@@ -109,10 +113,13 @@ def _under(model: type[Model], key: str, parent: type[Model]) -> Rows:
     )
 
 
-def _named_by(model: type[Model], owner: type[Model], key: str, where: str) -> Rows:
+def named_by(
+    model: type[Model], owner: type[Model], key: str, where: str, shown: tuple[str, ...] = ()
+) -> Rows:
     """Rows that rows of ``owner`` (chosen by ``where``) point to through ``key``."""
     column = _column(owner, key)
-    return Rows(model, f"t.id IN (SELECT {column} FROM {_table(owner)} WHERE {where})")  # noqa: S608
+    where = f"t.id IN (SELECT {column} FROM {_table(owner)} WHERE {where})"  # noqa: S608
+    return Rows(model, where, shown)
 
 
 def _reference(model: type[Model]) -> Rows:
@@ -124,7 +131,7 @@ _ENTITY_TYPES = EntityProfile.entity_types.through
 
 _RECORD_TABLES: tuple[Rows, ...] = (
     Rows(Application, "t.id = $1"),
-    _named_by(Organization, Application, "organization", "id = $1"),
+    named_by(Organization, Application, "organization", "id = $1"),
     _own(ApplicationStep),
     _own(EntityProfile),
     _under(_ENTITY_TYPES, "entityprofile", EntityProfile),
@@ -152,7 +159,7 @@ _RECORD_TABLES: tuple[Rows, ...] = (
     _under(Deficiency, "decision", ReviewDecision),
     _under(AcceptedItem, "decision", ReviewDecision),
     _own(PacketDelivery),
-    _named_by(WelcomePacket, PacketDelivery, "packet", _OWN),
+    named_by(WelcomePacket, PacketDelivery, "packet", _OWN),
     _own(ApplicationEvent),
 )
 
@@ -169,47 +176,61 @@ def _people() -> Rows:
     return Rows(
         User,
         f"t.id IN ({' UNION '.join(named)})",
-        shown=("full_name", "first_name", "last_name", "email"),
+        shown=PERSON_NAME,
     )
 
 
 RECORD_ROWS: tuple[Rows, ...] = (*_RECORD_TABLES, _people())
 
-_STAMPS = ",\n".join(
-    f"(SELECT count(*) || ':' || {rows.stamp} FROM {rows.table} t WHERE {rows.where})"  # noqa: S608
-    for rows in RECORD_ROWS
-)
-# Planning the statement costs several times running it, so each database connection prepares
-# it once (a prepared statement outlives the connection's transactions, not the connection).
-_STATEMENT = f"record_version_{hashlib.blake2b(_STAMPS.encode(), digest_size=4).hexdigest()}"
-_prepared: "weakref.WeakSet[object]" = weakref.WeakSet()
-# The same statement for a connection on which the prepared one is not to be found.
-_UNPREPARED = f"SELECT {_STAMPS.replace('$1', '%s')}"
-_UNPREPARED_PARAMETERS = _STAMPS.count("$1")
-# What PostgreSQL says when a connection pooler in transaction mode (PgBouncer) has handed the
+# What PostgreSQL says when a connection pooler in transaction mode (PgBouncer) has handed a
 # statement's PREPARE and its EXECUTE to different server connections.
 _ALREADY_PREPARED = "42P05"
 _NOT_PREPARED = "26000"
 
 
-def record_version(application_pk: int) -> str | None:
-    """A short stamp of the application's record as committed now; None where the database
-    keeps no row versions."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        if connection.connection not in _prepared:
-            _tolerating(
-                _ALREADY_PREPARED, cursor, f"PREPARE {_STATEMENT}(bigint) AS SELECT {_STAMPS}"
-            )
-            _prepared.add(connection.connection)
-        if not _tolerating(_NOT_PREPARED, cursor, f"EXECUTE {_STATEMENT}(%s)", [application_pk]):
-            cursor.execute(_UNPREPARED, [application_pk] * _UNPREPARED_PARAMETERS)
-        stamps = cursor.fetchone()
-    return hashlib.blake2b(",".join(stamps).encode(), digest_size=12).hexdigest()
+class RowsStamp:
+    """A short stamp of ``rows`` as committed now, read by one statement in which ``$1`` (of
+    SQL type ``parameter``) chooses the rows; None where the database keeps no row versions."""
+
+    def __init__(self, name: str, rows: tuple[Rows, ...], parameter: str) -> None:
+        self.rows = rows
+        self.parameter = parameter
+        self.stamps = ",\n".join(
+            f"(SELECT count(*) || ':' || {r.stamp} FROM {r.table} t WHERE {r.where})"  # noqa: S608
+            for r in rows
+        )
+        # Planning the statement costs several times running it, so each database connection
+        # prepares it once (a prepared statement outlives the connection's transactions, not
+        # the connection).
+        digest = hashlib.blake2b(self.stamps.encode(), digest_size=4).hexdigest()
+        self.statement = f"{name}_{digest}"
+        self.prepared: weakref.WeakSet[object] = weakref.WeakSet()
+        # The same statement for a connection on which the prepared one is not to be found.
+        self.unprepared = f"SELECT {self.stamps.replace('$1', '%s')}"
+        self.unprepared_parameters = self.stamps.count("$1")
+
+    def __call__(self, chosen: Any) -> str | None:
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            if connection.connection not in self.prepared:
+                _tolerating(
+                    _ALREADY_PREPARED,
+                    cursor,
+                    f"PREPARE {self.statement}({self.parameter}) AS SELECT {self.stamps}",
+                )
+                self.prepared.add(connection.connection)
+            if not _tolerating(_NOT_PREPARED, cursor, f"EXECUTE {self.statement}(%s)", [chosen]):
+                cursor.execute(self.unprepared, [chosen] * self.unprepared_parameters)
+            stamps = cursor.fetchone()
+        return hashlib.blake2b(",".join(stamps).encode(), digest_size=12).hexdigest()
 
 
-def _tolerating(sqlstate: str, cursor: Any, sql: str, params: list[int] | None = None) -> bool:
+record_version = RowsStamp("record_version", RECORD_ROWS, "bigint")
+"""A short stamp of the application's record (its id) as committed now."""
+
+
+def _tolerating(sqlstate: str, cursor: Any, sql: str, params: list[Any] | None = None) -> bool:
     """Runs ``sql``; False when PostgreSQL refuses it with ``sqlstate``, which leaves the
     connection as it was outside a transaction (pages are not rendered inside one; inside one,
     where the refusal would abort it, the refusal is raised)."""

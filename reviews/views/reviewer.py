@@ -34,7 +34,7 @@ from portal.models import User
 from portal.roles import is_network_manager
 from providers.selectors import network_status_panel, standing_of
 from recredentialing.differences import changes_since_approval
-from reviews.application_rows import applications_for_workbench
+from reviews.application_rows import applications_found, rendered_rows
 from reviews.forms import DeficiencyFormSet, InternalNoteForm, ReviewDecisionForm
 from reviews.models import ReviewDecision
 from reviews.queues import (
@@ -138,13 +138,14 @@ def team_work(request: HttpRequest) -> HttpResponse:
 @staff_required
 def application_list(request: HttpRequest) -> HttpResponse:
     form = WorkbenchFilterForm.for_applications(request.GET)
-    page = applications_for_workbench(form.filters())
+    page = applications_found(form.filters())
     return render(
         request,
         "reviews/applications.html",
         {
             "form": form,
             "page": page,
+            "rows": rendered_rows(page.rows),
             **_page_links(form, page),
             "form_query": form.query_string(page=None),
             "can_export": is_network_manager(request.user),

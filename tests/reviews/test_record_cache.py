@@ -183,12 +183,10 @@ def test_only_postgresql_keeps_versions_elsewhere_the_record_is_read_every_time(
 def test_the_stamp_is_read_when_a_pooler_moves_the_prepared_statement(application):
     """PgBouncer in transaction mode may run the PREPARE on one server connection and the
     EXECUTE on another: the stamp is then read without the prepared statement."""
-    from reviews import record_version as module
-
     stamp = record_version(application.pk)
     with connection.cursor() as cursor:
-        cursor.execute(f"DEALLOCATE {module._STATEMENT}")  # the server forgot it
+        cursor.execute(f"DEALLOCATE {record_version.statement}")  # the server forgot it
     assert record_version(application.pk) == stamp
-    module._prepared.discard(connection.connection)  # the server has it; this process forgot
+    record_version.prepared.discard(connection.connection)  # the server has it; this process forgot
     assert record_version(application.pk) == stamp
     assert record_version(application.pk) == stamp

@@ -30,19 +30,20 @@ def screening_result_of(application: Application, pk: int) -> ScreeningResult:
 
 def screening_blockers(application: Application, stage: str) -> list[str]:
     """Why the step of ``stage`` cannot be approved yet, as far as screening goes."""
+    return stage_blockers(list(application.screening_results.filter(is_current=True)), stage)
+
+
+def stage_blockers(current: list[ScreeningResult], stage: str) -> list[str]:
+    """``screening_blockers`` from the application's current results, already read."""
     subject_kind = (
         STAGE_SUBJECTS.get(ApplicationStep.Kind(stage)) if stage in STAGE_SUBJECTS else None
     )
     if subject_kind is None:
         return []
-    current = list(
-        application.screening_results.filter(
-            ABOUT_THE_RECORD, is_current=True, subject_kind=subject_kind
-        )
-    )
-    if subject_kind == SubjectKind.ORGANIZATION and not current:
+    about = [r for r in current if r.is_about_the_record and r.subject_kind == subject_kind]
+    if subject_kind == SubjectKind.ORGANIZATION and not about:
         return [_("The organization has not been screened yet. Run screening.")]
-    return result_blockers(current)
+    return result_blockers(about)
 
 
 def result_blockers(current: list[ScreeningResult]) -> list[str]:
@@ -86,16 +87,13 @@ def result_blockers(current: list[ScreeningResult]) -> list[str]:
     return problems
 
 
-def confirmed_match_reason(application: Application) -> str:
-    """The denial reason a confirmed exclusion match calls for ('' when there is none).
+def confirmed_match_reason(current: list[ScreeningResult]) -> str:
+    """The denial reason a confirmed exclusion match among the application's current results
+    calls for ('' when there is none).
 
     A confirmed NPI name mismatch is not an exclusion and calls for no denial of its own.
     """
-    confirmed = [
-        r
-        for r in application.screening_results.filter(is_current=True)
-        if r.is_confirmed and r.check_name != NPI_REGISTRY
-    ]
+    confirmed = [r for r in current if r.is_confirmed and r.check_name != NPI_REGISTRY]
     return " ".join(
         _("%(subject)s is on the %(check)s: %(evidence)s")
         % {"subject": r.subject, "check": check_label(r.check_name), "evidence": r.evidence}

@@ -57,7 +57,8 @@ from reviews.services.decisions import (
     task_release,
 )
 from reviews.submission_diff import Change
-from screening.selectors import confirmed_match_reason, screening_blockers, screening_results_of
+from screening.models import ScreeningResult
+from screening.selectors import confirmed_match_reason, screening_results_of, stage_blockers
 
 Stage = ReviewDecision.Stage
 Outcome = ReviewDecision.Outcome
@@ -164,7 +165,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "record": _record(user, pk),
-            **_screening_context(application),
+            **_screening_context(screening_results_of(application)),
             "work": open_review_work(application),
             "standing": standing_of(application),
             "network": network_status_panel(application, manager=is_network_manager(user)),
@@ -203,13 +204,16 @@ def _record_context(application: Application) -> dict[str, Any]:
     }
 
 
-def _screening_context(application: Application) -> dict[str, Any]:
+def _screening_context(screening: list[ScreeningResult]) -> dict[str, Any]:
     """The screening results beside the entity's section, where reviewers adjudicate them."""
-    screening = screening_results_of(application)
     return {
-        "screening": [result for result in screening if result.is_current],
+        "screening": _current(screening),
         "screening_earlier": sum(not result.is_current for result in screening),
     }
+
+
+def _current(screening: list[ScreeningResult]) -> list[ScreeningResult]:
+    return [result for result in screening if result.is_current]
 
 
 def _changes(definition: StepDefinition | None, application: Application) -> list[Change] | None:
@@ -267,7 +271,9 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
     # The whole record is read to show the page, not to record a decision: a decision that is
     # recorded redirects without it (the reviewer's commonest request after opening the page).
     application = None if data is not None else application_for_review_task(task)
-    confirmed = "" if final or application is None else confirmed_match_reason(application)
+    # The screening results, read once for the denial reason, the results and the blockers.
+    screening = None if application is None else screening_results_of(application)
+    confirmed = "" if final or screening is None else confirmed_match_reason(_current(screening))
     initial = {"outcome": ReviewDecision.Outcome.DENY, "reason": confirmed} if confirmed else {}
     definition = None if final else definition_of(stage)
     item_review_forms = definition.item_review_forms if definition else None
@@ -335,15 +341,16 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
                     _("Decision recorded for %(ref)s.") % {"ref": decision.application.reference},
                 )
                 return redirect("reviews:my_tasks")
-    if application is None:
+    if application is None or screening is None:
         application = application_for_review_task(task)
+        screening = screening_results_of(application)
     return render(
         request,
         "reviews/decide.html",
         {
             "application": application,
             "record": _record(user, application.pk),
-            **_screening_context(application),
+            **_screening_context(screening),
             "task": task,
             "stage": stage,
             "stage_label": Stage(stage).label,
@@ -361,6 +368,6 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
             "code_version": code_version(),
             "rows_seconds": settings.RECORD_CACHE_SECONDS,
             "conflict": final and reviewed_steps_of(application, user),
-            "screening_blockers": [] if final else screening_blockers(application, stage),
+            "screening_blockers": [] if final else stage_blockers(_current(screening), stage),
         },
     )

@@ -17,7 +17,9 @@ review of an onboarding step or final approval (one it holds). Both show the rec
 from the cache after the first request (the record unchanged); "application, first look" opens a
 different application waiting for review each request, so it times the record read and rendered
 (their records are given a new stamp first, so that no rendering kept by an earlier run is found).
-The filtered list's rows come from the cache after the first request too (the rows unchanged).
+The filtered list's rows come from the cache after the first request too (the rows unchanged);
+"applications, a page first seen" opens the next page of the whole list each request, its rows
+read and rendered.
 Prints figures; asserts nothing; exits 0.
 """
 
@@ -59,6 +61,7 @@ def measure(requests: int) -> dict[str, Any]:
     from onboarding.models import Application
     from portal.models import User
     from reviews.models import ReviewDecision, ReviewWork
+    from reviews.queues import PAGE_SIZE
 
     reviewer = User.objects.filter(email__endswith="@reviewers.plan.example").order_by("pk").first()
     if reviewer is None:
@@ -83,6 +86,14 @@ def measure(requests: int) -> dict[str, Any]:
     # their records a new stamp.
     Application.objects.filter(pk__in=first_pks).update(updated_at=F("updated_at"))
     first_looks = iter(reverse("reviews:application", args=[pk]) for pk in first_pks)
+    # The whole list, newest first, a page not seen before each request (its rows read and
+    # rendered): the pages' applications get a new row version too.
+    list_pages = range(2, requests + 6)
+    newest = Application.objects.order_by("-pk").values_list("pk", flat=True)
+    Application.objects.filter(pk__in=list(newest[PAGE_SIZE : PAGE_SIZE * list_pages[-1]])).update(
+        updated_at=F("updated_at")
+    )
+    unseen_pages = iter(f"{reverse('reviews:applications')}?page={n}" for n in list_pages)
     applicant = middle.created_by
     held = ReviewWork.objects.filter(is_open=True, owner=reviewer).count()
     # The decision page of a review the reviewer holds (an onboarding step's, not a change
@@ -127,6 +138,7 @@ def measure(requests: int) -> dict[str, Any]:
             staff,
             reverse("reviews:applications") + "?status=in_review&county=los_angeles",
         ),
+        ("applications, a page first seen", staff, unseen_pages),
         ("application page", staff, reverse("reviews:application", args=[middle.pk])),
         ("application, first look", staff, first_looks),
         ("decision page", staff, reverse("reviews:decide", args=[own_task])),

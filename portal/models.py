@@ -54,6 +54,9 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name
 
+    # What ``display_name`` reads.
+    NAME_FIELDS = ("full_name", "first_name", "last_name", "email")
+
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.email

@@ -99,8 +99,8 @@ class ComplianceFlags:
 
 
 def compliance_flags(application_ids: list[int]) -> ComplianceFlags:
-    """The flags of a page of applications, in one query, read after the page is cut (as
-    ``Exists`` columns PostgreSQL would compute them for every row it sorts)."""
+    """The flags of a page of applications, in one query. They are read after the page is cut:
+    as ``Exists`` columns of the list's query, PostgreSQL computed them for every row it sorted."""
     issues = ComplianceIssue.objects.filter(
         application_id__in=application_ids, resolved_on__isnull=True
     ).values_list("application_id", Value("issue"))

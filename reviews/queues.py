@@ -40,7 +40,7 @@ from reviews.models import ReviewDecision, ReviewWork
 PAGE_SIZE = 25
 Stage = ReviewDecision.Stage
 # What ``User.display_name`` reads, for a review's holder.
-OWNER_NAME = ("owner__full_name", "owner__first_name", "owner__last_name", "owner__email")
+OWNER_NAME = tuple(f"owner__{name}" for name in User.NAME_FIELDS)
 
 
 def staff_reviewers() -> QuerySet[User]:

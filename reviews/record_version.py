@@ -85,7 +85,7 @@ class Rows:
 
 
 # What ``User.display_name`` shows of a person.
-PERSON_NAME = ("full_name", "first_name", "last_name", "email")
+PERSON_NAME = User.NAME_FIELDS
 # The rows of a table with a foreign key to the application ($1, the application's id).
 _OWN = "application_id = $1"
 

@@ -13,7 +13,6 @@ a change to any of them, by any path, is shown at once. ``tests/reviews/test_app
 fails if the rows read a table the stamp does not cover.
 """
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -22,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from onboarding.models import Application, ApplicationStep, Organization
@@ -32,7 +31,7 @@ from providers.models import ComplianceIssue
 from providers.selectors import compliance_flags
 from reviews.models import ReviewWork
 from reviews.queues import OWNER_NAME, Page, applications_filtered, page_of
-from reviews.record_sections import code_version
+from reviews.record_sections import rendering_digest
 from reviews.record_version import PERSON_NAME, Rows, RowsStamp, named_by
 from screening.models import ScreeningResult
 
@@ -113,21 +112,8 @@ def rendered_rows(found: list[Found]) -> SafeString:
 
 
 def _key(found: list[Found], version: str) -> str:
-    """The rows' stamp, and what else their rendering depends on: the code, the language, the
-    time zone, the day (what is overdue) and the order of the rows."""
-    shown = hashlib.blake2b(
-        "|".join(
-            [
-                code_version(),
-                translation.get_language() or "",
-                timezone.get_current_timezone_name(),
-                timezone.localdate().isoformat(),
-                *(str(a.pk) for a in found),
-            ]
-        ).encode(),
-        digest_size=12,
-    ).hexdigest()
-    return f"application-rows:{version}:{shown}"
+    """The rows' stamp, and what else their rendering depends on (the order of the rows)."""
+    return f"application-rows:{version}:{rendering_digest(*(str(a.pk) for a in found))}"
 
 
 def application_rows(found: list[Found]) -> list[ApplicationRow]:

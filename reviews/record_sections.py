@@ -75,19 +75,25 @@ def _render(user: User, context: dict[str, Any]) -> list[str]:
 
 
 def _key(user: User, application_pk: int, version: str) -> str:
-    viewer = hashlib.blake2b(
+    viewer = rendering_digest(*sorted(user.get_all_permissions()))
+    return f"record-sections:{application_pk}:{version}:{viewer}"
+
+
+def rendering_digest(*parts: str) -> str:
+    """What a cached rendering depends on besides the stamp of what it shows: the code, the
+    language, the time zone, the day (some renderings say what is overdue), and ``parts``."""
+    return hashlib.blake2b(
         "|".join(
             [
                 code_version(),
                 translation.get_language() or "",
                 timezone.get_current_timezone_name(),
                 timezone.localdate().isoformat(),
-                *sorted(user.get_all_permissions()),
+                *parts,
             ]
         ).encode(),
         digest_size=12,
     ).hexdigest()
-    return f"record-sections:{application_pk}:{version}:{viewer}"
 
 
 @cache

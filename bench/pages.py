@@ -77,22 +77,24 @@ def measure(requests: int) -> dict[str, Any]:
         review_work__stage=ReviewDecision.Stage.DATA_SHARING,
     ).order_by("pk")
     middle = waiting[waiting.count() // 2]
+
     # The record's sections are cached under the record's version (reviews.record_sections):
     # the application page above is timed as a reviewer who looks again sees it; this one as on
     # a first look, a different application each request (none of them the one above).
+    def unseen(pks: list[int]) -> None:
+        """Renderings cached by an earlier run (for RECORD_CACHE_SECONDS) would make first looks
+        second ones: an update that changes nothing gives the applications' rows a new row
+        version, and so what shows them a new stamp."""
+        Application.objects.filter(pk__in=pks).update(updated_at=F("updated_at"))
+
     first_pks = list(waiting.exclude(pk=middle.pk).values_list("pk", flat=True)[: requests + 4])
-    # Sections cached by an earlier run (for RECORD_CACHE_SECONDS) would make these second looks:
-    # an update that changes nothing gives the applications' rows a new row version, and so
-    # their records a new stamp.
-    Application.objects.filter(pk__in=first_pks).update(updated_at=F("updated_at"))
+    unseen(first_pks)
     first_looks = iter(reverse("reviews:application", args=[pk]) for pk in first_pks)
     # The whole list, newest first, a page not seen before each request (its rows read and
-    # rendered): the pages' applications get a new row version too.
+    # rendered).
     list_pages = range(2, requests + 6)
     newest = Application.objects.order_by("-pk").values_list("pk", flat=True)
-    Application.objects.filter(pk__in=list(newest[PAGE_SIZE : PAGE_SIZE * list_pages[-1]])).update(
-        updated_at=F("updated_at")
-    )
+    unseen(list(newest[PAGE_SIZE : PAGE_SIZE * list_pages[-1]]))
     unseen_pages = iter(f"{reverse('reviews:applications')}?page={n}" for n in list_pages)
     applicant = middle.created_by
     held = ReviewWork.objects.filter(is_open=True, owner=reviewer).count()

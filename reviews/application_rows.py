@@ -32,7 +32,7 @@ from providers.selectors import compliance_flags
 from reviews.models import ReviewWork
 from reviews.queues import OWNER_NAME, Page, applications_filtered, page_of
 from reviews.record_sections import rendering_digest
-from reviews.record_version import PERSON_NAME, Rows, RowsStamp, named_by
+from reviews.record_version import Rows, RowsStamp, named_by
 from screening.models import ScreeningResult
 
 _STATUS = Application._meta.get_field("status")
@@ -47,7 +47,7 @@ ROWS_SHOWN: tuple[Rows, ...] = (
     Rows(ApplicationStep, _CHOSEN),
     Rows(ReviewWork, _CHOSEN),
     # Who holds a review: their names only (their rows change at every sign-in).
-    named_by(User, ReviewWork, "owner", "application_id = ANY($1)", shown=PERSON_NAME),
+    named_by(User, ReviewWork, "owner", "application_id = ANY($1)", shown=User.NAME_FIELDS),
     Rows(ComplianceIssue, _CHOSEN),
     Rows(ScreeningResult, _CHOSEN),
 )

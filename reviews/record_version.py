@@ -58,9 +58,10 @@ from screening.models import ScreeningResult
 
 @dataclass(frozen=True)
 class Rows:
-    """The rows of ``model``'s table that belong to the record: ``where`` is an SQL condition
-    on the table (aliased ``t``) in which ``$1`` is the application's id. (The statement is built
-    from these and the models' table and column names alone, never from input.)"""
+    """The rows of ``model``'s table that a rendering shows: ``where`` is an SQL condition on the
+    table (aliased ``t``) in which ``$1`` chooses them (the record's application id, or the ids of
+    a page of the list). (The statement is built from these and the models' table and column
+    names alone, never from input.)"""
 
     model: type[Model]
     where: str
@@ -84,8 +85,6 @@ class Rows:
         )
 
 
-# What ``User.display_name`` shows of a person.
-PERSON_NAME = User.NAME_FIELDS
 # The rows of a table with a foreign key to the application ($1, the application's id).
 _OWN = "application_id = $1"
 
@@ -176,7 +175,7 @@ def _people() -> Rows:
     return Rows(
         User,
         f"t.id IN ({' UNION '.join(named)})",
-        shown=PERSON_NAME,
+        shown=User.NAME_FIELDS,
     )
 
 
@@ -193,7 +192,6 @@ class RowsStamp:
     SQL type ``parameter``) chooses the rows; None where the database keeps no row versions."""
 
     def __init__(self, name: str, rows: tuple[Rows, ...], parameter: str) -> None:
-        self.rows = rows
         self.parameter = parameter
         self.stamps = ",\n".join(
             f"(SELECT count(*) || ':' || {r.stamp} FROM {r.table} t WHERE {r.where})"  # noqa: S608

@@ -40,13 +40,13 @@ from corrective_actions.forms import (
     decision_with_conditions,
 )
 from disclosures.selectors import disclosure_changes, disclosure_view
-from disclosures.services import REVEAL_PERMISSION
 from documents.services import licence_copy_upload
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application
 from onboarding.selectors import review_task
 from portal.decorators import staff_required
 from portal.models import User
+from portal.roles import REVEAL_PERMISSION
 from providers.selectors import provider_for
 from reviews.forms import ReviewDecisionForm
 from reviews.models import ReviewDecision

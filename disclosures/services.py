@@ -17,8 +17,7 @@ from onboarding.exceptions import NotAllowed, OnboardingError
 from onboarding.services.steps import assign_validated
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
-
-REVEAL_PERMISSION = "disclosures.reveal_identifiers"
+from portal.roles import REVEAL_PERMISSION
 
 
 @transaction.atomic

@@ -30,7 +30,6 @@ from disclosures.selectors import (
     party_of,
 )
 from disclosures.services import (
-    REVEAL_PERMISSION,
     identifiers_reveal,
     party_remove,
     party_save,
@@ -42,6 +41,7 @@ from onboarding.selectors import application_for_staff
 from onboarding.views.removal import removal_confirm
 from portal.decorators import manager_required, staff_required
 from portal.models import User
+from portal.roles import REVEAL_PERMISSION
 from reviews.exports import csv_response
 from reviews.services.workbench import export_record
 

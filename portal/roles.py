@@ -17,6 +17,9 @@ class Role(models.TextChoices):
 
 REVIEW_PERMISSION = "onboarding.review_application"
 FINAL_APPROVAL_PERMISSION = "onboarding.approve_application"
+# Revealing a disclosed person's SSN and date of birth (granted to network managers by
+# disclosures' migration 0002; every reveal is audited).
+REVEAL_PERMISSION = "disclosures.reveal_identifiers"
 
 # Permission codenames (app label, codename) granted to each role by the data migration.
 ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {

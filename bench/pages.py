@@ -14,9 +14,14 @@ e-mail addresses (allauth's page in the portal's layout, reading one small table
 page is that of an application waiting for its data-sharing review, so that both sizes show an
 application with the same sections filled in; the decision page that of the reviewer's first
 review of an onboarding step or final approval (one it holds). Both show the record's sections
-from the cache after the first request (the record unchanged); "application, first look" opens a
-different application waiting for review each request, so it times the record read and rendered
-(their records are given a new stamp first, so that no rendering kept by an earlier run is found).
+from the cache after the first request (the record unchanged). "application, first look" opens a
+different application waiting for review each request, one whose record changed and was then
+rendered by the background job that every change to a record awaiting review queues
+(``reviews.record_warming``; run here, untimed, as the worker would); "application, cold record"
+opens a different one each request whose record changed and was not rendered (a change made
+outside the portal's services, or a look before the job has run), so it times the record read and
+rendered. (Both sets of records are given a new stamp first, so that no rendering kept by an
+earlier run is found.)
 The filtered list's rows come from the cache after the first request too (the rows unchanged);
 "applications, a page first seen" opens the next page of the whole list each request, its rows
 read and rendered.
@@ -62,6 +67,7 @@ def measure(requests: int) -> dict[str, Any]:
     from portal.models import User
     from reviews.models import ReviewDecision, ReviewWork
     from reviews.queues import PAGE_SIZE
+    from reviews.record_sections import record_warm
 
     reviewer = User.objects.filter(email__endswith="@reviewers.plan.example").order_by("pk").first()
     if reviewer is None:
@@ -87,9 +93,15 @@ def measure(requests: int) -> dict[str, Any]:
         version, and so what shows them a new stamp."""
         Application.objects.filter(pk__in=pks).update(updated_at=F("updated_at"))
 
-    first_pks = list(waiting.exclude(pk=middle.pk).values_list("pk", flat=True)[: requests + 4])
-    unseen(first_pks)
+    looks = requests + 4  # and the warm-ups
+    others = list(waiting.exclude(pk=middle.pk).values_list("pk", flat=True)[: 2 * looks])
+    first_pks, cold_pks = others[:looks], others[looks:]
+    unseen(others)
+    started = time.perf_counter()
+    rendered = sum(record_warm(application_pk=pk) for pk in first_pks)
+    warming = (time.perf_counter() - started) * 1000 / len(first_pks)
     first_looks = iter(reverse("reviews:application", args=[pk]) for pk in first_pks)
+    cold_looks = iter(reverse("reviews:application", args=[pk]) for pk in cold_pks)
     # The whole list, newest first, a page not seen before each request (its rows read and
     # rendered).
     list_pages = range(2, requests + 6)
@@ -143,6 +155,7 @@ def measure(requests: int) -> dict[str, Any]:
         ("applications, a page first seen", staff, unseen_pages),
         ("application page", staff, reverse("reviews:application", args=[middle.pk])),
         ("application, first look", staff, first_looks),
+        ("application, cold record", staff, cold_looks),
         ("decision page", staff, reverse("reviews:decide", args=[own_task])),
         ("applicant dashboard", person, reverse("onboarding:dashboard")),
         ("change request review", staff, reverse("changes:review", args=[change_task])),
@@ -200,7 +213,13 @@ def measure(requests: int) -> dict[str, Any]:
                 "queries": query_count,
             }
         )
-    return {"applications": count, "held_by_reviewer": held, "pages": results}
+    return {
+        "applications": count,
+        "held_by_reviewer": held,
+        "warming_ms": warming,
+        "renderings": rendered / len(first_pks),
+        "pages": results,
+    }
 
 
 def main() -> None:
@@ -240,6 +259,11 @@ def main() -> None:
                 f"{page['p95']:>8.1f} {page['queries']:>8} {page['median'] / floor:>8.1f}"
             )
         print(f"  (reviewer holds {run['held_by_reviewer']} open reviews at this N)")
+        print(
+            f"  (the background job's work per record for the first looks: "
+            f"{run['warming_ms']:.0f} ms, {run['renderings']:.0f} renderings, one per kind of "
+            "staff viewer and language)"
+        )
     print(
         f"{args.requests} rounds, each requesting every page once, after 3 warm-ups per page; "
         "in-process test client."

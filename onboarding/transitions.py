@@ -10,8 +10,9 @@ acknowledging the welcome packet all call ``transition``. In order, it:
    task through the activation it is given;
 3. brings the workbench's copy of the review tasks (``ReviewWork``) and the application's status
    up to date;
-4. runs the caller's ``notify``, whose e-mails are sent once the transaction commits
-   (``onboarding.notifications`` queues them with ``transaction.on_commit``).
+4. queues the rendering of the record's sections for the reviewers' first look
+   (``reviews.record_warming``) and runs the caller's ``notify``, whose e-mails are sent once the
+   transaction commits (``onboarding.notifications`` queues them with ``transaction.on_commit``).
 
 Everything in steps 1 to 4 commits or rolls back together. A process someone else holds is
 refused with ``TaskUnavailable`` and a message saying to try again.
@@ -32,6 +33,7 @@ from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, ApplicationStep
 from onboarding.nodes import OPEN_STATUSES
 from onboarding.selectors import review_is_claimed
+from reviews.record_warming import record_changed
 from reviews.services.review_work import review_work_refresh
 
 T = TypeVar("T")
@@ -85,6 +87,7 @@ def transition(
         check(change)
         result = apply(change)
         _bring_up_to_date(change.application)
+        record_changed(application_pk=application.pk)
         if notify is not None:
             notify(change, result)
     return result

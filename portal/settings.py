@@ -312,7 +312,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Celery beat, plan time: monthly re-screening of active providers against the exclusion lists
 # (42 CFR 455.436), the daily credential check, the overdue-review reminders every weekday, the
-# daily deletion of expired exports, and every 15 minutes the ending of exports whose job was lost.
+# daily deletion of expired exports, every night the records awaiting review rendered for the new
+# day (reviews.record_warming), and every 15 minutes the ending of exports whose job was lost.
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "rescreen-active-providers": {
@@ -342,6 +343,10 @@ CELERY_BEAT_SCHEDULE = {
     "expired-exports": {
         "task": "reviews.tasks.delete_expired_exports",
         "schedule": crontab(hour=4, minute=15),
+    },
+    "warm-records-awaiting-review": {
+        "task": "reviews.tasks.warm_records_awaiting_review",
+        "schedule": crontab(hour=0, minute=5),
     },
     "lost-exports": {
         "task": "reviews.tasks.fail_lost_exports",

@@ -208,7 +208,7 @@ class RowsStamp:
         self.unprepared_parameters = self.stamps.count("$1")
 
     def __call__(self, chosen: Any) -> str | None:
-        if connection.vendor != "postgresql":
+        if not row_versions_kept():
             return None
         with connection.cursor() as cursor:
             if connection.connection not in self.prepared:
@@ -226,6 +226,11 @@ class RowsStamp:
 
 record_version = RowsStamp("record_version", RECORD_ROWS, "bigint")
 """A short stamp of the application's record (its id) as committed now."""
+
+
+def row_versions_kept() -> bool:
+    """Whether the database stamps row versions (PostgreSQL); elsewhere nothing is stamped."""
+    return connection.vendor == "postgresql"
 
 
 def _tolerating(sqlstate: str, cursor: Any, sql: str, params: list[Any] | None = None) -> bool:

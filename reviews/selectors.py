@@ -30,6 +30,13 @@ def open_review_work(application: Application) -> list[ReviewWork]:
     )
 
 
+def applications_awaiting_review() -> QuerySet[Application]:
+    """Applications with a review open: a step's, the final approval's or a change request's."""
+    return Application.objects.filter(
+        pk__in=ReviewWork.objects.filter(is_open=True).values("application")
+    )
+
+
 def decisions_of(application: Application) -> list[ReviewDecision]:
     """Every decision on the application, newest first, with who made it and, read once for
     all of them, the items each returned and accepted."""

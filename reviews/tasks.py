@@ -1,4 +1,5 @@
-"""The reviewers' daily reminders of overdue reviews, and the network managers' CSV exports."""
+"""The reviewers' daily reminders of overdue reviews, the network managers' CSV exports, and the
+records' sections rendered before a reviewer's first look."""
 
 from typing import Any
 
@@ -53,3 +54,19 @@ def fail_lost_exports() -> int:
     from reviews.services.exports import exports_fail_lost
 
     return exports_fail_lost()
+
+
+@shared_task(acks_late=True)
+def warm_record(application_id: int) -> int:
+    """Render a record's sections once a write to it commits (``reviews.record_warming``)."""
+    from reviews.record_sections import record_warm
+
+    return record_warm(application_pk=application_id)
+
+
+@shared_task(acks_late=True)
+def warm_records_awaiting_review() -> int:
+    """The nightly job (Celery beat): every record awaiting review rendered for the new day."""
+    from reviews.record_sections import records_awaiting_review_warm
+
+    return records_awaiting_review_warm()

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from reviews.record_warming import record_changed
+
 
 @shared_task(acks_late=True)
 def rescreen_active_providers() -> str:
@@ -18,4 +20,7 @@ def screen_application_job(application_id: int, subject_kind: str) -> int:
     # Imported here because the services import this module (through notifications).
     from screening.services.results import screening_run
 
-    return screening_run(application_id=application_id, subject_kind=subject_kind)
+    results = screening_run(application_id=application_id, subject_kind=subject_kind)
+    # The results show on the record: rendered again for the reviewers' first look.
+    record_changed(application_pk=application_id)
+    return results

@@ -15,20 +15,16 @@ from corrective_actions.forms import (
     condition_rows,
     decision_with_conditions,
 )
-from documents.selectors import latest_delivery
 from onboarding.exceptions import OnboardingError
 from onboarding.models import Application
 from onboarding.nodes import stage_of
-from onboarding.progress import progress_of
 from onboarding.selectors import (
-    application_events,
     application_for_review_task,
-    application_for_staff,
     application_header_for_staff,
     possible_duplicates,
     review_task,
 )
-from onboarding.steps import StepDefinition, definition_of, step_definitions
+from onboarding.steps import StepDefinition, definition_of
 from portal.decorators import staff_required
 from portal.models import User
 from portal.roles import is_network_manager
@@ -46,9 +42,9 @@ from reviews.queues import (
     staff_reviewers,
     team_review_work,
 )
-from reviews.record_sections import RecordSections, code_version, record_sections
+from reviews.record_sections import code_version, record_sections
 from reviews.review_items import deficiency_requirements, item_verdicts
-from reviews.selectors import decisions_of, internal_notes_of, open_review_work, reviewed_steps_of
+from reviews.selectors import internal_notes_of, open_review_work, reviewed_steps_of
 from reviews.services.decisions import (
     DeficiencyItem,
     ScreeningBlocked,
@@ -164,7 +160,7 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews/application.html",
         {
             "application": application,
-            "record": _record(user, pk),
+            "record": record_sections(user, pk),
             **_screening_context(screening_results_of(application)),
             "work": open_review_work(application),
             "standing": standing_of(application),
@@ -185,25 +181,6 @@ def application_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _record(user: User, pk: int) -> RecordSections:
-    """The record's sections for ``user``; the whole record is read only when they are not
-    cached for its current version."""
-    return record_sections(user, pk, lambda: _record_context(application_for_staff(pk)))
-
-
-def _record_context(application: Application) -> dict[str, Any]:
-    """What the record's sections show (``reviews.record_sections``), from the whole record."""
-    return {
-        "application": application,
-        "progress": progress_of(application),
-        **_steps_review_context(application),
-        "documents": application.documents.all(),  # prefetched with the application
-        "decisions": decisions_of(application),
-        "events": application_events(application),
-        "delivery": latest_delivery(application),
-    }
-
-
 def _screening_context(screening: list[ScreeningResult]) -> dict[str, Any]:
     """The screening results beside the entity's section, where reviewers adjudicate them."""
     return {
@@ -221,14 +198,6 @@ def _changes(definition: StepDefinition | None, application: Application) -> lis
     if definition is None or definition.changes is None:
         return None
     return definition.changes(application)
-
-
-def _steps_review_context(application: Application) -> dict[str, Any]:
-    """What the steps' summaries and sections need on the page, as each definition says."""
-    context: dict[str, Any] = {}
-    for definition in step_definitions():
-        context.update(definition.review_context(application))
-    return context
 
 
 @staff_required
@@ -349,7 +318,7 @@ def decide(request: HttpRequest, task_pk: int) -> HttpResponse:
         "reviews/decide.html",
         {
             "application": application,
-            "record": _record(user, application.pk),
+            "record": record_sections(user, application.pk),
             **_screening_context(screening),
             "task": task,
             "stage": stage,

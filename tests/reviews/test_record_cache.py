@@ -18,9 +18,8 @@ from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, CareTeamMember
 from onboarding.selectors import application_for_staff
 from reviews.models import ReviewDecision
-from reviews.record_sections import record_sections
+from reviews.record_sections import record_context, record_sections
 from reviews.record_version import RECORD_ROWS, record_version
-from reviews.views.reviewer import _record_context
 from tests.factories import OFFICER, decide
 from tests.reviews.test_query_counts import complete_record
 
@@ -71,9 +70,7 @@ def test_the_sections_read_only_tables_the_version_covers(record, reviewer):
     """A section that read a table the version does not cover could be shown stale: name the
     table in ``reviews.record_version.RECORD_ROWS``."""
     with CaptureQueriesContext(connection) as read:
-        sections = record_sections(
-            reviewer, record.pk, lambda: _record_context(application_for_staff(record.pk))
-        )
+        sections = record_sections(reviewer, record.pk)
     tables = tables_read(read)
     covered = {rows.table for rows in RECORD_ROWS}
     assert "onboarding_samplefilereport" in tables  # the record was read, as a whole
@@ -89,8 +86,8 @@ def test_the_sections_are_what_a_page_with_the_request_would_show(record, viewer
     user = request.getfixturevalue(viewer)
     page_request = rf.get("/")
     page_request.user = user
-    context = _record_context(application_for_staff(record.pk))
-    sections = record_sections(user, record.pk, lambda: context)
+    context = record_context(application_for_staff(record.pk))
+    sections = record_sections(user, record.pk)
     with_request = [
         render_to_string("reviews/_record_step.html", {**context, "definition": d}, page_request)
         for d, _section in sections.steps
@@ -105,9 +102,7 @@ def test_the_sections_are_what_a_page_with_the_request_would_show(record, viewer
 
 
 def test_the_cached_sections_hold_no_form(record, manager):
-    sections = record_sections(
-        manager, record.pk, lambda: _record_context(application_for_staff(record.pk))
-    )
+    sections = record_sections(manager, record.pk)
     for html in (sections.progress, sections.history, *(s for _d, s in sections.steps)):
         assert "<form" not in html
         assert "csrfmiddlewaretoken" not in html

@@ -1,0 +1,25 @@
+"""The record's sections rendered before a reviewer's first look at it.
+
+A reviewer's first look at a record no one has looked at since it changed would read and render
+it all (``reviews.record_sections``). So, once a write to an application awaiting review commits
+(any change to its process, which takes ``onboarding.transitions``' one path, or its screening
+results stored by the background job), a background job renders its sections for every kind of
+viewer the plan's staff are (``record_sections.record_warm``). Every night after midnight, when
+the day in their keys changes, the records awaiting review are rendered again
+(``records_awaiting_review_warm``). A record changed by another path (the admin site, a
+hand-written statement) is read and rendered at its first look, as before.
+
+(This module imports nothing of the rendering: the one path of every change imports it.)
+"""
+
+from django.db import transaction
+
+from reviews import tasks
+from reviews.record_version import row_versions_kept
+
+
+def record_changed(*, application_pk: int) -> None:
+    """Queue the rendering of the record's sections once the current transaction commits (at
+    once outside one). A broker or a rendering that fails is logged: the write stands."""
+    if row_versions_kept():  # elsewhere nothing is cached (SQLite, the embedded default)
+        transaction.on_commit(lambda: tasks.warm_record.delay(application_pk), robust=True)

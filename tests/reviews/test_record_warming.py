@@ -1,0 +1,152 @@
+"""The record's sections rendered before a reviewer's first look (``reviews.record_warming``).
+
+Rendered ahead or not, a section is never older than the record (``test_record_cache.py``); these
+tests check that a first look finds the sections rendered: by another reviewer alike, by the job
+a change to the process or the screening job queues, or by the nightly job.
+"""
+
+import pytest
+from django.contrib.auth.context_processors import PermWrapper
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+
+from onboarding.flows import OnboardingFlow
+from onboarding.models import Application
+from portal.models import User
+from portal.roles import FINAL_APPROVAL_PERMISSION, REVEAL_PERMISSION, REVIEW_PERMISSION
+from reviews import record_sections as sections_module
+from reviews.models import ReviewWork
+from reviews.record_sections import record_warm
+from reviews.record_viewers import Viewer, staff_viewers
+from reviews.record_warming import record_changed
+from reviews.services.decisions import task_claim
+from reviews.tasks import warm_records_awaiting_review
+from screening.models import ScreeningResult
+from screening.tasks import screen_application_job
+from tests.factories import review_task
+from tests.reviews.test_query_counts import complete_record
+from tests.reviews.test_record_cache import needs_row_versions, page, tables_read
+
+pytestmark = pytest.mark.django_db
+
+REVIEWER = Viewer(frozenset({REVIEW_PERMISSION}))
+MANAGER = Viewer(frozenset({REVIEW_PERMISSION, FINAL_APPROVAL_PERMISSION, REVEAL_PERMISSION}))
+
+
+@pytest.fixture
+def awaiting(application, authorized_official, reviewer) -> Application:
+    """A whole record, its data-sharing step waiting for review."""
+    return complete_record(application, authorized_official, reviewer)
+
+
+def first_look_reads_the_record(user: User, application: Application) -> bool:
+    with CaptureQueriesContext(connection) as read:
+        page(user, application)
+    return "onboarding_samplefilereport" in tables_read(read)  # a table only the record reads
+
+
+def claim_data_sharing_review(application: Application, user: User) -> None:
+    task_claim(task=review_task(application, OnboardingFlow.review_data_sharing), user=user)
+
+
+def test_the_staff_are_as_many_viewers_as_they_hold_different_viewer_permissions(
+    reviewer, reviewer2, manager, plan_admin, authorized_official
+):
+    """Applicants and plan administrators hold none of the permissions: they are not staff who
+    open records."""
+    assert staff_viewers() == {REVIEWER, MANAGER}
+
+
+def test_a_section_asking_for_a_permission_the_key_does_not_know_fails_loudly():
+    """Otherwise one viewer's rendering could be shown to a viewer with other permissions."""
+    template = Template("{% if perms.portal.change_user %}yes{% endif %}")
+    with pytest.raises(ImproperlyConfigured, match="VIEWER_PERMISSIONS"):
+        template.render(Context({"perms": PermWrapper(MANAGER)}))
+    assert (
+        Template("{% if perms.disclosures.reveal_identifiers %}yes{% endif %}").render(
+            Context({"perms": PermWrapper(MANAGER)})
+        )
+        == "yes"
+    )
+
+
+@needs_row_versions
+def test_reviewers_alike_share_one_rendering(awaiting, reviewer, reviewer2):
+    assert first_look_reads_the_record(reviewer, awaiting)
+    assert not first_look_reads_the_record(reviewer2, awaiting)
+
+
+@needs_row_versions
+def test_a_change_to_the_process_renders_the_record_for_every_kind_of_staff(
+    awaiting, reviewer, reviewer2, manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_data_sharing_review(awaiting, reviewer2)
+    assert not first_look_reads_the_record(reviewer, awaiting)
+    assert not first_look_reads_the_record(manager, awaiting)
+
+
+@needs_row_versions
+def test_the_screening_job_renders_the_record_again(
+    awaiting, reviewer, django_capture_on_commit_callbacks
+):
+    assert record_warm(application_pk=awaiting.pk) == 1  # the reviewer's kind of viewer
+    with django_capture_on_commit_callbacks(execute=True):
+        screen_application_job(
+            awaiting.pk, ScreeningResult.SubjectKind.ORGANIZATION
+        )  # new results: new version
+    assert not first_look_reads_the_record(reviewer, awaiting)
+
+
+@needs_row_versions
+def test_only_records_awaiting_review_are_rendered_ahead(application, awaiting, reviewer, manager):
+    assert record_warm(application_pk=awaiting.pk) == 2
+    assert record_warm(application_pk=awaiting.pk) == 0  # already rendered
+    ReviewWork.objects.filter(application=awaiting).update(is_open=False)
+    cache.clear()
+    assert record_warm(application_pk=awaiting.pk) == 0
+    assert first_look_reads_the_record(reviewer, awaiting)
+
+
+@needs_row_versions
+def test_every_night_each_record_awaiting_review_is_rendered_for_the_new_day(
+    awaiting, reviewer, manager
+):
+    cache.clear()  # as when the day in the keys changes
+    assert warm_records_awaiting_review() == 2
+    assert not first_look_reads_the_record(reviewer, awaiting)
+    assert not first_look_reads_the_record(manager, awaiting)
+
+
+def test_the_nightly_job_is_scheduled_for_a_worker_to_find(settings):
+    from portal.celery import app as celery_app
+
+    scheduled = settings.CELERY_BEAT_SCHEDULE["warm-records-awaiting-review"]["task"]
+    celery_app.loader.import_default_modules()  # what a worker does when it starts
+    assert scheduled == warm_records_awaiting_review.name
+    assert scheduled in celery_app.tasks
+
+
+def test_without_row_versions_nothing_is_queued(awaiting, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued:
+        record_changed(application_pk=awaiting.pk)
+    assert len(queued) == (1 if connection.vendor == "postgresql" else 0)
+
+
+@needs_row_versions
+@pytest.mark.django_db(transaction=True)
+def test_a_rendering_that_fails_leaves_the_change_standing(
+    application, authorized_official, reviewer, reviewer2, monkeypatch, caplog
+):
+    complete_record(application, authorized_official, reviewer)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the rendering failed")
+
+    monkeypatch.setattr(sections_module, "_render", broken)
+    claim_data_sharing_review(application, reviewer2)  # commits; the job runs eagerly, and fails
+    assert ReviewWork.objects.get(application=application, is_open=True).owner == reviewer2
+    assert "the rendering failed" in caplog.text

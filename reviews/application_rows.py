@@ -17,8 +17,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -31,8 +29,8 @@ from providers.models import ComplianceIssue
 from providers.selectors import compliance_flags
 from reviews.models import ReviewWork
 from reviews.queues import OWNER_NAME, Page, applications_filtered, page_of
-from reviews.record_sections import rendering_digest
 from reviews.record_version import Rows, RowsStamp, named_by
+from reviews.rendering_cache import kept, rendering_digest
 from screening.models import ScreeningResult
 
 _STATUS = Application._meta.get_field("status")
@@ -102,12 +100,12 @@ def rendered_rows(found: list[Found]) -> SafeString:
     """The table rows of a page of applications: from the cache when these rows, as they are
     now, were rendered before; else read and rendered (a fixed number of queries)."""
     version = rows_version([a.pk for a in found]) if found else None
-    key = None if version is None else _key(found, version)
-    html: str | None = None if key is None else cache.get(key)
-    if html is None:
-        html = render_to_string("reviews/_application_rows.html", {"rows": application_rows(found)})
-        if key is not None:
-            cache.set(key, html, settings.RECORD_CACHE_SECONDS)
+    html = kept(
+        None if version is None else _key(found, version),
+        lambda: render_to_string(
+            "reviews/_application_rows.html", {"rows": application_rows(found)}
+        ),
+    )
     return mark_safe(html)  # noqa: S308  (rendered by our template)
 
 

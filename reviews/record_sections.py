@@ -21,17 +21,12 @@ and a reviewer's first look finds them.
 """
 
 import datetime
-import hashlib
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.context_processors import PermWrapper
 from django.core.cache import cache as shared_cache
-from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -45,6 +40,7 @@ from portal.context_processors import roles_of
 from portal.models import User
 from reviews.record_version import record_version
 from reviews.record_viewers import Viewer, staff_viewers
+from reviews.rendering_cache import kept, rendering_digest
 from reviews.selectors import applications_awaiting_review, decisions_of
 
 
@@ -62,12 +58,10 @@ def record_sections(user: User, application_pk: int) -> RecordSections:
     rendered before for a viewer like them, else read and rendered."""
     viewer = Viewer.of(user)
     version = record_version(application_pk)
-    key = None if version is None else _key(viewer, application_pk, version)
-    rendered: list[str] | None = None if key is None else shared_cache.get(key)
-    if rendered is None:
-        rendered = _render(viewer, record_context(application_for_staff(application_pk)))
-        if key is not None:
-            shared_cache.set(key, rendered, settings.RECORD_CACHE_SECONDS)
+    rendered = kept(
+        None if version is None else _key(viewer, application_pk, version),
+        lambda: _render(viewer, record_context(application_for_staff(application_pk))),
+    )
     progress, history, *steps = (mark_safe(html) for html in rendered)  # noqa: S308  (rendered by our templates)
     return RecordSections(progress, list(zip(step_definitions(), steps, strict=True)), history)
 
@@ -152,38 +146,3 @@ def _render(viewer: Viewer, context: dict[str, Any]) -> list[str]:
 def _key(viewer: Viewer, application_pk: int, version: str) -> str:
     viewer_digest = rendering_digest(*sorted(viewer.permissions))
     return f"record-sections:{application_pk}:{version}:{viewer_digest}"
-
-
-def rendering_digest(*parts: str) -> str:
-    """What a cached rendering depends on besides the stamp of what it shows: the code, the
-    language, the time zone, the day (some renderings say what is overdue), and ``parts``."""
-    return hashlib.blake2b(
-        "|".join(
-            [
-                code_version(),
-                translation.get_language() or "",
-                timezone.get_current_timezone_name(),
-                timezone.localdate().isoformat(),
-                *parts,
-            ]
-        ).encode(),
-        digest_size=12,
-    ).hexdigest()
-
-
-@cache
-def code_version() -> str:
-    """A digest of the portal's own code and templates, read once per process: a deploy that
-    changes how the record is shown never serves a section rendered by the code before it."""
-    root = Path(settings.BASE_DIR)
-    folders = [
-        Path(app.path) for app in apps.get_app_configs() if Path(app.path).is_relative_to(root)
-    ]
-    folders += [Path(folder) for engine in engines.all() for folder in engine.dirs]
-    digest = hashlib.blake2b(digest_size=12)
-    for path in sorted(
-        p for folder in folders for p in folder.rglob("*") if p.suffix in {".py", ".html"}
-    ):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()

@@ -42,7 +42,8 @@ from reviews.queues import (
     staff_reviewers,
     team_review_work,
 )
-from reviews.record_sections import code_version, record_sections
+from reviews.record_sections import record_sections
+from reviews.rendering_cache import code_version
 from reviews.review_items import deficiency_requirements, item_verdicts
 from reviews.selectors import internal_notes_of, open_review_work, reviewed_steps_of
 from reviews.services.decisions import (

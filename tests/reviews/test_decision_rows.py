@@ -12,7 +12,7 @@ from onboarding.flows import OnboardingFlow
 from onboarding.steps import step_definitions
 from reviews.forms import DeficiencyFormSet, ReviewDecisionForm
 from reviews.models import ReviewDecision
-from reviews.record_sections import code_version
+from reviews.rendering_cache import code_version
 from reviews.review_items import deficiency_requirements
 from reviews.services.decisions import task_claim
 from tests.factories import review_task

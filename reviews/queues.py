@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.auth.models import Group
 from django.db.models import (
     BooleanField,
     Exists,
@@ -36,11 +37,26 @@ from portal.models import User
 from portal.roles import FINAL_APPROVAL_PERMISSION, REVIEW_PERMISSION, is_network_manager
 from providers.selectors import has_open_compliance_issue, has_possible_exclusion
 from reviews.models import ReviewDecision, ReviewWork
+from reviews.record_version import Rows, RowsStamp, named_by
+from reviews.rendering_cache import kept, rendering_digest
 
 PAGE_SIZE = 25
 Stage = ReviewDecision.Stage
 # What ``User.display_name`` reads, for a review's holder.
 OWNER_NAME = tuple(f"owner__{name}" for name in User.NAME_FIELDS)
+
+# What the filters' options show: the entity types, and the people who may hold a review (the
+# groups' permissions, who is in which group, and those people's names and whether they are
+# active). Stamped as the record is (``reviews.record_version``; no rows are chosen by $1), so
+# the options are read again only once one of these rows has changed.
+_MEMBERSHIPS = User.groups.through
+OPTIONS_SHOWN: tuple[Rows, ...] = (
+    Rows(EntityType, "TRUE"),
+    Rows(Group.permissions.through, "TRUE"),
+    Rows(_MEMBERSHIPS, "TRUE"),
+    named_by(User, _MEMBERSHIPS, "user", "TRUE", shown=(*User.NAME_FIELDS, "is_active")),
+)
+options_version = RowsStamp("filter_options", OPTIONS_SHOWN, "integer")
 
 
 def staff_reviewers() -> QuerySet[User]:
@@ -135,6 +151,7 @@ class WorkbenchFilterForm(forms.Form):
         the rows; building them here keeps the page's time flat.
         """
         controls = []
+        model_options = self._model_options()
         for name, field in self.fields.items():
             if name == "page":
                 continue
@@ -145,15 +162,30 @@ class WorkbenchFilterForm(forms.Form):
                 )
                 continue
             if isinstance(field, forms.ModelChoiceField):
-                # One plain query; iterating the field's choices opens a server-side cursor.
-                choices = [("", str(field.empty_label))] + [
-                    (str(obj.pk), str(obj)) for obj in field.queryset or []
-                ]
+                choices = [("", str(field.empty_label)), *model_options[name]]
                 options = _options_html(choices, raw)
             else:
                 options = _fixed_options(self, name, get_language(), raw)
             controls.append({"name": name, "label": field.label, "options": options})
         return controls
+
+    def _model_options(self) -> dict[str, list[tuple[str, str]]]:
+        """The entity types' and the reviewers' options (value, label), from the cache while
+        the rows they show are unchanged (``OPTIONS_SHOWN``)."""
+        fields = {
+            name: field
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ModelChoiceField)
+        }
+        version = options_version(0)
+        return kept(
+            None if version is None else f"filter-options:{version}:{rendering_digest(*fields)}",
+            # One plain query each; iterating a field's choices opens a server-side cursor.
+            lambda: {
+                name: [(str(obj.pk), str(obj)) for obj in field.queryset or []]
+                for name, field in fields.items()
+            },
+        )
 
     def query_string(self, **changes: Any) -> str:
         """The current filters as a query string, with ``changes`` applied (for page links)."""

@@ -41,7 +41,11 @@ from portal.models import User
 from reviews.record_version import record_version
 from reviews.record_viewers import Viewer, staff_viewers
 from reviews.rendering_cache import kept, rendering_digest
-from reviews.selectors import applications_awaiting_review, decisions_of
+from reviews.selectors import (
+    applications_awaiting_review,
+    applications_due_for_review,
+    decisions_of,
+)
 
 
 @dataclass(frozen=True)
@@ -99,11 +103,12 @@ def record_warm(*, application_pk: int) -> int:
 
 
 def records_awaiting_review_warm() -> int:
-    """The nightly job: the sections of every record awaiting review, for the new day."""
+    """The nightly job: the sections of the records awaiting review, for the new day; those due
+    soonest first, at most ``RECORD_WARM_PER_NIGHT``."""
     viewers = staff_viewers()
     return sum(
         record_sections_warm(application_pk=pk, viewers=viewers)
-        for pk in applications_awaiting_review().values_list("pk", flat=True).iterator()
+        for pk in applications_due_for_review(settings.RECORD_WARM_PER_NIGHT)
     )
 
 

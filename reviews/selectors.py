@@ -4,7 +4,7 @@ applicant."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -35,6 +35,18 @@ def applications_awaiting_review() -> QuerySet[Application]:
     return Application.objects.filter(
         pk__in=ReviewWork.objects.filter(is_open=True).values("application")
     )
+
+
+def applications_due_for_review(limit: int) -> list[int]:
+    """The ids of applications with a review open, the one due soonest first (each once), at
+    most ``limit``."""
+    due = (
+        ReviewWork.objects.filter(is_open=True)
+        .values("application_id")
+        .annotate(due=Min("due_on"))
+        .order_by("due", "application_id")
+    )
+    return [row["application_id"] for row in due[:limit]]
 
 
 def decisions_of(application: Application) -> list[ReviewDecision]:

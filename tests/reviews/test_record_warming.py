@@ -5,6 +5,8 @@ tests check that a first look finds the sections rendered: by another reviewer a
 a change to the process or the screening job queues, or by the nightly job.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.context_processors import PermWrapper
 from django.core.cache import cache
@@ -12,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application
@@ -119,6 +122,21 @@ def test_every_night_each_record_awaiting_review_is_rendered_for_the_new_day(
     assert warm_records_awaiting_review() == 2
     assert not first_look_reads_the_record(reviewer, awaiting)
     assert not first_look_reads_the_record(manager, awaiting)
+
+
+@needs_row_versions
+def test_at_most_so_many_records_are_rendered_each_night_those_due_soonest_first(
+    submitted_application, reviewer, settings
+):
+    later, sooner = submitted_application(), submitted_application()
+    today = timezone.localdate()
+    ReviewWork.objects.filter(application=later).update(due_on=today + timedelta(days=9))
+    ReviewWork.objects.filter(application=sooner).update(due_on=today + timedelta(days=2))
+    settings.RECORD_WARM_PER_NIGHT = 1
+    cache.clear()
+    assert warm_records_awaiting_review() == 1
+    assert not first_look_reads_the_record(reviewer, sooner)
+    assert first_look_reads_the_record(reviewer, later)
 
 
 def test_the_nightly_job_is_scheduled_for_a_worker_to_find(settings):

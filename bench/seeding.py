@@ -213,11 +213,7 @@ class ScaleSeeder:
             made += size
             report(f"{made} / {total} applications")
         split_tokens_give()
-        if connection.vendor == "postgresql":
-            # Fresh statistics, or the planner guesses a handful of rows where there are
-            # thousands (the review queue took 75 ms instead of 2 until autovacuum caught up).
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        fresh_statistics()
         report(f"Seeded {total} applications.")
 
     def staff(self, count: int) -> tuple[list[User], list[User]]:
@@ -1309,10 +1305,19 @@ def seed_disclosed_applications(
                 parties,
             )
         made += ids
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics, as ScaleSeeder.seed leaves them
+    fresh_statistics()
     return made
+
+
+def fresh_statistics() -> None:
+    """PostgreSQL's statistics, or the planner guesses a handful of rows where there are
+    thousands (the review queue took 75 ms instead of 2 until autovacuum caught up); and, outside
+    a transaction (VACUUM cannot run in one, a test's), the visibility map, or index-only scans
+    read the tables' pages too until autovacuum has run."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
 
 def split_tokens_give() -> int:

@@ -135,8 +135,9 @@ def report(
         (
             "uploads without object in the bucket",
             str(checks["without_object"]),
-            f"must be 0; {checks['documents']:,} document rows, {checks['objects']:,} objects, "
-            f"{checks['orphans']} objects without a row",
+            f"must be 0; {checks['documents']:,} document rows, {checks['objects']:,} uploaded "
+            f"objects ({checks['orphans']} without a row: stored, then the request was cut), "
+            f"{checks['other_objects']:,} other objects (exports, packets)",
         ),
         (
             "restarted node served again after",
@@ -208,7 +209,7 @@ def check(acks: Path, since: float) -> dict[str, Any]:
     from viewflow.workflow.models import Task
     from viewflow.workflow.status import STATUS
 
-    from documents.models import Document
+    from documents.models import DOCUMENTS_FOLDER, Document
     from onboarding.models import EntityProfile
     from onboarding.nodes import review_nodes
     from reviews.models import ReviewDecision
@@ -299,7 +300,9 @@ def check(acks: Path, since: float) -> dict[str, Any]:
     twice["review completed without a decision"] = len(set(done_in_run) - decided)
 
     # (c) Uploads without their object.
-    keys = {obj.key for obj in default_storage.bucket.objects.all()}  # type: ignore[attr-defined]
+    every_key = {obj.key for obj in default_storage.bucket.objects.all()}  # type: ignore[attr-defined]
+    # Uploads only: the bucket holds the managers' exports and the welcome packets too.
+    keys = {key for key in every_key if key.startswith(DOCUMENTS_FOLDER)}
     names = set(Document.objects.values_list("file", flat=True))
     return {
         "missing": sum(missing.values()),
@@ -312,6 +315,7 @@ def check(acks: Path, since: float) -> dict[str, Any]:
         "documents": Document.objects.count(),
         "objects": len(keys),
         "orphans": len(keys - names),
+        "other_objects": len(every_key - keys),
         "unconfirmed": (
             f"{unconfirmed} uploads answered with a redirect whose page never came: "
             f"{unconfirmed_found} of them stored"

@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from onboarding.models import Application, ApplicationStep, EvidenceRequirement
 from portal.choices import ChoiceLabels
 
+# Where uploaded documents are stored in the bucket (exports and packets have their own folders).
+DOCUMENTS_FOLDER = "documents/"
+
 
 def document_key(instance: models.Model, filename: str) -> str:
     """A unique storage key that never contains the uploader's file name (nor anything from it)."""
-    return f"documents/{uuid.uuid4().hex}/{uuid.uuid4().hex}"
+    return f"{DOCUMENTS_FOLDER}{uuid.uuid4().hex}/{uuid.uuid4().hex}"
 
 
 def packet_item_key(instance: models.Model, filename: str) -> str:

@@ -30,7 +30,6 @@ from reviews.tasks import warm_records_awaiting_review
 from screening.models import ScreeningResult
 from screening.tasks import screen_application_job
 from tests.factories import review_task
-from tests.reviews.test_query_counts import complete_record
 from tests.reviews.test_record_cache import needs_row_versions, page, tables_read
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +39,9 @@ MANAGER = Viewer(frozenset({REVIEW_PERMISSION, FINAL_APPROVAL_PERMISSION, REVEAL
 
 
 @pytest.fixture
-def awaiting(application, authorized_official, reviewer) -> Application:
-    """A whole record, its data-sharing step waiting for review."""
-    return complete_record(application, authorized_official, reviewer)
+def awaiting(submitted_application) -> Application:
+    """A record whose entity step waits for review."""
+    return submitted_application()
 
 
 def first_look_reads_the_record(user: User, application: Application) -> bool:
@@ -51,8 +50,8 @@ def first_look_reads_the_record(user: User, application: Application) -> bool:
     return "onboarding_samplefilereport" in tables_read(read)  # a table only the record reads
 
 
-def claim_data_sharing_review(application: Application, user: User) -> None:
-    task_claim(task=review_task(application, OnboardingFlow.review_data_sharing), user=user)
+def claim_entity_review(application: Application, user: User) -> None:
+    task_claim(task=review_task(application, OnboardingFlow.review_entity), user=user)
 
 
 def test_the_staff_are_as_many_viewers_as_they_hold_different_viewer_permissions(
@@ -87,7 +86,7 @@ def test_a_change_to_the_process_renders_the_record_for_every_kind_of_staff(
     awaiting, reviewer, reviewer2, manager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        claim_data_sharing_review(awaiting, reviewer2)
+        claim_entity_review(awaiting, reviewer2)
     assert not first_look_reads_the_record(reviewer, awaiting)
     assert not first_look_reads_the_record(manager, awaiting)
 
@@ -157,14 +156,14 @@ def test_without_row_versions_nothing_is_queued(awaiting, django_capture_on_comm
 @needs_row_versions
 @pytest.mark.django_db(transaction=True)
 def test_a_rendering_that_fails_leaves_the_change_standing(
-    application, authorized_official, reviewer, reviewer2, monkeypatch, caplog
+    submitted_application, reviewer2, monkeypatch, caplog
 ):
-    complete_record(application, authorized_official, reviewer)
+    application = submitted_application()
 
     def broken(*args, **kwargs):
         raise RuntimeError("the rendering failed")
 
     monkeypatch.setattr(sections_module, "_render", broken)
-    claim_data_sharing_review(application, reviewer2)  # commits; the job runs eagerly, and fails
+    claim_entity_review(application, reviewer2)  # commits; the job runs eagerly, and fails
     assert ReviewWork.objects.get(application=application, is_open=True).owner == reviewer2
     assert "the rendering failed" in caplog.text

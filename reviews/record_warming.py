@@ -5,9 +5,9 @@ it all (``reviews.record_sections``). So, once a write to an application awaitin
 (any change to its process, which takes ``onboarding.transitions``' one path, or its screening
 results stored by the background job), a background job renders its sections for every kind of
 viewer the plan's staff are (``record_sections.record_warm``). Every night after midnight, when
-the day in their keys changes, the records awaiting review are rendered again
-(``records_awaiting_review_warm``). A record changed by another path (the admin site, a
-hand-written statement) is read and rendered at its first look, as before.
+the day in their keys changes, the records awaiting review are rendered again, those due soonest
+first (``records_awaiting_review_warm``, at most ``RECORD_WARM_PER_NIGHT``). A record changed by
+another path (the admin site, a hand-written statement) is read and rendered at its first look.
 
 (This module imports nothing of the rendering: the one path of every change imports it.)
 """

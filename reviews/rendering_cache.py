@@ -56,7 +56,7 @@ def rendering_digest(*parts: str) -> str:
 @cache
 def code_version() -> str:
     """A digest of the portal's own code and templates, read once per process: a deploy that
-    changes how the record is shown never serves a section rendered by the code before it."""
+    changes how something is shown never serves what the code before it rendered."""
     root = Path(settings.BASE_DIR)
     folders = [
         Path(app.path) for app in apps.get_app_configs() if Path(app.path).is_relative_to(root)

@@ -66,7 +66,8 @@ def warm_record(application_id: int) -> int:
 
 @shared_task(acks_late=True)
 def warm_records_awaiting_review() -> int:
-    """The nightly job (Celery beat): every record awaiting review rendered for the new day."""
+    """The nightly job (Celery beat): the records awaiting review rendered for the new day,
+    those due soonest first (at most ``RECORD_WARM_PER_NIGHT``)."""
     from reviews.record_sections import records_awaiting_review_warm
 
     return records_awaiting_review_warm()

@@ -387,6 +387,10 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # how long a rendering nobody asks for again stays in the cache, and how long one outlives a
 # change of settings that alters what it shows (a change of code makes new keys).
 RECORD_CACHE_SECONDS = env.int("RECORD_CACHE_SECONDS", default=15 * 60)
+# Each change to a record awaiting review queues its rendering for the reviewers' first look
+# (reviews.record_warming): on where a broker hands the job to a worker. Without one the job
+# would run in the very request that made the change, which would wait for it.
+RECORD_WARMING = env.bool("RECORD_WARMING", default=bool(CELERY_BROKER_URL))
 # Each night the records awaiting review are rendered for the new day before anyone looks
 # (reviews.record_warming), those due soonest first, at most this many (each costs the worker
 # about a tenth of a second and the cache 11-17 KB per kind of staff viewer until the day ends).

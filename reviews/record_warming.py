@@ -12,6 +12,7 @@ another path (the admin site, a hand-written statement) is read and rendered at 
 (This module imports nothing of the rendering: the one path of every change imports it.)
 """
 
+from django.conf import settings
 from django.db import transaction
 
 from reviews import tasks
@@ -20,6 +21,8 @@ from reviews.record_version import row_versions_kept
 
 def record_changed(*, application_pk: int) -> None:
     """Queue the rendering of the record's sections once the current transaction commits (at
-    once outside one). A broker or a rendering that fails is logged: the write stands."""
-    if row_versions_kept():  # elsewhere nothing is cached (SQLite, the embedded default)
+    once outside one), where there is a worker for it (``RECORD_WARMING``) and the database
+    keeps row versions (elsewhere nothing is cached: SQLite, the embedded default). A broker or
+    a rendering that fails is logged: the write stands."""
+    if settings.RECORD_WARMING and row_versions_kept():
         transaction.on_commit(lambda: tasks.warm_record.delay(application_pk), robust=True)

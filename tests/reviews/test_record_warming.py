@@ -34,6 +34,13 @@ from tests.reviews.test_record_cache import needs_row_versions, page, tables_rea
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def warming(settings) -> None:
+    """As with a broker and a worker (the tests' jobs run eagerly, at the commit)."""
+    settings.RECORD_WARMING = True
+
+
 REVIEWER = Viewer(frozenset({REVIEW_PERMISSION}))
 MANAGER = Viewer(frozenset({REVIEW_PERMISSION, FINAL_APPROVAL_PERMISSION, REVEAL_PERMISSION}))
 
@@ -147,10 +154,16 @@ def test_the_nightly_job_is_scheduled_for_a_worker_to_find(settings):
     assert scheduled in celery_app.tasks
 
 
-def test_without_row_versions_nothing_is_queued(awaiting, django_capture_on_commit_callbacks):
+def test_nothing_is_queued_without_row_versions_or_a_worker(
+    awaiting, settings, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as queued:
         record_changed(application_pk=awaiting.pk)
     assert len(queued) == (1 if connection.vendor == "postgresql" else 0)
+    settings.RECORD_WARMING = False  # no broker: the job would run in the writer's own request
+    with django_capture_on_commit_callbacks() as queued:
+        record_changed(application_pk=awaiting.pk)
+    assert queued == []
 
 
 @needs_row_versions

@@ -1,26 +1,29 @@
-"""The application's record on the staff pages, rendered once for each version of the record.
+"""The application's record on the staff pages, each part rendered once for each version of it.
 
 The application page and the decision page show the whole record: fifteen tables read and some
-seventeen kilobytes of HTML, four times the work of a light page. The sections that show the
-record (never a form, and nothing that depends on who looks but their permissions) are rendered
-from their own templates and kept in the cache under the record's version
-(``reviews.record_version``), which changes with every committed write to the record: a
-reviewer never sees a section older than the record. The forms beside them (screening
-adjudication) are rendered on every request.
+seventeen kilobytes of HTML, four times the work of a light page. It is shown in parts
+(``reviews.record_parts``: the progress, each step, the documents, the decisions, the welcome
+packet, the timeline), never a form among them, nothing that depends on who looks but their
+permissions. Each part is rendered from its own template and kept in the cache under a stamp of
+the rows it shows (PostgreSQL's row versions, ``reviews.record_version``), which changes with
+every committed write to them: a reviewer never sees a part older than its rows, and a change
+re-renders only the parts that show what changed (a claim: the timeline). The forms beside them
+(screening adjudication) are rendered on every request.
 
-The key also holds the code's version, the language, the time zone, the day (some sections say
-what is overdue) and the ``Viewer`` they are rendered for: which of the few permissions the
-sections ask about the person holds (``reviews.record_viewers``), so one rendering serves every
-reviewer alike. Where the database keeps no row versions (SQLite, the embedded default) the
-sections are rendered on every request.
+The key also holds the code's version, the language, the time zone, the day (some parts say what
+is overdue) and the ``Viewer`` they are rendered for: which of the few permissions the parts ask
+about the person holds (``reviews.record_viewers``), so one rendering serves every reviewer
+alike. Where the database keeps no row versions (SQLite, the embedded default) the parts are
+rendered on every request.
 
 A first look at a record would still read and render it all (four times a light page); so once
-a write to a record awaiting review commits, a background job renders its sections for every
-kind of viewer the plan's staff are (``record_warm``, queued by ``reviews.record_warming``),
-and a reviewer's first look finds them.
+a write to a record awaiting review commits, a background job renders its parts for every kind
+of viewer the plan's staff are (``record_warm``, queued by ``reviews.record_warming``), and a
+reviewer's first look finds them.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,21 +34,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from documents.selectors import latest_delivery
-from onboarding.models import Application
-from onboarding.progress import progress_of
-from onboarding.selectors import application_events, application_for_staff
 from onboarding.steps import StepDefinition, step_definitions
 from portal.context_processors import roles_of
 from portal.models import User
-from reviews.record_version import record_version
+from reviews.record_parts import HISTORY, PROGRESS, STEPS, RecordPart, part_stamps, record_for_parts
+from reviews.record_version import row_versions_kept
 from reviews.record_viewers import Viewer, staff_viewers
-from reviews.rendering_cache import kept, rendering_digest
-from reviews.selectors import (
-    applications_awaiting_review,
-    applications_due_for_review,
-    decisions_of,
-)
+from reviews.rendering_cache import rendering_digest
+from reviews.selectors import applications_awaiting_review, applications_due_for_review
 
 
 @dataclass(frozen=True)
@@ -58,52 +54,43 @@ class RecordSections:
 
 
 def record_sections(user: User, application_pk: int) -> RecordSections:
-    """The record's sections for ``user``: from the cache when this version of the record was
+    """The record's sections for ``user``: each part from the cache when its rows were
     rendered before for a viewer like them, else read and rendered."""
     viewer = Viewer.of(user)
-    version = record_version(application_pk)
-    rendered = kept(
-        None if version is None else _key(viewer, application_pk, version),
-        lambda: _render(viewer, record_context(application_for_staff(application_pk))),
+    rendered, _made = _parts_rendered(application_pk, [viewer], settings.RECORD_CACHE_SECONDS)
+    html = {part: mark_safe(text) for (_viewer, part), text in rendered.items()}  # noqa: S308  (rendered by our templates)
+    return RecordSections(
+        progress=html[PROGRESS],
+        steps=list(zip(step_definitions(), (html[part] for part in STEPS), strict=True)),
+        history=mark_safe("\n".join(html[part] for part in HISTORY)),  # noqa: S308  (as above)
     )
-    progress, history, *steps = (mark_safe(html) for html in rendered)  # noqa: S308  (rendered by our templates)
-    return RecordSections(progress, list(zip(step_definitions(), steps, strict=True)), history)
 
 
 def record_sections_warm(*, application_pk: int, viewers: set[Viewer]) -> int:
-    """Render the record's sections, in each language the portal speaks, for each of
-    ``viewers`` not yet cached for the record's current version; returns how many renderings
-    were made. They are kept until the day ends (their key holds the day)."""
-    version = record_version(application_pk)
-    if version is None:
+    """Render the record's parts, in each language the portal speaks, for each of ``viewers``,
+    where not yet cached for their rows as they are; returns how many renderings were made. They
+    are kept until the day ends (their key holds the day)."""
+    if not row_versions_kept():
         return 0
     made = 0
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            keys = {viewer: _key(viewer, application_pk, version) for viewer in viewers}
-            cached = shared_cache.get_many(list(keys.values()))
-            missing = [viewer for viewer, key in keys.items() if key not in cached]
-            if not missing:
-                continue
-            context = record_context(application_for_staff(application_pk))
-            shared_cache.set_many(
-                {keys[viewer]: _render(viewer, context) for viewer in missing},
-                max(settings.RECORD_CACHE_SECONDS, _seconds_left_today()),
-            )
-        made += len(missing)
+            made += _parts_rendered(
+                application_pk, viewers, max(settings.RECORD_CACHE_SECONDS, _seconds_left_today())
+            )[1]
     return made
 
 
 def record_warm(*, application_pk: int) -> int:
     """The job queued once a write to the record commits (``reviews.record_warming``): its
-    sections for every kind of staff viewer, if it awaits review; how many were rendered."""
+    parts for every kind of staff viewer, if it awaits review; how many were rendered."""
     if not applications_awaiting_review().filter(pk=application_pk).exists():
         return 0
     return record_sections_warm(application_pk=application_pk, viewers=staff_viewers())
 
 
 def records_awaiting_review_warm() -> int:
-    """The nightly job: the sections of the records awaiting review, for the new day; those due
+    """The nightly job: the parts of the records awaiting review, for the new day; those due
     soonest first, at most ``RECORD_WARM_PER_NIGHT``."""
     viewers = staff_viewers()
     return sum(
@@ -112,20 +99,37 @@ def records_awaiting_review_warm() -> int:
     )
 
 
-def record_context(application: Application) -> dict[str, Any]:
-    """What the record's sections show, from the whole record (``application_for_staff``)."""
-    steps: dict[str, Any] = {}
-    for definition in step_definitions():  # what each step's summary and section need
-        steps.update(definition.review_context(application))
-    return {
-        "application": application,
-        "progress": progress_of(application),
-        **steps,
-        "documents": application.documents.all(),  # prefetched with the application
-        "decisions": decisions_of(application),
-        "events": application_events(application),
-        "delivery": latest_delivery(application),
-    }
+Rendered = dict[tuple[Viewer, RecordPart], str]
+
+
+def _parts_rendered(
+    application_pk: int, viewers: Iterable[Viewer], seconds: int
+) -> tuple[Rendered, int]:
+    """Every part of the record for each of ``viewers``: from the cache where it was rendered
+    for the rows it shows as they are now, the others read (once, with only what they show) and
+    rendered, and kept for ``seconds``; and how many were rendered."""
+    wanted = [(viewer, part) for viewer in viewers for part in (PROGRESS, *STEPS, *HISTORY)]
+    stamps = part_stamps(application_pk)
+    keys = {}
+    if stamps is not None:
+        digests = {viewer: rendering_digest(*sorted(viewer.permissions)) for viewer in viewers}
+        keys = {
+            (viewer, part): f"record-part:{application_pk}:{part.name}:{stamps[part]}:"
+            f"{digests[viewer]}"
+            for viewer, part in wanted
+        }
+    cached = shared_cache.get_many(list(keys.values())) if keys else {}
+    rendered = {each: cached[keys[each]] for each in wanted if keys.get(each) in cached}
+    missing = [each for each in wanted if each not in rendered]
+    if not missing:
+        return rendered, 0
+    parts = list(dict.fromkeys(part for _viewer, part in missing))
+    application = record_for_parts(application_pk, parts)
+    contexts = {part: part.context_of(application) for part in parts}
+    made = {(viewer, part): rendering(viewer, part, contexts[part]) for viewer, part in missing}
+    if keys:
+        shared_cache.set_many({keys[each]: html for each, html in made.items()}, seconds)
+    return rendered | made, len(made)
 
 
 def _seconds_left_today() -> int:
@@ -134,20 +138,11 @@ def _seconds_left_today() -> int:
     return max(1, int((midnight - timezone.now()).total_seconds()))
 
 
-def _render(viewer: Viewer, context: dict[str, Any]) -> list[str]:
-    # No request: the sections cannot hold a CSRF token or anything of the session. What the
-    # context processors give a page, but the request, the user and the messages, they get here.
-    context = {**context, "perms": PermWrapper(viewer), **roles_of(viewer)}
-    return [
-        render_to_string("includes/progress.html", context),
-        render_to_string("reviews/_record_history.html", context),
-        *(
-            render_to_string("reviews/_record_step.html", {**context, "definition": definition})
-            for definition in step_definitions()
-        ),
-    ]
+def rendering(viewer: Viewer, part: RecordPart, context: dict[str, Any]) -> str:
+    """``part`` rendered for ``viewer`` from ``context`` (``RecordPart.context_of``).
 
-
-def _key(viewer: Viewer, application_pk: int, version: str) -> str:
-    viewer_digest = rendering_digest(*sorted(viewer.permissions))
-    return f"record-sections:{application_pk}:{version}:{viewer_digest}"
+    No request: the parts cannot hold a CSRF token or anything of the session. What the context
+    processors give a page, but the request, the user and the messages, they get here."""
+    return render_to_string(
+        part.template, {**context, "perms": PermWrapper(viewer), **roles_of(viewer)}
+    )

@@ -19,6 +19,7 @@ every request. ``RowsStamp`` stamps other rows the same way (the applications li
 
 import hashlib
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,23 +164,29 @@ _RECORD_TABLES: tuple[Rows, ...] = (
 )
 
 
-def _people() -> Rows:
-    """The people the record names (who uploaded, decided, signed, acted): only their names show,
+def record_rows(models: Iterable[type[Model]]) -> tuple[Rows, ...]:
+    """The record's rows in the tables of ``models`` (each named in ``_RECORD_TABLES``) and, if
+    they name people, those people's names."""
+    by_model = {rows.model: rows for rows in _RECORD_TABLES}
+    chosen = tuple(by_model[model] for model in models)
+    # The people of each table apart: the same rows for every part that shows the table.
+    people = (_people((rows,)) for rows in chosen)
+    return (*chosen, *(named for named in people if named is not None))
+
+
+def _people(tables: tuple[Rows, ...]) -> Rows | None:
+    """The people ``tables`` name (who uploaded, decided, signed, acted): only their names show,
     and their rows change at every sign-in."""
     named = [
         f"SELECT {field.column} FROM {rows.table} t WHERE {rows.where}"  # noqa: S608
-        for rows in _RECORD_TABLES
+        for rows in tables
         for field in rows.model._meta.concrete_fields
         if isinstance(field, ForeignKey) and field.related_model is User
     ]
-    return Rows(
-        User,
-        f"t.id IN ({' UNION '.join(named)})",
-        shown=User.NAME_FIELDS,
-    )
+    if not named:
+        return None
+    return Rows(User, f"t.id IN ({' UNION '.join(named)})", shown=User.NAME_FIELDS)
 
-
-RECORD_ROWS: tuple[Rows, ...] = (*_RECORD_TABLES, _people())
 
 # What PostgreSQL says when a connection pooler in transaction mode (PgBouncer) has handed a
 # statement's PREPARE and its EXECUTE to different server connections.
@@ -208,6 +215,12 @@ class RowsStamp:
         self.unprepared_parameters = self.stamps.count("$1")
 
     def __call__(self, chosen: Any) -> str | None:
+        stamps = self.each(chosen)
+        return None if stamps is None else digest(stamps)
+
+    def each(self, chosen: Any) -> tuple[str, ...] | None:
+        """The stamp of each of the rows, in their order; None where the database keeps no row
+        versions."""
         if not row_versions_kept():
             return None
         with connection.cursor() as cursor:
@@ -220,12 +233,12 @@ class RowsStamp:
                 self.prepared.add(connection.connection)
             if not _tolerating(_NOT_PREPARED, cursor, f"EXECUTE {self.statement}(%s)", [chosen]):
                 cursor.execute(self.unprepared, [chosen] * self.unprepared_parameters)
-            stamps = cursor.fetchone()
-        return hashlib.blake2b(",".join(stamps).encode(), digest_size=12).hexdigest()
+            return tuple(cursor.fetchone())
 
 
-record_version = RowsStamp("record_version", RECORD_ROWS, "bigint")
-"""A short stamp of the application's record (its id) as committed now."""
+def digest(stamps: Iterable[str]) -> str:
+    """A short stamp of ``stamps``."""
+    return hashlib.blake2b(",".join(stamps).encode(), digest_size=12).hexdigest()
 
 
 def row_versions_kept() -> bool:

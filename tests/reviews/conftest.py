@@ -1,4 +1,5 @@
-"""Applications at the review stage, made the way applicants make them (through the services)."""
+"""Applications at the review stage, made the way applicants make them (through the services),
+and which parts of a record a look renders."""
 
 from collections.abc import Callable
 
@@ -10,6 +11,8 @@ from onboarding.services.applications import application_start
 from onboarding.services.attestations import capacity_table_save
 from onboarding.services.organizations import organization_create
 from onboarding.services.steps import step_submit
+from reviews import record_sections as sections_module
+from reviews.record_sections import rendering
 from tests.factories import PDF, UserFactory, fill_entity_step, pdf_upload, refetch, signature_of
 
 MakeApplication = Callable[..., Application]
@@ -65,3 +68,16 @@ def submitted_application(db: None) -> MakeApplication:
         return Application.objects.get(pk=application.pk)
 
     return make
+
+
+@pytest.fixture
+def parts_rendered(monkeypatch) -> list[str]:
+    """The names of the parts rendered from here on (read and rendered, not from the cache)."""
+    names: list[str] = []
+
+    def counted(viewer, part, context):
+        names.append(part.name)
+        return rendering(viewer, part, context)
+
+    monkeypatch.setattr(sections_module, "rendering", counted)
+    return names

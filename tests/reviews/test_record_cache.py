@@ -1,6 +1,6 @@
-"""The record's sections on the staff pages, cached under the record's version.
+"""The record's parts on the staff pages, each cached under a stamp of the rows it shows.
 
-The version is PostgreSQL's (row versions); these tests that need it are skipped on SQLite, and
+The stamps are PostgreSQL's (row versions); these tests that need them are skipped on SQLite, and
 `.ci/run` runs them on PostgreSQL.
 """
 
@@ -15,12 +15,19 @@ from django.urls import reverse
 
 from disclosures.models import DisclosedParty
 from onboarding.flows import OnboardingFlow
-from onboarding.models import Application, CareTeamMember
-from onboarding.selectors import application_for_staff
+from onboarding.models import Application, CareTeamMember, PopulationServed
 from reviews.models import ReviewDecision
-from reviews.record_sections import record_context, record_sections
-from reviews.record_version import RECORD_ROWS, record_version
-from tests.factories import OFFICER, decide
+from reviews.record_parts import (
+    RECORD_PARTS,
+    RecordPart,
+    part_stamps,
+    record_for_parts,
+    record_stamps,
+)
+from reviews.record_sections import record_sections, rendering
+from reviews.record_viewers import Viewer
+from reviews.services.decisions import task_claim
+from tests.factories import OFFICER, decide, review_task
 from tests.reviews.test_query_counts import complete_record
 
 pytestmark = pytest.mark.django_db
@@ -66,39 +73,47 @@ def page(user, application: Application) -> str:
     return response.content.decode()
 
 
-def test_the_sections_read_only_tables_the_version_covers(record, reviewer):
-    """A section that read a table the version does not cover could be shown stale: name the
-    table in ``reviews.record_version.RECORD_ROWS``."""
+@pytest.mark.parametrize("part", RECORD_PARTS, ids=lambda part: part.name)
+def test_each_part_reads_only_tables_its_stamp_covers(record, manager, part):
+    """A part that read a table its stamp does not cover could be shown stale: name the table
+    in the part's ``shows`` (``reviews.record_parts``)."""
+    with CaptureQueriesContext(connection) as read:
+        html = rendering(
+            Viewer.of(manager), part, part.context_of(record_for_parts(record.pk, [part]))
+        )
+    covered = {rows.table for rows in part.rows}
+    assert tables_read(read) - covered == set()
+    assert html.strip()
+
+
+def test_the_record_is_read_and_rendered_as_a_whole(record, reviewer):
     with CaptureQueriesContext(connection) as read:
         sections = record_sections(reviewer, record.pk)
-    tables = tables_read(read)
-    covered = {rows.table for rows in RECORD_ROWS}
-    assert "onboarding_samplefilereport" in tables  # the record was read, as a whole
-    assert tables - covered == set()
+    assert "onboarding_samplefilereport" in tables_read(read)  # the data-sharing step's part
     assert "Harbor Housing" in str(sections.history) + "".join(s for _d, s in sections.steps)
+    assert "Casey Clinician" in "".join(s for _d, s in sections.steps)
 
 
 @pytest.mark.parametrize("viewer", ["reviewer", "manager"])
-def test_the_sections_are_what_a_page_with_the_request_would_show(record, viewer, request, rf):
-    """Rendered apart from the request (so that they hold no CSRF token), the sections still get
-    everything the context processors give a page: rendering them with the request's context
-    gives the same HTML, but for the user and the request themselves, which they do not use."""
+def test_each_part_is_what_the_whole_record_with_the_request_would_show(
+    record, viewer, request, rf
+):
+    """Each part, rendered from what it alone is read with and apart from the request (so that
+    it holds no CSRF token), is what its template shows given the whole record, everything the
+    parts are given, and the request's context processors."""
     user = request.getfixturevalue(viewer)
     page_request = rf.get("/")
     page_request.user = user
-    context = record_context(application_for_staff(record.pk))
-    sections = record_sections(user, record.pk)
-    with_request = [
-        render_to_string("reviews/_record_step.html", {**context, "definition": d}, page_request)
-        for d, _section in sections.steps
-    ]
-    assert [str(section) for _d, section in sections.steps] == with_request
-    assert str(sections.history) == render_to_string(
-        "reviews/_record_history.html", context, page_request
-    )
-    assert str(sections.progress) == render_to_string(
-        "includes/progress.html", context, page_request
-    )
+    whole = record_for_parts(record.pk, RECORD_PARTS)
+    context = {}
+    for part in RECORD_PARTS:
+        context.update(part.context_of(whole))
+    for part in RECORD_PARTS:
+        alone = rendering(
+            Viewer.of(user), part, part.context_of(record_for_parts(record.pk, [part]))
+        )
+        given_all = {**context, **part.context_of(whole)}  # each step's own definition
+        assert alone == render_to_string(part.template, given_all, page_request), part.name
 
 
 def test_the_cached_sections_hold_no_form(record, manager):
@@ -108,30 +123,41 @@ def test_the_cached_sections_hold_no_form(record, manager):
         assert "csrfmiddlewaretoken" not in html
 
 
+def stamps_of(record: Application) -> dict[RecordPart, str]:
+    stamps = part_stamps(record.pk)
+    assert stamps is not None
+    return stamps
+
+
 @needs_row_versions
-def test_any_write_to_any_table_of_the_record_makes_a_new_version(record):
+def test_any_write_to_any_table_a_part_shows_makes_a_new_stamp_of_the_part(record):
     """Through the ORM or not, with or without signals: the database stamps every row."""
-    changed = []
-    for rows in RECORD_ROWS:
-        before = record_version(record.pk)
-        with connection.cursor() as cursor:
-            table = connection.ops.quote_name(rows.table)
-            where = rows.where.replace("$1", "%s")
-            # A change to a row, or to what shows of it where only some columns are stamped.
-            column = rows.shown[0] if rows.shown else "id"
-            change = f"{column} = {column} || 'x'" if rows.shown else "id = id"
-            cursor.execute(
-                f"UPDATE {table} SET {change} WHERE id IN "  # noqa: S608  (the test's own tables)
-                f"(SELECT t.id FROM {table} t WHERE {where} LIMIT 1)",
-                [record.pk] * where.count("%s"),
-            )
-            if cursor.rowcount:
-                changed.append(rows.table)
-                assert record_version(record.pk) != before, rows.table
+    changed = set()
+    for part in RECORD_PARTS:
+        for rows in part.rows:
+            before = stamps_of(record)[part]
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(rows.table)
+                where = rows.where.replace("$1", "%s")
+                # A change to a row, or to what shows of it where only some columns are stamped.
+                column = rows.shown[0] if rows.shown else "id"
+                change = f"{column} = {column} || 'x'" if rows.shown else "id = id"
+                cursor.execute(
+                    f"UPDATE {table} SET {change} WHERE id IN "  # noqa: S608  (the test's own tables)
+                    f"(SELECT t.id FROM {table} t WHERE {where} LIMIT 1)",
+                    [record.pk] * where.count("%s"),
+                )
+                if cursor.rowcount:
+                    changed.add(rows.table)
+                    assert stamps_of(record)[part] != before, (part.name, rows.table)
     assert len(changed) >= 20  # a complete record has rows in nearly every table
-    before = record_version(record.pk)
-    CareTeamMember.objects.filter(application=record).latest("pk").delete()
-    assert record_version(record.pk) != before
+    # A row deleted: only the parts that show its table are rendered again.
+    stamped = stamps_of(record)
+    PopulationServed.objects.filter(application=record).latest("pk").delete()
+    now = stamps_of(record)
+    assert {part.name for part in RECORD_PARTS if now[part] != stamped[part]} == {
+        "step-attestations"
+    }
 
 
 @needs_row_versions
@@ -154,6 +180,22 @@ def test_a_second_look_reads_no_record_and_a_change_shows_at_once(record, review
 
 
 @needs_row_versions
+def test_a_claim_renders_only_the_timeline_again(
+    application, authorized_official, reviewer, reviewer2, parts_rendered
+):
+    """Data sharing waits for review, the application is in review already: a claim adds an
+    event, and the parts that do not show events are taken from the cache."""
+    complete_record(application, authorized_official, reviewer)
+    claims = page(reviewer2, application).count("Review claimed")
+    assert len(parts_rendered) == len(RECORD_PARTS)
+    task_claim(task=review_task(application, OnboardingFlow.review_data_sharing), user=reviewer2)
+    parts_rendered.clear()
+    shown = page(reviewer2, application)
+    assert parts_rendered == ["timeline"]
+    assert shown.count("Review claimed") == claims + 1
+
+
+@needs_row_versions
 def test_staff_see_what_their_own_permissions_allow_of_the_same_version(record, reviewer, manager):
     page(manager, record)  # cached for the manager first
     assert "the SSN and date of birth of" in page(manager, record)
@@ -166,10 +208,10 @@ def test_only_postgresql_keeps_versions_elsewhere_the_record_is_read_every_time(
         page(reviewer, record)
     tables = tables_read(read)
     if connection.vendor == "postgresql":
-        assert record_version(record.pk)
+        assert part_stamps(record.pk)
         assert "onboarding_samplefilereport" not in tables
     else:
-        assert record_version(record.pk) is None
+        assert part_stamps(record.pk) is None
         assert "onboarding_samplefilereport" in tables
 
 
@@ -178,10 +220,10 @@ def test_only_postgresql_keeps_versions_elsewhere_the_record_is_read_every_time(
 def test_the_stamp_is_read_when_a_pooler_moves_the_prepared_statement(application):
     """PgBouncer in transaction mode may run the PREPARE on one server connection and the
     EXECUTE on another: the stamp is then read without the prepared statement."""
-    stamp = record_version(application.pk)
+    stamp = record_stamps(application.pk)
     with connection.cursor() as cursor:
-        cursor.execute(f"DEALLOCATE {record_version.statement}")  # the server forgot it
-    assert record_version(application.pk) == stamp
-    record_version.prepared.discard(connection.connection)  # the server has it; this process forgot
-    assert record_version(application.pk) == stamp
-    assert record_version(application.pk) == stamp
+        cursor.execute(f"DEALLOCATE {record_stamps.statement}")  # the server forgot it
+    assert record_stamps(application.pk) == stamp
+    record_stamps.prepared.discard(connection.connection)  # the server has it; this process forgot
+    assert record_stamps(application.pk) == stamp
+    assert record_stamps(application.pk) == stamp

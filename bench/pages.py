@@ -18,9 +18,13 @@ from the cache after the first request (the record unchanged). "application, fir
 different application waiting for review each request, one whose record changed and was then
 rendered by the background job that every change to a record awaiting review queues
 (``reviews.record_warming``; run here, untimed, as the worker would); "application, cold record"
-opens a different one each request whose record changed and was not rendered (a change made
-outside the portal's services, or a look before the job has run), so it times the record read and
-rendered. (Both sets of records are given a new stamp first, so that no rendering kept by an
+opens a different one each request every row of whose record changed and which was not rendered
+(a record no job rendered, or a look after a deploy), so it times the whole record read and
+rendered. "decision page, just claimed" is the page a claim redirects to: each request claims
+(untimed) the data-sharing review of another application whose record the job rendered after
+its last change, so the claim's event is all that changed before the look, as when a reviewer
+claims from the queue before the worker has run (those claims are released at the end). (All
+these records are given a new stamp first, every row of them, so that no rendering kept by an
 earlier run is found.)
 The filtered list's rows come from the cache after the first request too (the rows unchanged);
 "applications, a page first seen" opens the next page of the whole list each request, its rows
@@ -59,6 +63,7 @@ def measure(requests: int) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
+    from viewflow.workflow.models import Task
 
     from bench.staff import code as authenticator_code
     from bench.staff import enrol
@@ -67,7 +72,9 @@ def measure(requests: int) -> dict[str, Any]:
     from portal.models import User
     from reviews.models import ReviewDecision, ReviewWork
     from reviews.queues import PAGE_SIZE
+    from reviews.record_parts import RECORD_PARTS
     from reviews.record_sections import record_warm
+    from reviews.services.decisions import task_claim, task_release
 
     reviewer = User.objects.filter(email__endswith="@reviewers.plan.example").order_by("pk").first()
     if reviewer is None:
@@ -84,30 +91,74 @@ def measure(requests: int) -> dict[str, Any]:
     ).order_by("pk")
     middle = waiting[waiting.count() // 2]
 
-    # The record's sections are cached under the record's version (reviews.record_sections):
-    # the application page above is timed as a reviewer who looks again sees it; this one as on
-    # a first look, a different application each request (none of them the one above).
+    # The record's parts are cached under stamps of their rows (reviews.record_sections): the
+    # application page above is timed as a reviewer who looks again sees it; the first looks
+    # and cold records below, a different application each request (none of them the one above).
     def unseen(pks: list[int]) -> None:
-        """Renderings cached by an earlier run (for RECORD_CACHE_SECONDS) would make first looks
-        second ones: an update that changes nothing gives the applications' rows a new row
-        version, and so what shows them a new stamp."""
+        """Rows of the list cached by an earlier run (for RECORD_CACHE_SECONDS) would make pages
+        first seen second ones: an update that changes nothing gives the applications' rows a
+        new row version, and so what shows them a new stamp."""
         Application.objects.filter(pk__in=pks).update(updated_at=F("updated_at"))
 
+    def changed_throughout(pks: list[int]) -> None:
+        """Every row of each record changed (an update that changes nothing gives each row a new
+        version), so that every part of it has a new stamp and no rendering kept by an earlier
+        run is found."""
+        tables = {
+            rows
+            for part in RECORD_PARTS
+            for rows in part.rows
+            if "$1" in rows.where and not rows.shown
+        }
+        with connection.cursor() as cursor:
+            for rows in tables:
+                where = rows.where.replace("$1", "ANY(%s)")
+                cursor.execute(
+                    f"UPDATE {rows.table} SET id = id WHERE id IN "  # noqa: S608  (models' tables)
+                    f"(SELECT t.id FROM {rows.table} t WHERE {where})",
+                    [pks] * where.count("%s"),
+                )
+
+    # The whole list, newest first, a page not seen before each request (its rows read and
+    # rendered). Changed first: the records below are rendered after every change.
+    list_pages = range(2, requests + 6)
+    newest = Application.objects.order_by("-pk").values_list("pk", flat=True)
+    unseen(list(newest[PAGE_SIZE : PAGE_SIZE * list_pages[-1]]))
+    unseen_pages = iter(f"{reverse('reviews:applications')}?page={n}" for n in list_pages)
     looks = requests + 4  # and the warm-ups
     others = list(waiting.exclude(pk=middle.pk).values_list("pk", flat=True)[: 2 * looks])
     first_pks, cold_pks = others[:looks], others[looks:]
-    unseen(others)
+    changed_throughout(others)
+    # The decision page a claim redirects to: the review of another application each request,
+    # whose record the job rendered after its last change (as the worker would), claimed just
+    # before (untimed): the claim's event is all that changed. Released again at the end.
+    unclaimed = (
+        ReviewWork.objects.filter(
+            is_open=True,
+            owner__isnull=True,
+            stage=ReviewDecision.Stage.DATA_SHARING,
+            application__status=Application.Status.IN_REVIEW,
+        )
+        .exclude(application__in=[middle.pk, *others])
+        .order_by("pk")
+        .values_list("application_id", "task_id")[:looks]
+    )
+    to_claim = list(unclaimed)
+    changed_throughout([application_pk for application_pk, _task in to_claim])
+    for application_pk, _task in to_claim:
+        record_warm(application_pk=application_pk)
+
+    def claimed() -> Iterator[str]:
+        for _application, task_pk in to_claim:
+            task_claim(task=Task.objects.get(pk=task_pk), user=reviewer)
+            yield reverse("reviews:decide", args=[task_pk])
+
+    claimed_pages = claimed()
     started = time.perf_counter()
     rendered = sum(record_warm(application_pk=pk) for pk in first_pks)
     warming = (time.perf_counter() - started) * 1000 / len(first_pks)
     first_looks = iter(reverse("reviews:application", args=[pk]) for pk in first_pks)
     cold_looks = iter(reverse("reviews:application", args=[pk]) for pk in cold_pks)
-    # The whole list, newest first, a page not seen before each request (its rows read and
-    # rendered).
-    list_pages = range(2, requests + 6)
-    newest = Application.objects.order_by("-pk").values_list("pk", flat=True)
-    unseen(list(newest[PAGE_SIZE : PAGE_SIZE * list_pages[-1]]))
-    unseen_pages = iter(f"{reverse('reviews:applications')}?page={n}" for n in list_pages)
     applicant = middle.created_by
     held = ReviewWork.objects.filter(is_open=True, owner=reviewer).count()
     # The decision page of a review the reviewer holds (an onboarding step's, not a change
@@ -157,6 +208,7 @@ def measure(requests: int) -> dict[str, Any]:
         ("application, first look", staff, first_looks),
         ("application, cold record", staff, cold_looks),
         ("decision page", staff, reverse("reviews:decide", args=[own_task])),
+        ("decision page, just claimed", staff, claimed_pages),
         ("applicant dashboard", person, reverse("onboarding:dashboard")),
         ("change request review", staff, reverse("changes:review", args=[change_task])),
         (
@@ -182,24 +234,30 @@ def measure(requests: int) -> dict[str, Any]:
     def address(url: str | Iterator[str]) -> str:
         return url if isinstance(url, str) else next(url)
 
-    query_counts = []
-    for _name, client, url in pages:
-        for _ in range(3):
-            client.get(address(url))
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(address(url))
-        if response.status_code != 200:
-            raise SystemExit(f"{response.request['PATH_INFO']} answered {response.status_code}")
-        query_counts.append(len(queries))
-    # Round-robin: each round requests every page once, so that the machine's ups and downs
-    # fall on all pages alike and the multiples of the floor compare like with like.
-    timings: list[list[float]] = [[] for _ in pages]
-    for _ in range(requests):
-        for timing, (_name, client, url) in zip(timings, pages, strict=True):
-            path = address(url)
-            started = time.perf_counter()
-            client.get(path)
-            timing.append((time.perf_counter() - started) * 1000)
+    try:
+        query_counts = []
+        for _name, client, url in pages:
+            for _ in range(3):
+                client.get(address(url))
+            path = address(url)  # (a claim before the page is not the page's)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{response.request['PATH_INFO']} answered {response.status_code}")
+            query_counts.append(len(queries))
+        # Round-robin: each round requests every page once, so that the machine's ups and downs
+        # fall on all pages alike and the multiples of the floor compare like with like.
+        timings: list[list[float]] = [[] for _ in pages]
+        for _ in range(requests):
+            for timing, (_name, client, url) in zip(timings, pages, strict=True):
+                path = address(url)
+                started = time.perf_counter()
+                client.get(path)
+                timing.append((time.perf_counter() - started) * 1000)
+    finally:  # the benchmark database as it was seeded: the claims released
+        for task in Task.objects.filter(pk__in=[task for _application, task in to_claim]):
+            if task.owner_id == reviewer.pk:
+                task_release(task=task, user=reviewer)
     results = []
     for (name, _client, _url), timing, query_count in zip(
         pages, timings, query_counts, strict=True

@@ -382,8 +382,8 @@ CAP_ESCALATE_TO_MANAGERS_DAYS = env.int("CAP_ESCALATE_TO_MANAGERS_DAYS", default
 # The network managers' CSV exports (built by a background job into the documents' storage) are
 # deleted, file and record, this many days after they were asked for (a daily beat job).
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
-# The record's sections on the staff pages are cached under the record's version (see
-# reviews.record_sections): a write to the record makes a new version at once, so this only bounds
+# The record's parts on the staff pages are cached under stamps of the rows they show (see
+# reviews.record_sections): a write to those rows makes a new stamp at once, so this only bounds
 # how long a rendering nobody asks for again stays in the cache, and how long one outlives a
 # change of settings that alters what it shows (a change of code makes new keys).
 RECORD_CACHE_SECONDS = env.int("RECORD_CACHE_SECONDS", default=15 * 60)

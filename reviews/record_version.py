@@ -1,4 +1,4 @@
-"""A stamp of an application's record that changes with every committed write to it.
+"""Stamps of an application's record that change with every committed write to it.
 
 PostgreSQL stamps every row version with the transaction that wrote it (the ``xmin`` system
 column). For each table of the record, the number of the application's rows and the sum of their
@@ -7,14 +7,15 @@ bulk update, a migration or a hand-written SQL statement. (Rows written by one t
 carry its id, which is higher than every id already in the table, so a write that deletes some
 rows and adds as many cannot leave the sum as it was.) Within one transaction, which writes
 every row with the same id, the statement's number within it (``cmin``) tells a later write from
-an earlier one. The staff pages cache what they render of the record under this stamp: a
-reviewer never sees a rendering older than the record.
+an earlier one. The staff pages cache what they render of the record under these stamps: a
+reviewer never sees a rendering older than the rows it shows.
 
-``RECORD_ROWS`` names the rows the rendering reads; ``tests/reviews/test_record_cache.py``
-fails if the rendering reads a table that is not named here. Other databases (SQLite, the
-embedded default) have no such stamp: ``record_version`` is None and the record is rendered on
-every request. ``RowsStamp`` stamps other rows the same way (the applications list's rows,
-``reviews.application_rows``).
+``_RECORD_TABLES`` names the record's rows table by table; each part of the record on the staff
+pages is stamped by the rows of the tables it shows (``record_rows``, ``reviews.record_parts``),
+and ``tests/reviews/test_record_cache.py`` fails if a part reads a table its rows do not cover.
+Other databases (SQLite, the embedded default) have no such stamp: ``RowsStamp`` gives None and
+the record is rendered on every request. ``RowsStamp`` stamps other rows the same way (the
+applications list's rows, ``reviews.application_rows``; the filters' options, ``reviews.queues``).
 """
 
 import hashlib

@@ -51,7 +51,8 @@ class StepDefinition:
     ``review_context(application)`` is what its summary needs on the reviewers' application page,
     and ``review_extras_template`` what that page shows after the summary (its own section);
     ``review_actions_template`` is what reviewers act on beside them (forms: the summary and the
-    extras are cached with the record's version, see ``reviews.record_sections``, and hold none).
+    extras are cached under a stamp of the tables the step's part shows, see
+    ``reviews.record_parts``, and hold none).
     """
 
     kind: ApplicationStep.Kind

@@ -387,6 +387,10 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # how long a rendering nobody asks for again stays in the cache, and how long one outlives a
 # change of settings that alters what it shows (a change of code makes new keys).
 RECORD_CACHE_SECONDS = env.int("RECORD_CACHE_SECONDS", default=15 * 60)
+# How long the parts of a record the worker renders ahead are kept (reviews.record_sections), but
+# those that depend on the day, kept until it ends: a reviewer's first look a few days after the
+# record last changed finds them. Bounded as the cache's memory is (README, Scale-out).
+RECORD_WARM_SECONDS = env.int("RECORD_WARM_SECONDS", default=7 * 24 * 60 * 60)
 # Each change to a record awaiting review queues its rendering for the reviewers' first look
 # (reviews.record_warming): on where a broker hands the job to a worker. Without one the job
 # would run in the very request that made the change, which would wait for it.

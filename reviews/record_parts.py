@@ -68,6 +68,8 @@ class RecordPart:
     context: Context
     select: tuple[str, ...] = ()
     prefetch: tuple[str | Prefetch, ...] = ()
+    # What it shows depends on the day as well as on its rows (the day is in its key).
+    dated: bool = False
     rows: tuple[Rows, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -142,6 +144,8 @@ def _step_part(definition: StepDefinition) -> RecordPart:
         context=context,
         select=("organization", *_STEP_SELECT[definition.kind]),
         prefetch=_STEP_PREFETCH.get(definition.kind, ()),
+        # The disclosure flags the convictions of the last so many years.
+        dated=definition.kind == ApplicationStep.Kind.ENTITY,
     )
 
 

@@ -10,20 +10,22 @@ every committed write to them: a reviewer never sees a part older than its rows,
 re-renders only the parts that show what changed (a claim: the timeline). The forms beside them
 (screening adjudication) are rendered on every request.
 
-The key also holds the code's version, the language, the time zone, the day (some parts say what
-is overdue) and the ``Viewer`` they are rendered for: which of the few permissions the parts ask
-about the person holds (``reviews.record_viewers``), so one rendering serves every reviewer
-alike. Where the database keeps no row versions (SQLite, the embedded default) the parts are
-rendered on every request.
+The key also holds the code's version, the language, the time zone, the day for the parts that
+depend on it (``RecordPart.dated``) and the ``Viewer`` they are rendered for: which of the few
+permissions the parts ask about the person holds (``reviews.record_viewers``), so one rendering
+serves every reviewer alike. Where the database keeps no row versions (SQLite, the embedded
+default) the parts are rendered on every request.
 
 A first look at a record would still read and render it all (four times a light page); so once
 a write to a record awaiting review commits, a background job renders its parts for every kind
 of viewer the plan's staff are (``record_warm``, queued by ``reviews.record_warming``), and a
-reviewer's first look finds them.
+reviewer's first look finds them. The job's renderings are kept for days
+(``RECORD_WARM_SECONDS``), but those of the parts whose key holds the day, until it ends; each
+night a job renders those again for the records due soonest.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +59,7 @@ def record_sections(user: User, application_pk: int) -> RecordSections:
     """The record's sections for ``user``: each part from the cache when its rows were
     rendered before for a viewer like them, else read and rendered."""
     viewer = Viewer.of(user)
-    rendered, _made = _parts_rendered(application_pk, [viewer], settings.RECORD_CACHE_SECONDS)
+    rendered, _made = _parts_rendered(application_pk, [viewer], _asked_for)
     html = {part: mark_safe(text) for (_viewer, part), text in rendered.items()}  # noqa: S308  (rendered by our templates)
     return RecordSections(
         progress=html[PROGRESS],
@@ -68,16 +70,14 @@ def record_sections(user: User, application_pk: int) -> RecordSections:
 
 def record_sections_warm(*, application_pk: int, viewers: set[Viewer]) -> int:
     """Render the record's parts, in each language the portal speaks, for each of ``viewers``,
-    where not yet cached for their rows as they are; returns how many renderings were made. They
-    are kept until the day ends (their key holds the day)."""
+    where not yet cached for their rows as they are; returns how many renderings were made. Those
+    whose key holds the day are kept until it ends, the others ``RECORD_WARM_SECONDS``."""
     if not row_versions_kept():
         return 0
     made = 0
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            made += _parts_rendered(
-                application_pk, viewers, max(settings.RECORD_CACHE_SECONDS, _seconds_left_today())
-            )[1]
+            made += _parts_rendered(application_pk, viewers, _rendered_ahead)[1]
     return made
 
 
@@ -90,8 +90,9 @@ def record_warm(*, application_pk: int) -> int:
 
 
 def records_awaiting_review_warm() -> int:
-    """The nightly job: the parts of the records awaiting review, for the new day; those due
-    soonest first, at most ``RECORD_WARM_PER_NIGHT``."""
+    """The nightly job: the parts of the records awaiting review not cached for the new day
+    (those whose key holds the day, and any no job rendered); those due soonest first, at most
+    ``RECORD_WARM_PER_NIGHT``."""
     viewers = staff_viewers()
     return sum(
         record_sections_warm(application_pk=pk, viewers=viewers)
@@ -103,19 +104,23 @@ Rendered = dict[tuple[Viewer, RecordPart], str]
 
 
 def _parts_rendered(
-    application_pk: int, viewers: Iterable[Viewer], seconds: int
+    application_pk: int, viewers: Iterable[Viewer], seconds: Callable[[RecordPart], int]
 ) -> tuple[Rendered, int]:
     """Every part of the record for each of ``viewers``: from the cache where it was rendered
     for the rows it shows as they are now, the others read (once, with only what they show) and
-    rendered, and kept for ``seconds``; and how many were rendered."""
+    rendered, and each kept for ``seconds(part)``; and how many were rendered."""
     wanted = [(viewer, part) for viewer in viewers for part in (PROGRESS, *STEPS, *HISTORY)]
     stamps = part_stamps(application_pk)
     keys = {}
     if stamps is not None:
-        digests = {viewer: rendering_digest(*sorted(viewer.permissions)) for viewer in viewers}
+        digests = {
+            (viewer, dated): rendering_digest(*sorted(viewer.permissions), dated=dated)
+            for viewer in viewers
+            for dated in (False, True)
+        }
         keys = {
             (viewer, part): f"record-part:{application_pk}:{part.name}:{stamps[part]}:"
-            f"{digests[viewer]}"
+            f"{digests[viewer, part.dated]}"
             for viewer, part in wanted
         }
     cached = shared_cache.get_many(list(keys.values())) if keys else {}
@@ -128,8 +133,24 @@ def _parts_rendered(
     contexts = {part: part.context_of(application) for part in parts}
     made = {(viewer, part): rendering(viewer, part, contexts[part]) for viewer, part in missing}
     if keys:
-        shared_cache.set_many({keys[each]: html for each, html in made.items()}, seconds)
+        by_seconds: dict[int, dict[str, str]] = {}
+        for (viewer, part), html in made.items():
+            by_seconds.setdefault(seconds(part), {})[keys[viewer, part]] = html
+        for kept_for, renderings in by_seconds.items():
+            shared_cache.set_many(renderings, kept_for)
     return rendered | made, len(made)
+
+
+def _asked_for(part: RecordPart) -> int:
+    """How long a part rendered for a look is kept."""
+    return int(settings.RECORD_CACHE_SECONDS)
+
+
+def _rendered_ahead(part: RecordPart) -> int:
+    """How long a part the job rendered ahead is kept: until the day ends if the day is in its
+    key, else ``RECORD_WARM_SECONDS``; never less than a part rendered for a look."""
+    kept_for = _seconds_left_today() if part.dated else settings.RECORD_WARM_SECONDS
+    return max(settings.RECORD_CACHE_SECONDS, kept_for)
 
 
 def _seconds_left_today() -> int:

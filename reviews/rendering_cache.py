@@ -36,16 +36,17 @@ def kept(key: str | None, make: Callable[[], T]) -> T:
     return made
 
 
-def rendering_digest(*parts: str) -> str:
+def rendering_digest(*parts: str, dated: bool = True) -> str:
     """What a cached rendering depends on besides the stamp of what it shows: the code, the
-    language, the time zone, the day (some renderings say what is overdue), and ``parts``."""
+    language, the time zone, the day unless it is not ``dated`` (some renderings say what is
+    overdue), and ``parts``."""
     return hashlib.blake2b(
         "|".join(
             [
                 code_version(),
                 translation.get_language() or "",
                 timezone.get_current_timezone_name(),
-                timezone.localdate().isoformat(),
+                timezone.localdate().isoformat() if dated else "",
                 *parts,
             ]
         ).encode(),

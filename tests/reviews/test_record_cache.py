@@ -5,6 +5,7 @@ The stamps are PostgreSQL's (row versions); these tests that need them are skipp
 """
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -12,8 +13,9 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from disclosures.models import DisclosedParty
+from disclosures.models import Conviction, DisclosedParty
 from onboarding.flows import OnboardingFlow
 from onboarding.models import Application, CareTeamMember, PopulationServed
 from reviews.models import ReviewDecision
@@ -116,6 +118,35 @@ def test_each_part_is_what_the_whole_record_with_the_request_would_show(
         assert alone == render_to_string(part.template, given_all, page_request), part.name
 
 
+def test_only_the_parts_whose_key_holds_the_day_show_anything_that_depends_on_it(
+    record, manager, monkeypatch
+):
+    """A part whose key does not hold the day is shown on later days: rendered today and twenty
+    years on, it must be the same. (A conviction of a disclosed officer a year ago is flagged
+    today and not then: the entity step's part holds the day.)"""
+    officer = DisclosedParty.objects.get(
+        disclosure=record.disclosure, first_name=OFFICER["first_name"]
+    )
+    Conviction.objects.create(
+        disclosure=record.disclosure,
+        party=officer,
+        program=Conviction.Program.MEDICAID,
+        convicted_on=timezone.localdate() - timedelta(days=365),
+        details="Billing for services not given",
+    )
+    viewer = Viewer.of(manager)
+
+    def rendered_on(day: datetime) -> dict[str, str]:
+        monkeypatch.setattr(timezone, "now", lambda: day)
+        application = record_for_parts(record.pk, RECORD_PARTS)
+        return {p.name: rendering(viewer, p, p.context_of(application)) for p in RECORD_PARTS}
+
+    now = timezone.now()
+    today, later = rendered_on(now), rendered_on(now + timedelta(days=20 * 366))
+    changed = {name for name in today if today[name] != later[name]}
+    assert changed == {part.name for part in RECORD_PARTS if part.dated} == {"step-entity"}
+
+
 def test_the_cached_sections_hold_no_form(record, manager):
     sections = record_sections(manager, record.pk)
     for html in (sections.progress, sections.history, *(s for _d, s in sections.steps)):
@@ -193,6 +224,19 @@ def test_a_claim_renders_only_the_timeline_again(
     shown = page(reviewer2, application)
     assert parts_rendered == ["timeline"]
     assert shown.count("Review claimed") == claims + 1
+
+
+@needs_row_versions
+def test_the_next_day_only_the_parts_whose_key_holds_the_day_are_rendered_again(
+    record, reviewer, parts_rendered, monkeypatch
+):
+    record_sections(reviewer, record.pk)
+    assert len(parts_rendered) == len(RECORD_PARTS)
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    parts_rendered.clear()
+    record_sections(reviewer, record.pk)
+    assert parts_rendered == ["step-entity"]
 
 
 @needs_row_versions

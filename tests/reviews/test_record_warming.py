@@ -139,6 +139,28 @@ def test_every_night_each_record_awaiting_review_is_rendered_for_the_new_day(
 
 
 @needs_row_versions
+def test_the_next_night_only_the_parts_that_depend_on_the_day_are_rendered_again(
+    first_look_renders, awaiting, reviewer, manager, monkeypatch
+):
+    assert record_warm(application_pk=awaiting.pk) == 2 * len(RECORD_PARTS)
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+    dated = [part for part in RECORD_PARTS if part.dated]
+    assert warm_records_awaiting_review() == 2 * len(dated)
+    assert not first_look_renders(reviewer, awaiting)
+
+
+def test_parts_rendered_ahead_are_kept_for_days_but_those_that_depend_on_the_day(settings):
+    settings.RECORD_WARM_SECONDS = 3 * 24 * 60 * 60
+    for part in RECORD_PARTS:
+        kept_for = sections_module._rendered_ahead(part)
+        if part.dated:
+            assert settings.RECORD_CACHE_SECONDS <= kept_for <= 24 * 60 * 60
+        else:
+            assert kept_for == settings.RECORD_WARM_SECONDS
+
+
+@needs_row_versions
 def test_at_most_so_many_records_are_rendered_each_night_those_due_soonest_first(
     first_look_renders, submitted_application, reviewer, settings
 ):

@@ -33,6 +33,7 @@ Prints figures; asserts nothing; exits 0.
 """
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -148,9 +149,19 @@ def measure(requests: int) -> dict[str, Any]:
     for application_pk, _task in to_claim:
         record_warm(application_pk=application_pk)
 
+    if not to_claim:
+        raise SystemExit("No data-sharing review waits unclaimed: seed with seed_scale.")
+
     def claimed() -> Iterator[str]:
-        for _application, task_pk in to_claim:
-            task_claim(task=Task.objects.get(pk=task_pk), user=reviewer)
+        """Each review claimed in turn; once all were, each is released, rendered again (as the
+        worker would after the release) and claimed anew."""
+        for application_pk, task_pk in itertools.cycle(to_claim):
+            task = Task.objects.get(pk=task_pk)
+            if task.owner_id is not None:
+                task_release(task=task, user=reviewer)
+                record_warm(application_pk=application_pk)
+                task = Task.objects.get(pk=task_pk)
+            task_claim(task=task, user=reviewer)
             yield reverse("reviews:decide", args=[task_pk])
 
     claimed_pages = claimed()

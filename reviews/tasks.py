@@ -1,9 +1,11 @@
 """The reviewers' daily reminders of overdue reviews, the network managers' CSV exports, and the
-records' sections rendered before a reviewer's first look."""
+records' parts rendered before a reviewer's first look."""
 
 from typing import Any
 
 from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
 
 from documents.tasks import STORAGE_ERRORS
 
@@ -58,7 +60,7 @@ def fail_lost_exports() -> int:
 
 @shared_task(acks_late=True)
 def warm_record(application_id: int) -> int:
-    """Render a record's sections once a write to it commits (``reviews.record_warming``)."""
+    """Render a record's parts once a write to it commits (``reviews.record_warming``)."""
     from reviews.record_sections import record_warm
 
     return record_warm(application_pk=application_id)
@@ -66,8 +68,18 @@ def warm_record(application_id: int) -> int:
 
 @shared_task(acks_late=True)
 def warm_records_awaiting_review() -> int:
-    """The nightly job (Celery beat): the records awaiting review rendered for the new day,
-    those due soonest first (at most ``RECORD_WARM_PER_NIGHT``)."""
+    """The nightly job (Celery beat), and a worker's first once started: the parts of the
+    records awaiting review not in the cache for the day and the code as they are, those due
+    soonest first (at most ``RECORD_WARM_PER_NIGHT``)."""
     from reviews.record_sections import records_awaiting_review_warm
 
     return records_awaiting_review_warm()
+
+
+@worker_ready.connect
+def render_after_a_deploy(**kwargs: Any) -> None:
+    """A worker that starts, as after a deploy, queues the nightly rendering: the code's version
+    is in every rendering's key, so a deploy leaves no record rendered. (A restart without a
+    deploy finds them cached: a stamp and a cache read per record.)"""
+    if settings.RECORD_WARMING:
+        warm_records_awaiting_review.delay()

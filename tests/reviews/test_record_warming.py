@@ -8,6 +8,7 @@ a change to the process or the screening job queues, or by the nightly job.
 from datetime import timedelta
 
 import pytest
+from celery.signals import worker_ready
 from django.contrib.auth.context_processors import PermWrapper
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
@@ -173,6 +174,18 @@ def test_at_most_so_many_records_are_rendered_each_night_those_due_soonest_first
     assert warm_records_awaiting_review() == len(RECORD_PARTS)
     assert not first_look_renders(reviewer, sooner)
     assert first_look_renders(reviewer, later)
+
+
+@needs_row_versions
+@pytest.mark.parametrize("record_warming", [True, False])
+def test_a_worker_that_starts_renders_the_records_awaiting_review(
+    first_look_renders, awaiting, reviewer, settings, record_warming
+):
+    """As after a deploy, which leaves no rendering (the code's version is in every key)."""
+    settings.RECORD_WARMING = record_warming
+    cache.clear()
+    worker_ready.send(sender=None)
+    assert first_look_renders(reviewer, awaiting) is not record_warming
 
 
 def test_the_nightly_job_is_scheduled_for_a_worker_to_find(settings):

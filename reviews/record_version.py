@@ -171,16 +171,15 @@ def record_rows(models: Iterable[type[Model]]) -> tuple[Rows, ...]:
     by_model = {rows.model: rows for rows in _RECORD_TABLES}
     chosen = tuple(by_model[model] for model in models)
     # The people of each table apart: the same rows for every part that shows the table.
-    people = (_people((rows,)) for rows in chosen)
+    people = (_people(rows) for rows in chosen)
     return (*chosen, *(named for named in people if named is not None))
 
 
-def _people(tables: tuple[Rows, ...]) -> Rows | None:
-    """The people ``tables`` name (who uploaded, decided, signed, acted): only their names show,
+def _people(rows: Rows) -> Rows | None:
+    """The people ``rows`` name (who uploaded, decided, signed, acted): only their names show,
     and their rows change at every sign-in."""
     named = [
         f"SELECT {field.column} FROM {rows.table} t WHERE {rows.where}"  # noqa: S608
-        for rows in tables
         for field in rows.model._meta.concrete_fields
         if isinstance(field, ForeignKey) and field.related_model is User
     ]

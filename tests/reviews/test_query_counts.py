@@ -98,8 +98,8 @@ def test_application_page_query_count_does_not_grow_with_history(
     # saved 10 of them but not enough time to keep; see docs/architecture.md). The ownership
     # and control disclosure is four of them: its people, their shares, family relationships,
     # other interests and convictions (the disclosure itself comes with the application). Two
-    # more: the record's version (reviews.record_version) and the application for the page's
-    # header, read on its own since the record is read only when its sections are not cached.
+    # more: the stamps of the record's parts (reviews.record_parts) and the application for the
+    # page's header, read on its own since the record is read only when its parts are not cached.
     assert queries <= 29
     for n in range(3):
         client.post(reverse("reviews:note_add", args=[application.pk]), {"body": f"n{n}"})

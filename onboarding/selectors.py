@@ -83,16 +83,20 @@ def application_for_applicant(user: User, pk: int) -> Application:
     return get_object_or_404(applications_of(user), pk=pk)
 
 
-# The short lists of one application's record, read with it.
-RECORD_LISTS = (
-    "steps",
-    "entity_profile__entity_types",
-    "entity_profile__counties",
+# The short lists of one application's record, read with it: the entity step's, the
+# attestation step's, and all of them with the steps.
+ENTITY_LISTS = ("entity_profile__entity_types", "entity_profile__counties")
+ATTESTATION_LISTS = (
     "criterion_attestations",
     "care_team",
     "community_partners",
     "populations",
     "capacities",
+)
+RECORD_LISTS = ("steps", *ENTITY_LISTS, *ATTESTATION_LISTS)
+# The application's documents with who uploaded each.
+DOCUMENTS_WITH_UPLOADER = Prefetch(
+    "documents", queryset=Document.objects.select_related("uploaded_by")
 )
 
 
@@ -102,10 +106,7 @@ def _record_for_staff() -> QuerySet[Application]:
     record = Application.objects.select_related(
         "organization", "entity_profile", "data_sharing", "capability_attestation", "disclosure"
     )
-    return record.prefetch_related(
-        *RECORD_LISTS,
-        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
-    )
+    return record.prefetch_related(*RECORD_LISTS, DOCUMENTS_WITH_UPLOADER)
 
 
 def application_for_staff(pk: int) -> Application:

@@ -46,7 +46,12 @@ from onboarding.models import (
     ServiceCounty,
 )
 from onboarding.progress import progress_of
-from onboarding.selectors import application_events
+from onboarding.selectors import (
+    ATTESTATION_LISTS,
+    DOCUMENTS_WITH_UPLOADER,
+    ENTITY_LISTS,
+    application_events,
+)
 from onboarding.steps import StepDefinition, step_definitions
 from reviews.models import AcceptedItem, Deficiency, ReviewDecision
 from reviews.record_version import Rows, RowsStamp, digest, record_rows
@@ -122,14 +127,8 @@ _STEP_SELECT: dict[str, tuple[str, ...]] = {
     ApplicationStep.Kind.DATA_SHARING: ("data_sharing",),
 }
 _STEP_PREFETCH: dict[str, tuple[str, ...]] = {
-    ApplicationStep.Kind.ENTITY: ("entity_profile__entity_types", "entity_profile__counties"),
-    ApplicationStep.Kind.ATTESTATIONS: (
-        "criterion_attestations",
-        "care_team",
-        "community_partners",
-        "populations",
-        "capacities",
-    ),
+    ApplicationStep.Kind.ENTITY: ENTITY_LISTS,
+    ApplicationStep.Kind.ATTESTATIONS: ATTESTATION_LISTS,
 }
 
 
@@ -164,7 +163,7 @@ HISTORY = (
         template="reviews/_record_documents.html",
         shows=(Document,),
         context=lambda application: {"documents": application.documents.all()},
-        prefetch=(Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),),
+        prefetch=(DOCUMENTS_WITH_UPLOADER,),
     ),
     RecordPart(
         name="decisions",

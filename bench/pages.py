@@ -30,6 +30,10 @@ earlier run is found.)
 The filtered list's rows come from the cache after the first request too (the rows unchanged);
 "applications, a page first seen" opens the next page of the whole list each request, its rows
 read and rendered.
+After the rounds, "a cold record alone": what a look at a record none of whose parts is cached
+adds to the page around it (``record_sections`` for one viewer: the parts' stamps, the cache
+missed, the record read, its parts rendered and kept), then the same records' read (the parts'
+rows and what their contexts read) and rendering apart, and the least one of its reads costs.
 Prints figures; asserts nothing; exits 0.
 """
 
@@ -70,12 +74,13 @@ def measure(requests: int) -> dict[str, Any]:
     from bench.staff import code as authenticator_code
     from bench.staff import enrol
     from changes.models import ChangeRequest
-    from onboarding.models import Application, ApplicationEvent
+    from onboarding.models import Application, ApplicationEvent, ApplicationStep
     from portal.models import User
     from reviews.models import ReviewDecision, ReviewWork
     from reviews.queues import PAGE_SIZE
-    from reviews.record_parts import RECORD_PARTS
-    from reviews.record_sections import record_warm
+    from reviews.record_parts import RECORD_PARTS, record_for_parts
+    from reviews.record_sections import record_sections, record_warm, rendering
+    from reviews.record_viewers import Viewer
     from reviews.services.decisions import task_claim, task_release
 
     reviewer = User.objects.filter(email__endswith="@reviewers.plan.example").order_by("pk").first()
@@ -269,6 +274,48 @@ def measure(requests: int) -> dict[str, Any]:
                 started = time.perf_counter()
                 client.get(path)
                 timing.append((time.perf_counter() - started) * 1000)
+        # The record alone, as a cold look reads and renders it (its parts' stamps, the cache
+        # missed, the read, the rendering, the cache written): what a look at a record that no
+        # job rendered adds to the page around it; then its read and its rendering apart. The
+        # records the cold looks opened, every row changed again.
+        changed_throughout(cold_pks)
+        alone: dict[str, list[float]] = {
+            "whole": [],
+            "read": [],
+            "rendered": [],
+            "orm_read": [],
+            "cursor_read": [],
+        }
+        alone_queries = 0
+        viewer = Viewer.of(reviewer)
+        for pk in cold_pks:
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                record_sections(reviewer, pk)
+            alone["whole"].append((time.perf_counter() - started) * 1000)
+            alone_queries = len(queries)
+        for pk in cold_pks:  # the same records, read and rendered apart
+            started = time.perf_counter()
+            application = record_for_parts(pk, RECORD_PARTS)
+            contexts = [(part, _evaluated(part.context_of(application))) for part in RECORD_PARTS]
+            read = time.perf_counter()
+            for part, context in contexts:
+                rendering(viewer, part, context)
+            alone["read"].append((read - started) * 1000)
+            alone["rendered"].append((time.perf_counter() - read) * 1000)
+        # The least one of the record's reads costs: an application's steps (a few rows of one
+        # table, by an index), through the ORM and, the same statement, through the cursor.
+        steps = ApplicationStep.objects.order_by()
+        for pk in cold_pks:
+            started = time.perf_counter()
+            list(steps.filter(application_id=pk))
+            alone["orm_read"].append((time.perf_counter() - started) * 1000)
+            statement, params = steps.filter(application_id=pk).query.sql_with_params()
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                cursor.fetchall()
+            alone["cursor_read"].append((time.perf_counter() - started) * 1000)
     finally:  # the benchmark database as it was seeded: the claims released, their events gone
         for task in Task.objects.filter(pk__in=[task for _application, task in to_claim]):
             if task.owner_id == reviewer.pk:
@@ -294,7 +341,19 @@ def measure(requests: int) -> dict[str, Any]:
         "held_by_reviewer": held,
         "warming_ms": warming,
         "renderings": rendered / len(first_pks),
+        "record_alone": {name: statistics.median(times) for name, times in alone.items()},
+        "record_alone_queries": alone_queries,
         "pages": results,
+    }
+
+
+def _evaluated(context: dict[str, Any]) -> dict[str, Any]:
+    """``context`` with its lazy lists read (a part's template would read them as it renders)."""
+    from django.db.models import QuerySet
+
+    return {
+        name: list(value) if isinstance(value, QuerySet) else value
+        for name, value in context.items()
     }
 
 
@@ -339,6 +398,14 @@ def main() -> None:
             f"  (the background job's work per record for the first looks: "
             f"{run['warming_ms']:.0f} ms, {run['renderings']:.0f} renderings, one per kind of "
             "staff viewer and language)"
+        )
+        alone = run["record_alone"]
+        print(
+            f"  (a cold record alone, for one viewer: {alone['whole']:.1f} ms in "
+            f"{run['record_alone_queries']} queries, {alone['whole'] / floor:.1f}x the floor page; "
+            f"read {alone['read']:.1f} ms, rendered {alone['rendered']:.1f} ms; the least of its "
+            f"reads, a few rows of one table: {alone['orm_read']:.2f} ms through the ORM, "
+            f"{alone['cursor_read']:.2f} ms through the cursor)"
         )
     print(
         f"{args.requests} rounds, each requesting every page once, after 3 warm-ups per page; "

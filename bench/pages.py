@@ -33,7 +33,8 @@ read and rendered.
 After the rounds, "a cold record alone": what a look at a record none of whose parts is cached
 adds to the page around it (``record_sections`` for one viewer: the parts' stamps, the cache
 missed, the record read, its parts rendered and kept), then the same records' read (the parts'
-rows and what their contexts read) and rendering apart, and the least one of its reads costs.
+rows and what their contexts read) and rendering apart, the least one of its reads costs, and
+what PostgreSQL takes to find and send every row of it (one statement, as JSON).
 Prints figures; asserts nothing; exits 0.
 """
 
@@ -285,6 +286,8 @@ def measure(requests: int) -> dict[str, Any]:
             "rendered": [],
             "orm_read": [],
             "cursor_read": [],
+            "one_statement": [],
+            "rows": [],
         }
         alone_queries = 0
         viewer = Viewer.of(reviewer)
@@ -316,6 +319,26 @@ def measure(requests: int) -> dict[str, Any]:
                 cursor.execute(statement, params)
                 cursor.fetchall()
             alone["cursor_read"].append((time.perf_counter() - started) * 1000)
+        # Where the time is not: every row of the record, in every table its parts show, read
+        # by one statement as JSON (what PostgreSQL itself takes to find and send them; prepared
+        # once, as the parts' stamps are).
+        tables = list(dict.fromkeys(rows for part in RECORD_PARTS for rows in part.rows))
+        each_table = (
+            f"'{n}', (SELECT coalesce(json_agg(t), '[]') FROM {rows.table} t WHERE {rows.where})"  # noqa: S608  (models' tables)
+            for n, rows in enumerate(tables)
+        )
+        every_table = f"SELECT json_build_object({', '.join(each_table)})"
+        with connection.cursor() as cursor:
+            cursor.execute(f"PREPARE bench_every_row(bigint) AS {every_table}")
+            for _ in range(6):  # PostgreSQL plans a prepared statement's first five executions
+                cursor.execute("EXECUTE bench_every_row(%s)", [middle.pk])
+            for pk in cold_pks:
+                started = time.perf_counter()
+                cursor.execute("EXECUTE bench_every_row(%s)", [pk])
+                every_row = cursor.fetchone()[0]
+                alone["one_statement"].append((time.perf_counter() - started) * 1000)
+                alone["rows"].append(sum(len(each) for each in every_row.values()))
+            cursor.execute("DEALLOCATE bench_every_row")
     finally:  # the benchmark database as it was seeded: the claims released, their events gone
         for task in Task.objects.filter(pk__in=[task for _application, task in to_claim]):
             if task.owner_id == reviewer.pk:
@@ -405,7 +428,8 @@ def main() -> None:
             f"{run['record_alone_queries']} queries, {alone['whole'] / floor:.1f}x the floor page; "
             f"read {alone['read']:.1f} ms, rendered {alone['rendered']:.1f} ms; the least of its "
             f"reads, a few rows of one table: {alone['orm_read']:.2f} ms through the ORM, "
-            f"{alone['cursor_read']:.2f} ms through the cursor)"
+            f"{alone['cursor_read']:.2f} ms through the cursor; every row of it, "
+            f"{alone['rows']:.0f}, by one statement as JSON: {alone['one_statement']:.1f} ms)"
         )
     print(
         f"{args.requests} rounds, each requesting every page once, after 3 warm-ups per page; "

@@ -2,13 +2,15 @@
 
 The record is shown in parts: the progress, each step's section, the documents, the decisions,
 the welcome packet and the timeline. Each part names the tables of the record it shows
-(``shows``), what of the application it is read with, and what its template is given. Its
-rendering is kept under a stamp of those rows alone (``part_stamps``), so a change re-renders
-only the parts that show what changed: a claim adds an event, and only the timeline (and, on the
-application's first claim, the progress and the steps, which show its status) is read again.
+(``shows``; of the application's own row, the steps and the packet show their status only as
+whether it is among some statuses), what of the application it is read with, and what its
+template is given. Its rendering is kept under a stamp of those rows alone (``part_stamps``), so
+a change re-renders only the parts that show what changed: a claim adds an event, and only the
+timeline (and, on the application's first claim, the progress, which shows its status) is read
+again.
 
 ``tests/reviews/test_record_cache.py`` renders each part on its own and fails if it reads a
-table its stamp does not cover.
+table its stamp does not cover, or if a part shows more of the status than its stamp holds.
 """
 
 from collections.abc import Callable, Iterable
@@ -54,7 +56,13 @@ from onboarding.selectors import (
 )
 from onboarding.steps import StepDefinition, step_definitions
 from reviews.models import AcceptedItem, Deficiency, ReviewDecision
-from reviews.record_version import Rows, RowsStamp, digest, record_rows
+from reviews.record_version import (
+    Rows,
+    RowsStamp,
+    application_shown_as,
+    digest,
+    record_rows,
+)
 from reviews.selectors import decisions_of
 from screening.models import ScreeningResult
 
@@ -69,7 +77,7 @@ class RecordPart:
 
     name: str
     template: str
-    shows: tuple[type[Model], ...]
+    shows: tuple[type[Model] | Rows, ...]  # a model: all its rows of the record
     context: Context
     select: tuple[str, ...] = ()
     prefetch: tuple[str | Prefetch, ...] = ()
@@ -80,15 +88,27 @@ class RecordPart:
     def __post_init__(self) -> None:
         object.__setattr__(self, "rows", record_rows(self.shows))
 
+    @property
+    def shows_application(self) -> bool:
+        """Whether the part shows anything of the application's own row."""
+        return any(rows.model is Application for rows in self.rows)
+
     def context_of(self, application: Application) -> dict[str, Any]:
         """What the part's template is given of ``application`` (read by
         ``record_for_parts``): the application itself only if the part shows its row."""
-        shown = {"application": application} if Application in self.shows else {}
+        shown = {"application": application} if self.shows_application else {}
         return {**shown, **self.context(application)}
 
 
-# What each step's section shows, besides the application (a provider's signatures are checked
-# against its last recredentialing, which its status says whether to look for).
+# Of the application's own row, a step's section shows its status only as whether it is a
+# provider (whose signatures are checked against its last recredentialing), and the welcome
+# packet only whether it is in the network: a first claim, which puts the application in review,
+# renders neither again.
+AS_PROVIDER_OR_NOT = application_shown_as(whether_among=Application.PROVIDER_STATUSES)
+AS_IN_NETWORK_OR_NOT = application_shown_as(whether_among=Application.IN_NETWORK_STATUSES)
+
+
+# What each step's section shows, besides the application (``AS_PROVIDER_OR_NOT``).
 _STEP_SHOWS: dict[str, tuple[type[Model], ...]] = {
     ApplicationStep.Kind.ENTITY: (
         EntityProfile,
@@ -139,7 +159,7 @@ def _step_part(definition: StepDefinition) -> RecordPart:
     return RecordPart(
         name=f"step-{definition.slug}",
         template="reviews/_record_step.html",
-        shows=(Application, Organization, *_STEP_SHOWS[definition.kind]),
+        shows=(AS_PROVIDER_OR_NOT, Organization, *_STEP_SHOWS[definition.kind]),
         context=context,
         select=("organization", *_STEP_SELECT[definition.kind]),
         prefetch=_STEP_PREFETCH.get(definition.kind, ()),
@@ -168,14 +188,13 @@ HISTORY = (
     RecordPart(
         name="decisions",
         template="reviews/_record_decisions.html",
-        # Deficiencies are ordered by their step's application and kind.
-        shows=(ReviewDecision, Deficiency, AcceptedItem, ApplicationStep, Application),
+        shows=(ReviewDecision, Deficiency, AcceptedItem),
         context=lambda application: {"decisions": decisions_of(application)},
     ),
     RecordPart(
         name="packet",
         template="reviews/_record_packet.html",
-        shows=(Application, PacketDelivery, WelcomePacket),
+        shows=(AS_IN_NETWORK_OR_NOT, PacketDelivery, WelcomePacket),
         context=lambda application: {"delivery": latest_delivery(application)},
     ),
     RecordPart(
@@ -211,7 +230,7 @@ def record_for_parts(application_pk: int, parts: Iterable[RecordPart]) -> Applic
     parts = list(parts)
     select = list(dict.fromkeys(name for part in parts for name in part.select))
     prefetch = list(dict.fromkeys(lookup for part in parts for lookup in part.prefetch))
-    if not any(Application in part.shows for part in parts):
+    if not any(part.shows_application for part in parts):
         application = Application(pk=application_pk)  # its lists' key; the part shows no more
         prefetch_related_objects([application], *prefetch)
         return application

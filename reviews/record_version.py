@@ -67,8 +67,10 @@ class Rows:
 
     model: type[Model]
     where: str
-    # Where only these columns show, they are stamped instead of the rows' versions.
+    # Where only these columns show, they are stamped instead of the rows' versions,
     shown: tuple[str, ...] = ()
+    # with whether these conditions on a row (SQL over ``t``) hold, where only that shows.
+    held: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:
@@ -77,9 +79,12 @@ class Rows:
     @property
     def stamp(self) -> str:
         """The SQL expression, over the rows, that changes when they do."""
-        if self.shown:
-            values = ", ".join(f"t.{_column(self.model, name)}" for name in self.shown)
-            named = f"string_agg(concat_ws('|', t.id, {values}), ',' ORDER BY t.id)"
+        if self.shown or self.held:
+            values = ", ".join(
+                [*(f"t.{_column(self.model, name)}" for name in self.shown), *self.held]
+            )
+            # (A row's text keeps each value in its place, the empty ones too.)
+            named = f"string_agg(ROW(t.id, {values})::text, ',' ORDER BY t.id)"
             return f"coalesce(md5({named}), '')"  # no rows: no names
         return (
             "coalesce(sum(t.xmin::text::bigint), 0) || ':' "
@@ -121,6 +126,18 @@ def named_by(
     column = _column(owner, key)
     where = f"t.id IN (SELECT {column} FROM {_table(owner)} WHERE {where})"  # noqa: S608
     return Rows(model, where, shown)
+
+
+def application_shown_as(*, whether_among: Iterable[str]) -> Rows:
+    """The application's row where what shows of it is every column but when it was last saved
+    and, of its status, only whether it is among ``whether_among``: a status that moves within
+    them (the first claim puts an application in review) leaves the stamp as it was."""
+    hidden = {"id", "status", "updated_at"}
+    shown = tuple(
+        field.name for field in Application._meta.concrete_fields if field.name not in hidden
+    )
+    statuses = ", ".join(f"'{status}'" for status in sorted(whether_among))
+    return Rows(Application, "t.id = $1", shown, held=(f"t.status IN ({statuses})",))
 
 
 def _reference(model: type[Model]) -> Rows:
@@ -165,11 +182,11 @@ _RECORD_TABLES: tuple[Rows, ...] = (
 )
 
 
-def record_rows(models: Iterable[type[Model]]) -> tuple[Rows, ...]:
-    """The record's rows in the tables of ``models`` (each named in ``_RECORD_TABLES``) and, if
-    they name people, those people's names."""
+def record_rows(shows: Iterable[type[Model] | Rows]) -> tuple[Rows, ...]:
+    """The record's rows in the tables of the models ``shows`` names (each in
+    ``_RECORD_TABLES``) or as it gives them, and, if they name people, those people's names."""
     by_model = {rows.model: rows for rows in _RECORD_TABLES}
-    chosen = tuple(by_model[model] for model in models)
+    chosen = tuple(item if isinstance(item, Rows) else by_model[item] for item in shows)
     # The people of each table apart: the same rows for every part that shows the table.
     people = (_people(rows) for rows in chosen)
     return (*chosen, *(named for named in people if named is not None))

@@ -4,13 +4,13 @@ applicant."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from onboarding.models import Application
 from portal.models import User
-from reviews.models import Export, InternalNote, ReviewDecision, ReviewWork
+from reviews.models import Deficiency, Export, InternalNote, ReviewDecision, ReviewWork
 from reviews.queues import staff_reviewers
 
 Stage = ReviewDecision.Stage
@@ -51,10 +51,12 @@ def applications_due_for_review(limit: int) -> list[int]:
 
 def decisions_of(application: Application) -> list[ReviewDecision]:
     """Every decision on the application, newest first, with who made it and, read once for
-    all of them, the items each returned and accepted."""
+    all of them, the items each returned and accepted. (A decision returns the items of one
+    step: ordered by their own columns, they are read without joining the steps.)"""
+    returned = Deficiency.objects.order_by("step_id", "requirement", "pk")
     return list(
         application.decisions.select_related("reviewer").prefetch_related(
-            "deficiencies", "accepted_items"
+            Prefetch("deficiencies", queryset=returned), "accepted_items"
         )
     )
 

@@ -5,6 +5,7 @@ The stamps are PostgreSQL's (row versions); these tests that need them are skipp
 """
 
 import re
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,19 +18,22 @@ from django.utils import timezone
 
 from disclosures.models import Conviction, DisclosedParty
 from onboarding.flows import OnboardingFlow
-from onboarding.models import Application, CareTeamMember, PopulationServed
+from onboarding.models import Application, ApplicationStep, CareTeamMember, PopulationServed
+from onboarding.services.steps import step_submit
 from reviews.models import ReviewDecision
 from reviews.record_parts import (
     RECORD_PARTS,
+    STEPS,
     RecordPart,
     part_stamps,
     record_for_parts,
     record_stamps,
 )
 from reviews.record_sections import record_sections, rendering
+from reviews.record_version import Rows
 from reviews.record_viewers import Viewer
 from reviews.services.decisions import task_claim
-from tests.factories import OFFICER, decide, review_task
+from tests.factories import OFFICER, decide, fill_entity_step, review_task, signature_of
 from tests.reviews.test_query_counts import complete_record
 
 pytestmark = pytest.mark.django_db
@@ -170,11 +174,8 @@ def test_any_write_to_any_table_a_part_shows_makes_a_new_stamp_of_the_part(recor
             with connection.cursor() as cursor:
                 table = connection.ops.quote_name(rows.table)
                 where = rows.where.replace("$1", "%s")
-                # A change to a row, or to what shows of it where only some columns are stamped.
-                column = rows.shown[0] if rows.shown else "id"
-                change = f"{column} = {column} || 'x'" if rows.shown else "id = id"
                 cursor.execute(
-                    f"UPDATE {table} SET {change} WHERE id IN "  # noqa: S608  (the test's own tables)
+                    f"UPDATE {table} t SET {_a_change_that_shows(rows)} WHERE t.id IN "  # noqa: S608  (the test's own tables)
                     f"(SELECT t.id FROM {table} t WHERE {where} LIMIT 1)",
                     [record.pk] * where.count("%s"),
                 )
@@ -189,6 +190,75 @@ def test_any_write_to_any_table_a_part_shows_makes_a_new_stamp_of_the_part(recor
     assert {part.name for part in RECORD_PARTS if now[part] != stamped[part]} == {
         "step-attestations"
     }
+
+
+def _a_change_that_shows(rows: Rows) -> str:
+    """An UPDATE's SET that changes a row (aliased ``t``), or what shows of it where only some
+    columns are stamped: a status moved out of the statuses, or into them, where only whether
+    it is among them shows."""
+    if rows.held:
+        (among,) = rows.held
+        return f"status = CASE WHEN {among} THEN 'in_review' ELSE 'active' END"
+    if rows.shown:
+        return f"{rows.shown[0]} = t.{rows.shown[0]} || 'x'"
+    return "id = t.id"
+
+
+def _held_parts() -> list[RecordPart]:
+    """The parts that show of the application's status only whether it is among some."""
+    return [part for part in RECORD_PARTS if any(rows.held for rows in part.rows)]
+
+
+def _status_held(record: Application, part: RecordPart) -> bool:
+    """Whether the record's status is among those of which ``part`` shows whether it is."""
+    (among,) = (condition for rows in part.rows for condition in rows.held)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {among} FROM onboarding_application t WHERE t.id = %s",  # noqa: S608  (ours)
+            [record.pk],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def test_a_part_shows_of_the_status_only_whether_it_is_among_those_its_stamp_holds(record, manager):
+    """A part stamped by whether the application's status is among some statuses (a step's:
+    whether it is a provider) is rendered alike for every status on the same side: a status
+    that moves within them, as a first claim moves a submitted application into review, leaves
+    it as it was."""
+    assert {part.name for part in _held_parts()} == {*(p.name for p in STEPS), "packet"}
+    renderings: dict[tuple[str, bool], set[str]] = defaultdict(set)
+    for status in Application.Status:
+        Application.objects.filter(pk=record.pk).update(status=status)
+        for part in _held_parts():
+            application = record_for_parts(record.pk, [part])
+            html = rendering(Viewer.of(manager), part, part.context_of(application))
+            renderings[part.name, _status_held(record, part)].add(html)
+    assert {side: len(alike) for side, alike in renderings.items() if len(alike) != 1} == {}
+
+
+@needs_row_versions
+def test_what_a_part_shows_of_the_application_is_all_its_stamp_holds_of_it(record):
+    """Its status within the same statuses, and when the row was last saved, leave the stamp;
+    any column it shows, or its status across, does not."""
+    assert record.status == Application.Status.APPROVED
+    stamped = stamps_of(record)
+    Application.objects.filter(pk=record.pk).update(
+        status=Application.Status.ACTIVE, updated_at=timezone.now() + timedelta(days=1)
+    )
+    assert all(stamps_of(record)[part] == stamped[part] for part in _held_parts())
+    for change in (
+        {"decision_reason": "Approved on review"},
+        {"effective_date": timezone.localdate() + timedelta(days=3)},
+        {"submitted_at": timezone.now() - timedelta(days=3)},
+        {"status": Application.Status.SUSPENDED},  # still a provider; out of the network
+        {"status": Application.Status.IN_REVIEW},  # neither
+    ):
+        before = stamps_of(record)
+        held = {part: _status_held(record, part) for part in _held_parts()}
+        Application.objects.filter(pk=record.pk).update(**change)
+        for part in _held_parts():
+            shows = "status" not in change or _status_held(record, part) != held[part]
+            assert (stamps_of(record)[part] != before[part]) == shows, (part.name, change)
 
 
 @needs_row_versions
@@ -224,6 +294,30 @@ def test_a_claim_renders_only_the_timeline_again(
     shown = page(reviewer2, application)
     assert parts_rendered == ["timeline"]
     assert shown.count("Review claimed") == claims + 1
+
+
+@needs_row_versions
+def test_a_first_claim_renders_only_the_progress_and_the_timeline_again(
+    application, authorized_official, reviewer, parts_rendered
+):
+    """The first claim puts a submitted application in review: the progress shows its status,
+    the steps only whether it is a provider, which it was not and is not."""
+    fill_entity_step(application, authorized_official)
+    step_submit(
+        application=application,
+        kind=ApplicationStep.Kind.ENTITY,
+        user=authorized_official,
+        signature=signature_of(authorized_official),
+    )
+    assert Application.objects.get(pk=application.pk).status == Application.Status.SUBMITTED
+    page(reviewer, application)
+    assert len(parts_rendered) == len(RECORD_PARTS)
+    task_claim(task=review_task(application, OnboardingFlow.review_entity), user=reviewer)
+    assert Application.objects.get(pk=application.pk).status == Application.Status.IN_REVIEW
+    parts_rendered.clear()
+    shown = page(reviewer, application)
+    assert parts_rendered == ["progress", "timeline"]
+    assert "Review claimed" in shown
 
 
 @needs_row_versions

@@ -24,9 +24,12 @@ rendered. "decision page, just claimed" is the page a claim redirects to: each r
 (untimed) the data-sharing review of another application whose record the job rendered after
 its last change, so the claim's event is all that changed before the look, as when a reviewer
 claims from the queue before the worker has run (those claims are released at the end and
-the events they added removed, so that every run times the seeded timelines). (All
-these records are given a new stamp first, every row of them, so that no rendering kept by an
-earlier run is found.)
+the events they added removed, so that every run times the seeded timelines). "decision page,
+first claim" claims, the same way, the review of an application submitted and not claimed yet:
+the claim also puts it in review, which its progress shows. (All these records are given a
+new stamp first, every row of them, so that no rendering kept by an earlier run is found; but for
+a part that shows none of their rows: the documents of a record without any, the welcome packet
+of an application not in the network.)
 The filtered list's rows come from the cache after the first request too (the rows unchanged);
 "applications, a page first seen" opens the next page of the whole list each request, its rows
 read and rendered.
@@ -137,35 +140,39 @@ def measure(requests: int) -> dict[str, Any]:
     others = list(waiting.exclude(pk=middle.pk).values_list("pk", flat=True)[: 2 * looks])
     first_pks, cold_pks = others[:looks], others[looks:]
     changed_throughout(others)
+
     # The decision page a claim redirects to: the review of another application each request,
     # whose record the job rendered after its last change (as the worker would), claimed just
-    # before (untimed): the claim's event is all that changed. Released again at the end.
-    unclaimed = (
-        ReviewWork.objects.filter(
-            is_open=True,
-            owner__isnull=True,
-            stage=ReviewDecision.Stage.DATA_SHARING,
-            application__status=Application.Status.IN_REVIEW,
+    # before (untimed): the claim's event is all that changed; and, for an application
+    # submitted and not claimed yet, its first claim, which also puts it in review. Released
+    # again at the end (an application none of whose reviews is claimed is submitted again).
+    def unclaimed(status: str, *stages: str) -> list[tuple[int, int]]:
+        reviews = ReviewWork.objects.filter(
+            is_open=True, owner__isnull=True, stage__in=stages, application__status=status
         )
-        .exclude(application__in=[middle.pk, *others])
-        .order_by("pk")
-        .values_list("application_id", "task_id")[:looks]
-    )
-    to_claim = list(unclaimed)
+        return list(
+            reviews.exclude(application__in=[middle.pk, *others])
+            .order_by("pk")
+            .values_list("application_id", "task_id")[:looks]
+        )
+
+    to_claim = unclaimed(Application.Status.IN_REVIEW, ReviewDecision.Stage.DATA_SHARING)
+    step_stages = [s for s in ReviewDecision.Stage.values if s in ApplicationStep.Kind.values]
+    to_claim_first = unclaimed(Application.Status.SUBMITTED, *step_stages)
+    if not to_claim or not to_claim_first:
+        raise SystemExit("No review waits unclaimed: seed with seed_scale.")
     # The claims and releases add events to these records' timelines; they are removed at the
     # end, so that the next run times the same timelines as this one (the seeded ones).
     events_before = ApplicationEvent.objects.aggregate(last=Max("pk"))["last"] or 0
-    changed_throughout([application_pk for application_pk, _task in to_claim])
-    for application_pk, _task in to_claim:
+    claimed_records = [application_pk for application_pk, _ in [*to_claim, *to_claim_first]]
+    changed_throughout(claimed_records)
+    for application_pk in claimed_records:
         record_warm(application_pk=application_pk)
 
-    if not to_claim:
-        raise SystemExit("No data-sharing review waits unclaimed: seed with seed_scale.")
-
-    def claimed() -> Iterator[str]:
+    def claimed(reviews: list[tuple[int, int]]) -> Iterator[str]:
         """Each review claimed in turn; once all were, each is released, rendered again (as the
         worker would after the release) and claimed anew."""
-        for application_pk, task_pk in itertools.cycle(to_claim):
+        for application_pk, task_pk in itertools.cycle(reviews):
             task = Task.objects.get(pk=task_pk)
             if task.owner_id is not None:
                 task_release(task=task, user=reviewer)
@@ -174,7 +181,7 @@ def measure(requests: int) -> dict[str, Any]:
             task_claim(task=task, user=reviewer)
             yield reverse("reviews:decide", args=[task_pk])
 
-    claimed_pages = claimed()
+    claimed_pages, first_claimed_pages = claimed(to_claim), claimed(to_claim_first)
     started = time.perf_counter()
     rendered = sum(record_warm(application_pk=pk) for pk in first_pks)
     warming = (time.perf_counter() - started) * 1000 / len(first_pks)
@@ -230,6 +237,7 @@ def measure(requests: int) -> dict[str, Any]:
         ("application, cold record", staff, cold_looks),
         ("decision page", staff, reverse("reviews:decide", args=[own_task])),
         ("decision page, just claimed", staff, claimed_pages),
+        ("decision page, first claim", staff, first_claimed_pages),
         ("applicant dashboard", person, reverse("onboarding:dashboard")),
         ("change request review", staff, reverse("changes:review", args=[change_task])),
         (
@@ -340,11 +348,12 @@ def measure(requests: int) -> dict[str, Any]:
                 alone["rows"].append(sum(len(each) for each in every_row.values()))
             cursor.execute("DEALLOCATE bench_every_row")
     finally:  # the benchmark database as it was seeded: the claims released, their events gone
-        for task in Task.objects.filter(pk__in=[task for _application, task in to_claim]):
+        claims = [task for _application, task in [*to_claim, *to_claim_first]]
+        for task in Task.objects.filter(pk__in=claims):
             if task.owner_id == reviewer.pk:
                 task_release(task=task, user=reviewer)
         ApplicationEvent.objects.filter(
-            pk__gt=events_before, application__in=[pk for pk, _task in to_claim]
+            pk__gt=events_before, application__in=claimed_records
         ).delete()
     results = []
     for (name, _client, _url), timing, query_count in zip(

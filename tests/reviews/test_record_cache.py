@@ -227,8 +227,9 @@ def test_a_part_shows_of_the_status_only_whether_it_is_among_those_its_stamp_hol
     it as it was."""
     assert {part.name for part in _held_parts()} == {*(p.name for p in STEPS), "packet"}
     renderings: dict[tuple[str, bool], set[str]] = defaultdict(set)
-    for status in Application.Status:
-        Application.objects.filter(pk=record.pk).update(status=status)
+    for days, status in enumerate(Application.Status):  # (and saved at another time each)
+        saved = timezone.now() + timedelta(days=days)
+        Application.objects.filter(pk=record.pk).update(status=status, updated_at=saved)
         for part in _held_parts():
             application = record_for_parts(record.pk, [part])
             html = rendering(Viewer.of(manager), part, part.context_of(application))

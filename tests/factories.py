@@ -328,14 +328,17 @@ def signature_of(user: User, title: str = "Executive Director") -> Signature:
     return Signature(full_name=signature_prefill(user)["full_name"], title=title)
 
 
+def submit_signed(application: Application, kind: str, user: User) -> ApplicationStep:
+    """Submit the filled step of ``kind``, signed by ``user`` (the authorized official)."""
+    return step_submit(application=application, kind=kind, user=user, signature=signature_of(user))
+
+
+def submit_entity_step(application: Application, user: User) -> ApplicationStep:
+    return submit_signed(application, ApplicationStep.Kind.ENTITY, user)
+
+
 def submit_data_sharing_step(application: Application, user: User) -> ApplicationStep:
-    """Submit the filled data-sharing step, signed by ``user`` (the authorized official)."""
-    return step_submit(
-        application=application,
-        kind=ApplicationStep.Kind.DATA_SHARING,
-        user=user,
-        signature=signature_of(user),
-    )
+    return submit_signed(application, ApplicationStep.Kind.DATA_SHARING, user)
 
 
 def check_valid_samples(application: Application, user: User) -> None:

@@ -3,11 +3,10 @@
 import pytest
 
 from onboarding.flows import OnboardingFlow
-from onboarding.models import Application, ApplicationStep
-from onboarding.services.steps import step_submit
+from onboarding.models import Application
 from portal.models import User
 from reviews.models import ReviewDecision
-from tests.factories import decide, fill_attestations_step, fill_entity_step, signature_of
+from tests.factories import decide, fill_attestations_step, fill_entity_step, submit_entity_step
 
 
 def fresh(application: Application) -> Application:
@@ -18,12 +17,7 @@ def fresh(application: Application) -> Application:
 def ready(application: Application, authorized_official: User, reviewer: User) -> Application:
     """Entity approved, attestation step complete but not yet signed or submitted."""
     fill_entity_step(application, authorized_official)
-    step_submit(
-        application=application,
-        kind=ApplicationStep.Kind.ENTITY,
-        user=authorized_official,
-        signature=signature_of(authorized_official),
-    )
+    submit_entity_step(application, authorized_official)
     decide(OnboardingFlow.review_entity, application, reviewer, ReviewDecision.Outcome.APPROVE)
     fill_attestations_step(fresh(application), authorized_official)
     return fresh(application)

@@ -3,11 +3,10 @@
 import pytest
 
 from onboarding.flows import OnboardingFlow
-from onboarding.models import Application, ApplicationStep
-from onboarding.services.steps import step_submit
+from onboarding.models import Application
 from portal.models import User
 from reviews.models import ReviewDecision
-from tests.factories import decide, fill_entity_step, signature_of
+from tests.factories import decide, fill_entity_step, submit_entity_step
 
 
 @pytest.fixture
@@ -22,12 +21,7 @@ def entity_approved(
 ) -> Application:
     """The entity step approved, so the data-sharing step can be submitted."""
     fill_entity_step(application, authorized_official)
-    step_submit(
-        application=application,
-        kind=ApplicationStep.Kind.ENTITY,
-        user=authorized_official,
-        signature=signature_of(authorized_official),
-    )
+    submit_entity_step(application, authorized_official)
     decide(
         OnboardingFlow.review_entity,
         Application.objects.get(pk=application.pk),

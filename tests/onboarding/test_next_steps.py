@@ -11,11 +11,9 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from onboarding.flows import OnboardingFlow
-from onboarding.models import ApplicationStep
-from onboarding.services.steps import step_submit
 from reviews.models import ReviewDecision
 from reviews.services.decisions import DeficiencyItem
-from tests.factories import decide, fill_entity_step, signature_of
+from tests.factories import decide, fill_entity_step, submit_entity_step
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +48,7 @@ def test_a_returned_step_shows_what_to_fix_and_by_when_outside_its_own_page(
     client: Client, application, authorized_official, reviewer
 ):
     fill_entity_step(application, authorized_official)
-    step_submit(
-        application=application,
-        kind=ApplicationStep.Kind.ENTITY,
-        user=authorized_official,
-        signature=signature_of(authorized_official),
-    )
+    submit_entity_step(application, authorized_official)
     decide(
         OnboardingFlow.review_entity,
         application,

@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from disclosures.models import Conviction, DisclosedParty
 from onboarding.flows import OnboardingFlow
-from onboarding.models import Application, ApplicationStep, CareTeamMember, PopulationServed
-from onboarding.services.steps import step_submit
+from onboarding.models import Application, CareTeamMember, PopulationServed
 from reviews.models import ReviewDecision
 from reviews.record_parts import (
     RECORD_PARTS,
@@ -33,7 +32,7 @@ from reviews.record_sections import record_sections, rendering
 from reviews.record_version import Rows
 from reviews.record_viewers import Viewer
 from reviews.services.decisions import task_claim
-from tests.factories import OFFICER, decide, fill_entity_step, review_task, signature_of
+from tests.factories import OFFICER, decide, fill_entity_step, review_task, submit_entity_step
 from tests.reviews.test_query_counts import complete_record
 
 pytestmark = pytest.mark.django_db
@@ -304,12 +303,7 @@ def test_a_first_claim_renders_only_the_progress_and_the_timeline_again(
     """The first claim puts a submitted application in review: the progress shows its status,
     the steps only whether it is a provider, which it was not and is not."""
     fill_entity_step(application, authorized_official)
-    step_submit(
-        application=application,
-        kind=ApplicationStep.Kind.ENTITY,
-        user=authorized_official,
-        signature=signature_of(authorized_official),
-    )
+    submit_entity_step(application, authorized_official)
     assert Application.objects.get(pk=application.pk).status == Application.Status.SUBMITTED
     page(reviewer, application)
     assert len(parts_rendered) == len(RECORD_PARTS)
